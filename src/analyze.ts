@@ -1,0 +1,46 @@
+// The analyze pipeline: load rules → read inputs (scanning logs on the way) → evaluate rules → build the Report.
+import { loadConfig, type Config } from './config/index.js';
+import { evaluate, loadRules } from './engine/index.js';
+import type { InputFormat } from './model/bundle.js';
+import { readInputs, type ReadBudget, type ReadProgress } from './readers/index.js';
+import { createRedactor } from './redact/index.js';
+import { buildReport } from './report/build.js';
+import type { Report } from './report/types.js';
+import { TOOL_VERSION } from './version.js';
+
+export interface AnalyzeOptions {
+  /** Skip format detection and read every input as this format. */
+  inputFormat?: InputFormat;
+  /** Directories of vendor YAML rules, loaded after the built-in catalog. */
+  rulesDirs?: string[];
+  /** A --config file path, or an already loaded config (ignores, redaction patterns, budgets). */
+  config?: string | Config;
+  /** The clock for inputs that do not say when they were collected (tests pin it). */
+  now?: Date;
+  /** Limits for reading hostile input (decompressed bytes, file count, nesting depth). */
+  budget?: Partial<ReadBudget>;
+  /** Called as inputs are read; the CLI turns it into a progress bar on a terminal. */
+  onProgress?: (progress: ReadProgress) => void;
+}
+
+/** Analyzes saved data offline. Never prints and never exits: errors are thrown as SnapshotDoctorError. */
+export async function analyze(inputs: string | string[], options: AnalyzeOptions = {}): Promise<Report> {
+  const paths = Array.isArray(inputs) ? inputs : [inputs];
+  const config = typeof options.config === 'string' ? await loadConfig(options.config) : options.config;
+  const ruleSet = await loadRules({ rulesDirs: options.rulesDirs ?? [] });
+  const bundle = await readInputs(paths, {
+    scanner: ruleSet.createScanner(),
+    inputFormat: options.inputFormat,
+    budget: { ...config?.budget, ...options.budget },
+    onProgress: options.onProgress,
+  });
+  const now = options.now ?? (bundle.collectedAt ? new Date(bundle.collectedAt) : new Date());
+  const { findings, outcomes } = evaluate(ruleSet, bundle, { config, now });
+  const redactor = createRedactor(config?.redaction);
+  return buildReport(bundle, {
+    toolVersion: TOOL_VERSION,
+    findings,
+    rules: outcomes,
+    redact: (text) => redactor.redactText(text),
+  });
+}

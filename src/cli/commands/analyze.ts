@@ -1,0 +1,53 @@
+// `snapshot-doctor analyze <input>…`: analyze saved data offline and write the report(s).
+import { analyze } from '../../analyze.js';
+import { INPUT_FORMATS, type InputFormat } from '../../model/bundle.js';
+import { UsageError } from '../../errors.js';
+import { FORMAT_NAMES, type FormatName } from '../../formatters/index.js';
+import { writeReports } from '../io.js';
+import { createProgress } from '../progress.js';
+import { exitCodeFor, parseFailOn, parseFormats, reportOptions, type ReportArgs } from './shared.js';
+import type { CommandModule } from './types.js';
+
+interface AnalyzeArgs extends ReportArgs {
+  inputs: string[];
+  rules?: string[];
+  config?: string;
+  inputFormat?: string;
+  quiet?: boolean;
+}
+
+export const analyzeCommand: CommandModule<AnalyzeArgs> = {
+  name: 'analyze <inputs..>',
+  describe: 'Analyze a support bundle, velero debug tarball, log file or describe output',
+  builder: (yargs) =>
+    reportOptions(yargs)
+      .positional('inputs', { type: 'string', array: true, describe: 'Bundles, folders or files (several merge into one analysis)' })
+      .option('input-format', { type: 'string', describe: `Skip detection: ${INPUT_FORMATS.join(', ')}` }),
+  async run(args) {
+    const formats = parseFormats(args, [FORMAT_NAMES.includes('text' as FormatName) ? ('text' as FormatName) : 'json']);
+    const failOn = parseFailOn(args.failOn);
+    if (args.inputFormat && !(INPUT_FORMATS as readonly string[]).includes(args.inputFormat)) {
+      throw new UsageError(`unknown --input-format "${args.inputFormat}" (expected one of: ${INPUT_FORMATS.join(', ')})`);
+    }
+    const progress = createProgress({ quiet: Boolean(args.quiet) });
+    let report;
+    try {
+      report = await analyze(args.inputs, {
+        inputFormat: args.inputFormat as InputFormat | undefined,
+        rulesDirs: args.rules ?? [],
+        config: args.config,
+        onProgress: progress.update,
+      });
+    } finally {
+      progress.stop();
+    }
+    const written = await writeReports(report, {
+      formats,
+      output: args.output,
+      outputDir: args.outputDir,
+      color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    });
+    for (const path of written) process.stderr.write(`wrote ${path}\n`);
+    return exitCodeFor(report, failOn);
+  },
+};

@@ -1,0 +1,52 @@
+// Options and checks that several commands share (report formats, --fail-on, exit code from findings).
+import type { Argv } from 'yargs';
+import { ExitCode, SEVERITIES, isAtLeast, isSeverity, type Severity } from '../../constants.js';
+import { UsageError } from '../../errors.js';
+import { FORMAT_NAMES, isFormatName, type FormatName } from '../../formatters/index.js';
+import type { Report } from '../../report/types.js';
+
+export function reportOptions(yargs: Argv): Argv {
+  return yargs
+    .option('format', {
+      alias: 'f',
+      type: 'string',
+      array: true,
+      describe: `Report format, repeatable with --output-dir (${FORMAT_NAMES.join(', ')})`,
+    })
+    .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
+    .option('output-dir', { type: 'string', describe: 'Write one report per --format into this folder' })
+    .option('fail-on', {
+      type: 'string',
+      default: 'error',
+      describe: `Exit 1 when a finding is at or above this severity (${SEVERITIES.join(', ')})`,
+    })
+    .option('rules', { type: 'string', array: true, describe: 'A directory of extra YAML rules (repeatable)' })
+    .option('config', { type: 'string', describe: 'A config file: ignores, redaction patterns, budgets' });
+}
+
+export interface ReportArgs {
+  format?: string[];
+  output?: string;
+  outputDir?: string;
+  failOn: string;
+}
+
+export function parseFormats(args: ReportArgs, fallback: FormatName[]): FormatName[] {
+  const formats = (args.format ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean);
+  for (const f of formats) {
+    if (!isFormatName(f)) throw new UsageError(`unknown format "${f}" (expected one of: ${FORMAT_NAMES.join(', ')})`);
+  }
+  const chosen = formats.length > 0 ? (formats as FormatName[]) : fallback;
+  if (chosen.length > 1 && !args.outputDir) throw new UsageError('several --format values need --output-dir');
+  if (args.output && args.outputDir) throw new UsageError('give either --output or --output-dir, not both');
+  return [...new Set(chosen)];
+}
+
+export function parseFailOn(value: string): Severity {
+  if (!isSeverity(value)) throw new UsageError(`unknown --fail-on severity "${value}" (expected one of: ${SEVERITIES.join(', ')})`);
+  return value;
+}
+
+export function exitCodeFor(report: Report, failOn: Severity): number {
+  return report.findings.some((f) => isAtLeast(f.severity, failOn)) ? ExitCode.FINDINGS : ExitCode.OK;
+}

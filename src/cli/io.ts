@@ -1,0 +1,53 @@
+// Terminal and file output for the CLI: errors on stderr, reports to stdout or files.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { SnapshotDoctorError } from '../errors.js';
+import { FORMAT_EXTENSIONS, formatReport, type FormatName } from '../formatters/index.js';
+import type { Report } from '../report/types.js';
+
+export function printError(message: string): void {
+  process.stderr.write(`snapshot-doctor: ${message}\n`);
+}
+
+export function printInfo(message: string, quiet = false): void {
+  if (!quiet) process.stderr.write(`${message}\n`);
+}
+
+async function writeOutput(path: string, content: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, content);
+  } catch (error) {
+    throw new SnapshotDoctorError(`${path}: cannot write: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+export interface WriteReportsOptions {
+  formats: FormatName[];
+  output?: string;
+  outputDir?: string;
+  /** Base name of files written into outputDir. */
+  baseName?: string;
+  color: boolean;
+}
+
+/** Writes one format to stdout or --output, or several into --output-dir; returns the paths written. */
+export async function writeReports(report: Report, options: WriteReportsOptions): Promise<string[]> {
+  const written: string[] = [];
+  if (options.outputDir) {
+    for (const format of options.formats) {
+      const path = resolve(join(options.outputDir, `${options.baseName ?? 'report'}.${FORMAT_EXTENSIONS[format]}`));
+      await writeOutput(path, formatReport(report, format, { color: false }));
+      written.push(path);
+    }
+    return written;
+  }
+  const format = options.formats[0] ?? 'text';
+  if (options.output) {
+    await writeOutput(options.output, formatReport(report, format as FormatName, { color: false }));
+    written.push(resolve(options.output));
+  } else {
+    process.stdout.write(formatReport(report, format as FormatName, { color: options.color }));
+  }
+  return written;
+}

@@ -1,0 +1,10 @@
+// The library API: everything the CLI does is available here, without printing or exiting.
+export { analyze, type AnalyzeOptions } from './analyze.js';
+export { ExitCode, Severity, SEVERITIES, CATEGORIES, isAtLeast, severityRank } from './constants.js';
+export type { Category } from './constants.js';
+export * from './errors.js';
+export type { Bundle, InputFormat, InputInfo, LogFile, LogComponent, Problem, Versions } from './model/bundle.js';
+export type { KubeObject, ObjectRef } from './model/kube.js';
+export type { Report, Finding, Evidence, Inventory } from './report/types.js';
+export type { RuleDefinition, RuleMeta, RuleContext, LogPatternSpec } from './engine/types.js';
+export { TOOL_VERSION } from './version.js';

@@ -1,0 +1,174 @@
+// The one normalized model every reader produces and every rule reads: objects, logs, versions, problems.
+import type { KubeObject } from './kube.js';
+
+/** Which reader understood an input (CONTRACT `input.format`). */
+export type InputFormat = 'troubleshoot' | 'velero-debug' | 'snapshot-doctor' | 'log-file' | 'describe' | 'kubectl-dump';
+export const INPUT_FORMATS: readonly InputFormat[] = [
+  'troubleshoot',
+  'velero-debug',
+  'snapshot-doctor',
+  'log-file',
+  'describe',
+  'kubectl-dump',
+];
+
+export interface InputInfo {
+  /** The path as the user gave it. */
+  path: string;
+  format: InputFormat;
+}
+
+/** Something in the input that could not be read; the run goes on without it. */
+export interface Problem {
+  /** The file (inside the input) or collector step the problem is about. */
+  source: string;
+  message: string;
+}
+
+export interface PluginVersion {
+  name: string;
+  version: string | null;
+  image?: string;
+}
+
+/** Versions are plain semver without a leading `v`, or null where the input does not tell. */
+export interface Versions {
+  kubernetes: string | null;
+  velero: string | null;
+  kots: string | null;
+  nodeAgent: string | null;
+  plugins: PluginVersion[];
+}
+
+/** Which program wrote a log, so that rules can limit patterns to it. */
+export type LogComponent =
+  | 'server' // the Velero server container (plugins run inside it and log through it)
+  | 'node-agent' // node-agent DaemonSet, or the restic DaemonSet before Velero 1.10
+  | 'plugin' // a plugin init container (copies the binary; rarely interesting)
+  | 'backup-log' // `velero backup logs` download / backup_<b>.log / <b>-logs.gz
+  | 'restore-log' // `velero restore logs` download / restore_<r>.log
+  | 'describe' // `velero backup|restore describe` text
+  | 'data-mover' // data-mover / fs-backup pods (Velero 1.15+)
+  | 'maintenance' // repository maintenance Job pods (Velero 1.14+)
+  | 'kotsadm'
+  | 'other';
+export const LOG_COMPONENTS: readonly LogComponent[] = [
+  'server',
+  'node-agent',
+  'plugin',
+  'backup-log',
+  'restore-log',
+  'describe',
+  'data-mover',
+  'maintenance',
+  'kotsadm',
+  'other',
+];
+
+/** A log line that the scanner matched against one rule pattern. */
+export interface LogHit {
+  /** `<ruleId>#<pattern index>`: which compiled pattern matched. */
+  patternKey: string;
+  /** 1-based line number in the file. */
+  line: number;
+  /** The line as written (bounded in length). */
+  text: string;
+  /** Named captures of the pattern's regular expression. */
+  groups: Record<string, string>;
+}
+
+/** One log file of the input, described and scanned, never held whole in memory. */
+export interface LogFile {
+  /** Path inside the input (forward slashes), shown as evidence `file`. For a single-file input, its base name. */
+  path: string;
+  /** The input (as the user gave it) this log came from. */
+  input: string;
+  component: LogComponent;
+  namespace?: string;
+  pod?: string;
+  container?: string;
+  /** A `-previous.log`: the container's previous run. */
+  previous: boolean;
+  /** For backup / restore logs and describe output: the object it belongs to. */
+  owner?: { kind: 'Backup' | 'Restore'; name: string; namespace?: string };
+  bytes: number;
+  lines: number;
+  /** Timestamps of the first and last parseable lines (ISO). */
+  firstTime?: string;
+  lastTime?: string;
+  /** The last lines of the file (a few dozen at most), for crash context. */
+  tail: string[];
+  /** Pattern matches, at most a bounded number per pattern (see hitCounts for the true totals). */
+  hits: LogHit[];
+  /** Total matches per pattern key, including those not kept in `hits`. */
+  hitCounts: Record<string, number>;
+}
+
+/** The Velero, node-agent and KOTS workloads found among the objects. */
+export interface Workloads {
+  veleroDeployment?: KubeObject;
+  veleroPods: KubeObject[];
+  nodeAgentDaemonSet?: KubeObject;
+  nodeAgentPods: KubeObject[];
+  kotsadmDeployments: KubeObject[];
+  kotsadmPods: KubeObject[];
+}
+
+export interface Bundle {
+  inputs: InputInfo[];
+  /** When the data was collected (ISO), for ages; null when the input does not tell. */
+  collectedAt: string | null;
+  /** Where the Velero server runs (or null if no Velero install was seen). */
+  veleroNamespace: string | null;
+  versions: Versions;
+  objects: ObjectIndex;
+  logs: LogFile[];
+  workloads: Workloads;
+  problems: Problem[];
+  /** The input file an object was read from (for evidence). */
+  sourceOf(obj: KubeObject): string | undefined;
+}
+
+/** Objects by kind. `BackupRepository` also lists the older `ResticRepository` objects. */
+export class ObjectIndex {
+  private readonly byKind = new Map<string, KubeObject[]>();
+
+  add(obj: KubeObject): void {
+    const list = this.byKind.get(obj.kind);
+    if (list) list.push(obj);
+    else this.byKind.set(obj.kind, [obj]);
+  }
+
+  list<T extends KubeObject = KubeObject>(kind: string): T[] {
+    const own = (this.byKind.get(kind) ?? []) as T[];
+    if (kind === 'BackupRepository') return [...own, ...((this.byKind.get('ResticRepository') ?? []) as T[])];
+    return own;
+  }
+
+  get<T extends KubeObject = KubeObject>(kind: string, name: string, namespace?: string): T | undefined {
+    return this.list<T>(kind).find(
+      (o) => o.metadata.name === name && (namespace === undefined || o.metadata.namespace === namespace),
+    );
+  }
+
+  count(kind: string): number {
+    return this.list(kind).length;
+  }
+
+  kinds(): string[] {
+    return [...this.byKind.keys()].sort();
+  }
+
+  *all(): IterableIterator<KubeObject> {
+    for (const list of this.byKind.values()) yield* list;
+  }
+}
+
+/**
+ * Scans log bytes as a reader streams them: counts lines, keeps the tail, and records lines that
+ * match the loaded rules' patterns into `file.hits`. The rule engine provides the implementation.
+ * Readers call it once per log file; it consumes the whole source.
+ */
+export interface LogScanner {
+  scan(file: LogFile, source: AsyncIterable<Buffer>): Promise<void>;
+}

@@ -1,0 +1,153 @@
+// The Report: what the engine produces and every formatter renders (CONTRACT "The JSON report", extended compatibly).
+import type { Category, Severity } from '../constants.js';
+import type { ObjectRef } from '../model/kube.js';
+import type { InputFormat, InputInfo, PluginVersion, Problem } from '../model/bundle.js';
+
+export interface Evidence {
+  /** The file inside the input the evidence comes from. */
+  file: string;
+  /** 1-based line number, when the evidence is a log line. */
+  line?: number;
+  /** The evidence itself, redacted. */
+  text: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  category: Category;
+  title: string;
+  message: string;
+  resources: ObjectRef[];
+  /** A few representative lines; `count` says how many there were in all. */
+  evidence: Evidence[];
+  /** How many log lines or objects showed this problem. */
+  count: number;
+  remediation: string;
+  docs: string[];
+  /** Ids of root-cause findings in this report that explain this symptom. */
+  explainedBy?: string[];
+}
+
+export interface Inventory {
+  backups: number;
+  restores: number;
+  schedules: number;
+  backupStorageLocations: number;
+  volumeSnapshotLocations: number;
+  podVolumeBackups: number;
+  podVolumeRestores: number;
+  backupRepositories: number;
+  dataUploads: number;
+  dataDownloads: number;
+  deleteBackupRequests: number;
+  logFiles: number;
+}
+
+export interface ReportVersions {
+  kubernetes: string | null;
+  velero: string | null;
+  kots: string | null;
+  nodeAgent: string | null;
+  plugins: PluginVersion[];
+}
+
+/** One row per rule evaluated (for JUnit and for "what was checked"). */
+export interface RuleOutcome {
+  id: string;
+  title: string;
+  severity: Severity;
+  category: Category;
+  fired: boolean;
+}
+
+export interface BackupRow {
+  name: string;
+  namespace?: string;
+  phase: string;
+  schedule?: string;
+  storageLocation?: string;
+  started?: string;
+  completed?: string;
+  durationSeconds?: number;
+  expiration?: string;
+  errors: number;
+  warnings: number;
+  failureReason?: string;
+  /** KOTS: `instance` or `application` backups, from the kots.io annotations. */
+  kotsBackupType?: string;
+}
+
+export interface RestoreRow {
+  name: string;
+  namespace?: string;
+  phase: string;
+  backup?: string;
+  started?: string;
+  completed?: string;
+  durationSeconds?: number;
+  errors: number;
+  warnings: number;
+  failureReason?: string;
+}
+
+export interface ScheduleRow {
+  name: string;
+  namespace?: string;
+  schedule?: string;
+  paused: boolean;
+  phase: string;
+  lastBackup?: string;
+}
+
+export interface LocationRow {
+  kind: 'BackupStorageLocation' | 'VolumeSnapshotLocation';
+  name: string;
+  namespace?: string;
+  provider?: string;
+  bucket?: string;
+  prefix?: string;
+  phase: string;
+  default: boolean;
+  accessMode?: string;
+  message?: string;
+  lastValidationTime?: string;
+}
+
+export interface RepositoryRow {
+  name: string;
+  namespace?: string;
+  type?: string;
+  volumeNamespace?: string;
+  storageLocation?: string;
+  phase: string;
+  message?: string;
+  lastMaintenanceTime?: string;
+}
+
+/** What the HTML and Markdown reports show beyond the findings. Bounded in size by the engine. */
+export interface ReportDetails {
+  backups: BackupRow[];
+  restores: RestoreRow[];
+  schedules: ScheduleRow[];
+  locations: LocationRow[];
+  repositories: RepositoryRow[];
+  /** True when the backup or restore tables were cut to the newest rows. */
+  truncated: boolean;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: string; version: string };
+  input: { path: string; format: InputFormat | 'multiple' };
+  inputs: InputInfo[];
+  generatedAt: string;
+  collectedAt: string | null;
+  versions: ReportVersions;
+  inventory: Inventory;
+  findings: Finding[];
+  summary: Record<Severity, number>;
+  problems: Problem[];
+  rules: RuleOutcome[];
+  details: ReportDetails;
+}
