@@ -18,7 +18,7 @@ export function reportOptions(yargs: Argv): Argv {
     .option('fail-on', {
       type: 'string',
       default: 'error',
-      describe: `Exit 1 when a finding is at or above this severity (${SEVERITIES.join(', ')})`,
+      describe: `Exit 1 when a finding is at or above this severity (${SEVERITIES.join(', ')}, or none)`,
     })
     .option('rules', { type: 'string', array: true, describe: 'A directory of extra YAML rules (repeatable)' })
     .option('config', { type: 'string', describe: 'A config file: ignores, redaction patterns, budgets' });
@@ -42,11 +42,18 @@ export function parseFormats(args: ReportArgs, fallback: FormatName[]): FormatNa
   return [...new Set(chosen)];
 }
 
-export function parseFailOn(value: string): Severity {
-  if (!isSeverity(value)) throw new UsageError(`unknown --fail-on severity "${value}" (expected one of: ${SEVERITIES.join(', ')})`);
+/** A severity, or `none`: never exit 1 for findings (for `npm start` and exploratory runs). */
+export type FailOn = Severity | 'none';
+
+export function parseFailOn(value: string): FailOn {
+  if (value === 'none') return value;
+  if (!isSeverity(value)) {
+    throw new UsageError(`unknown --fail-on severity "${value}" (expected one of: ${SEVERITIES.join(', ')}, none)`);
+  }
   return value;
 }
 
-export function exitCodeFor(report: Report, failOn: Severity): number {
+export function exitCodeFor(report: Report, failOn: FailOn): number {
+  if (failOn === 'none') return ExitCode.OK;
   return report.findings.some((f) => isAtLeast(f.severity, failOn)) ? ExitCode.FINDINGS : ExitCode.OK;
 }
