@@ -125,6 +125,12 @@ export interface Bundle {
   logs: LogFile[];
   workloads: Workloads;
   problems: Problem[];
+  /**
+   * Kinds the input was able to show, listed even where it held none of them (a troubleshoot
+   * bundle's `cluster-resources/deployments/`, a collector that listed DaemonSets), so that rules can
+   * tell "none exist" from "not collected". Readers that cannot tell leave it out.
+   */
+  collectedKinds?: ReadonlySet<string>;
   /** The input file an object was read from (for evidence). */
   sourceOf(obj: KubeObject): string | undefined;
 }
