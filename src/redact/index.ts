@@ -1,10 +1,108 @@
-// TEMPORARY placeholder, replaced by the redaction work (issue 6).
+// Secret redaction for bundles, logs and reports: createRedactor() and the redaction tally behind redactions.json.
 import type { RedactionConfig } from '../config/index.js';
+import { ConfigError } from '../errors.js';
+import { LineRedactor, type CustomRule } from './engine.js';
+import { MASK, REDACTOR_DESCRIPTIONS } from './rules.js';
+import { redactStream } from './stream.js';
+
+export { MASK } from './rules.js';
+export { redactStream } from './stream.js';
+
+/** How many values one redactor masked in one file. */
+export interface RedactionCount {
+  redactor: string;
+  file: string;
+  count: number;
+}
+
+/** The contents of `snapshot-doctor/redactions.json`: counts only, never a secret. */
+export interface RedactionSummary {
+  mask: string;
+  total: number;
+  /** Every (redactor, file) pair with at least one redaction, sorted by file then redactor. */
+  redactions: RedactionCount[];
+  /** Totals per redactor. */
+  byRedactor: Record<string, number>;
+  /** What each redactor that fired looks for. */
+  redactors: Record<string, string>;
+}
 
 export interface Redactor {
+  /**
+   * Redacts a text: one line, or a whole file's content (lines separated by `\n`). Multi-line
+   * secrets (PEM blocks, YAML block scalars, env `name:`/`value:` pairs) are handled within the text.
+   * `file` is where the text comes from, for the tally; report text is counted under `(report)`.
+   */
   redactText(text: string, file?: string): string;
+  /** Redacts a byte stream line by line, holding at most one chunk and one line (capped) in memory. */
+  redactStream(source: AsyncIterable<Buffer | string>, file: string): AsyncIterable<Buffer>;
+  /** What was redacted so far, per redactor and file. */
+  summary(): RedactionSummary;
 }
 
-export function createRedactor(_config?: RedactionConfig): Redactor {
-  return { redactText: (text) => text };
+const REPORT_FILE = '(report)';
+
+/**
+ * Builds a redactor with the default redactors plus the config's custom patterns
+ * (`redaction.patterns: [{name, regex, flags?}]`). An invalid pattern is a ConfigError.
+ */
+export function createRedactor(config?: RedactionConfig, options: { configFile?: string } = {}): Redactor {
+  const custom = compileCustomPatterns(config, options.configFile ?? 'config');
+  const counts = new Map<string, Map<string, number>>();
+  const counter = (file: string) => {
+    let perFile = counts.get(file);
+    if (!perFile) {
+      perFile = new Map();
+      counts.set(file, perFile);
+    }
+    const tally = perFile;
+    return (redactor: string) => tally.set(redactor, (tally.get(redactor) ?? 0) + 1);
+  };
+  const lineRedactor = (file: string) => new LineRedactor({ custom, onRedaction: counter(file) });
+  const customNames = new Map(config?.patterns?.map((p) => [p.name, `custom pattern /${p.regex}/${p.flags ?? ''}`]) ?? []);
+  return {
+    redactText(text, file) {
+      return lineRedactor(file ?? REPORT_FILE).redactLines(text);
+    },
+    redactStream(source, file) {
+      return redactStream(source, lineRedactor(file));
+    },
+    summary() {
+      const redactions: RedactionCount[] = [];
+      const totals = new Map<string, number>();
+      for (const [file, perFile] of counts) {
+        for (const [redactor, count] of perFile) {
+          redactions.push({ redactor, file, count });
+          totals.set(redactor, (totals.get(redactor) ?? 0) + count);
+        }
+      }
+      redactions.sort((a, b) => a.file.localeCompare(b.file) || a.redactor.localeCompare(b.redactor));
+      const byRedactor: Record<string, number> = {};
+      for (const name of [...totals.keys()].sort()) byRedactor[name] = totals.get(name) ?? 0;
+      const redactors: Record<string, string> = {};
+      for (const name of Object.keys(byRedactor).sort()) redactors[name] = customNames.get(name) ?? REDACTOR_DESCRIPTIONS[name] ?? name;
+      return { mask: MASK, total: redactions.reduce((sum, r) => sum + r.count, 0), redactions, byRedactor, redactors };
+    },
+  };
 }
+
+function compileCustomPatterns(config: RedactionConfig | undefined, file: string): CustomRule[] {
+  return (config?.patterns ?? []).map((pattern, index) => {
+    const where = `redaction.patterns[${index}]`;
+    if (!pattern || typeof pattern.name !== 'string' || !pattern.name || typeof pattern.regex !== 'string' || !pattern.regex) {
+      throw new ConfigError(file, `${where}: needs a "name" and a "regex"`);
+    }
+    const flags = pattern.flags ?? '';
+    if (!/^[imsu]*$/.test(flags)) throw new ConfigError(file, `${where} (${pattern.name}): flags may only be i, m, s and u, not "${flags}"`);
+    let regex: RegExp;
+    try {
+      regex = new RegExp(pattern.regex, `${[...new Set(flags)].join('')}gd`);
+    } catch (error) {
+      throw new ConfigError(file, `${where} (${pattern.name}): invalid regex: ${(error as Error).message}`);
+    }
+    if (regex.test('')) throw new ConfigError(file, `${where} (${pattern.name}): the regex matches the empty string`);
+    return { name: pattern.name, regex };
+  });
+}
+
+export const DEFAULT_REDACTORS: Readonly<Record<string, string>> = REDACTOR_DESCRIPTIONS;

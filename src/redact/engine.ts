@@ -1,0 +1,388 @@
+// The redaction engine: a cheap prefilter over whole chunks, then the redactors on the few candidate lines only.
+import { classifyKey, isPlaceholderValue } from './keys.js';
+import { AWS_SECRET_SHAPE, looksLikeAwsSecret, MASK, PEM_BEGIN, PEM_END, SHAPE_RULES } from './rules.js';
+
+/** A user-defined redactor from the config file: a `mask` named group masks only that part. */
+export interface CustomRule {
+  name: string;
+  regex: RegExp;
+}
+
+interface Span {
+  start: number;
+  end: number;
+  redactor: string;
+}
+
+/**
+ * One combined check that every line holding a secret passes (hot path: it runs over every byte of
+ * every log, so it is a single regex over a whole chunk rather than per-line work). Lines that pass
+ * are handed to the redactors; the rest are copied untouched.
+ */
+const PREFILTER =
+  /pass|pwd|secret|token|key|auth|credential|licen|sig|akia|asia|eyj|bearer|:\/\/|@tcp|private|[A-Za-z0-9+/]{24}/gi;
+
+// Key/value syntaxes. Each captures the key (group 1) and the value (group `v`).
+const JSON_PAIR = /"([^"\\\n]{1,100})"\s*:\s*(?:"(?<v>(?:[^"\\]|\\.)*)(?:"|$)|(?<n>-?\d[\d.]*)(?=\s*[,}\]]|\s*$))/dg;
+// Inside a JSON string holding JSON (last-applied-configuration, env dumps): \"key\":\"value\".
+const ESCAPED_JSON_PAIR = /\\"([^"\\\n]{1,100})\\"\s*:\s*\\"(?<v>(?:[^"\\]|\\\\\\\\|\\\\\\"|\\{1,2}[^"\\])*)\\"/dg;
+// YAML mappings, describe output, ini and env files with `:`; the key starts the line.
+const LINE_KEY = /^(\s*(?:-\s+)?)(["']?)([A-Za-z0-9_.][A-Za-z0-9_./ -]{0,99}?)\2[ \t]*:(?:[ \t]+(?<v>.*?))?[ \t\r]*$/d;
+// env files, logfmt, ini, command-line flags, query strings, ADO / ODBC connection strings.
+const EQUALS_PAIR =
+  /(?<![\w./-])(-{0,2}[A-Za-z_][A-Za-z0-9_.-]{0,99})[ \t]*=[ \t]*(?<v>\\"(?:[^"\\]|\\[^"])*?\\"|"(?:[^"\\]|\\.)*"|'[^'\n]*'|[^\s&;"'\\]+)/dg;
+// `token: abc123` in the middle of a plain-text line; only values that look random are masked.
+const INLINE_COLON = /(?<![\w.-])([A-Za-z_][A-Za-z0-9_.-]{0,99})[ \t]*:[ \t]+(?<v>[^\s,;"'\\]{8,})/dg;
+// Command-line flags with the value after a space: --client-secret abc (with `=`, EQUALS_PAIR has it).
+const FLAG_PAIR = /(?<![\w-])--([A-Za-z][A-Za-z0-9-]{1,60})[ \t]+(?<v>"(?:[^"\\]|\\.)*"|'[^'\n]*'|[^\s"'-][^\s"']*)/dg;
+// Kubernetes env entries on one line: {"name":"AWS_SECRET_ACCESS_KEY","value":"…"} (also escaped).
+const ENV_PAIR = /"name"\s*:\s*"([^"\\]{1,100})"\s*,\s*"value"\s*:\s*"(?<v>(?:[^"\\]|\\.)*)"/dg;
+const ESCAPED_ENV_PAIR = /\\"name\\"\s*:\s*\\"([^"\\]{1,100})\\"\s*,\s*\\"value\\"\s*:\s*\\"(?<v>(?:[^"\\]|\\\\\\\\|\\\\\\"|\\{1,2}[^"\\])*)\\"/dg;
+const YAML_ENV_NAME = /^\s*(?:-\s+)?["']?name["']?\s*:\s*["']?([A-Za-z_][A-Za-z0-9_.-]{0,99})["']?,?[ \t\r]*$/;
+const YAML_ENV_VALUE = /^\s*(?:-\s+)?["']?value["']?\s*:[ \t]*(?<v>.*?)[ \t\r]*,?$/d;
+const BASE64_TOKEN = /(?<![A-Za-z0-9+/=_-])(?<v>[A-Za-z0-9+/]{24,}={0,2})(?![A-Za-z0-9+/=_-])/dg;
+const AUTH_SCHEME = /^(?:Bearer|Basic|Token|Digest|Negotiate|AWS4-HMAC-SHA256|SharedKey|SharedKeyLite)\s+/i;
+
+/** Masks longer than this in one base64 value are not decoded (no secret file is that big). */
+const MAX_BASE64_DECODE = 1 << 20;
+
+type State =
+  | { kind: 'none' }
+  | { kind: 'pem' }
+  | { kind: 'block'; indent: number; redactor: string }
+  | { kind: 'env-value'; redactor: string };
+
+export interface EngineOptions {
+  custom: CustomRule[];
+  /** Called once per masked span with the redactor's name. */
+  onRedaction: (redactor: string) => void;
+  /** Decode base64 values and mask those that hide a secret (off for the nested decode itself). */
+  decodeBase64?: boolean;
+}
+
+/**
+ * Redacts one file's lines in order. Keeps the little state that spans lines (a PEM block, a YAML
+ * block scalar under a secret key, an env `name:` line whose `value:` follows), so one instance
+ * serves exactly one file or text.
+ */
+export class LineRedactor {
+  private state: State = { kind: 'none' };
+  private readonly custom: CustomRule[];
+  private readonly onRedaction: (redactor: string) => void;
+  private readonly decodeBase64: boolean;
+
+  constructor(options: EngineOptions) {
+    this.custom = options.custom;
+    this.onRedaction = options.onRedaction;
+    this.decodeBase64 = options.decodeBase64 ?? true;
+  }
+
+  /** True when the next line must be looked at whatever the prefilter says. */
+  get pending(): boolean {
+    return this.state.kind !== 'none';
+  }
+
+  /**
+   * Redacts a whole text (complete lines separated by `\n`; `\r\n` is kept). Lines that fail the
+   * prefilter are copied as they are, so the result is byte-identical outside the masked values.
+   */
+  redactLines(text: string): string {
+    const custom = this.custom;
+    if (!this.pending && custom.length === 0) {
+      PREFILTER.lastIndex = 0;
+      if (!PREFILTER.test(text)) return text;
+    }
+    const out: string[] = [];
+    let copiedTo = 0;
+    let pos = 0;
+    const length = text.length;
+    while (pos < length) {
+      let lineStart = pos;
+      if (!this.pending) {
+        const hit = this.nextCandidate(text, pos);
+        if (hit < 0) break;
+        lineStart = Math.max(pos, text.lastIndexOf('\n', hit) + 1);
+      }
+      let lineEnd = text.indexOf('\n', lineStart);
+      if (lineEnd < 0) lineEnd = length;
+      const line = text.slice(lineStart, lineEnd);
+      const redacted = this.line(line);
+      if (redacted !== line) {
+        out.push(text.slice(copiedTo, lineStart), redacted);
+        copiedTo = lineEnd;
+      }
+      pos = lineEnd + 1;
+    }
+    if (out.length === 0) return text;
+    out.push(text.slice(copiedTo));
+    return out.join('');
+  }
+
+  /** The index of the next prefilter (or custom pattern) hit at or after `from`, or -1. */
+  private nextCandidate(text: string, from: number): number {
+    PREFILTER.lastIndex = from;
+    let best = PREFILTER.exec(text)?.index ?? -1;
+    for (const rule of this.custom) {
+      const regex = rule.regex;
+      regex.lastIndex = from;
+      const match = regex.exec(text);
+      if (match) {
+        const at = match.index;
+        if (best < 0 || at < best) best = at;
+        if (match[0].length === 0) regex.lastIndex += 1;
+      }
+    }
+    return best;
+  }
+
+  /** Redacts one line (no `\n`). */
+  line(text: string): string {
+    const spans: Span[] = [];
+    if (!this.continueState(text, spans)) this.findSpans(text, spans);
+    if (spans.length === 0) return text;
+    return this.apply(text, spans);
+  }
+
+  /** Applies a multi-line state to this line; false when the line is to be redacted on its own. */
+  private continueState(text: string, spans: Span[]): boolean {
+    const state = this.state;
+    switch (state.kind) {
+      case 'none':
+        return false;
+      case 'pem': {
+        const end = PEM_END.exec(text);
+        const stop = end ? end.index : text.length;
+        const start = text.length - text.trimStart().length;
+        if (stop > start && text.slice(start, stop).trim()) spans.push({ start, end: trimEnd(text, start, stop), redactor: 'pem-private-key' });
+        if (end) this.state = { kind: 'none' };
+        return true;
+      }
+      case 'block': {
+        const content = text.trimStart();
+        if (content.trim() === '') return true;
+        const indent = text.length - content.length;
+        if (indent > state.indent) {
+          spans.push({ start: indent, end: trimEnd(text, indent, text.length), redactor: state.redactor });
+          return true;
+        }
+        this.state = { kind: 'none' };
+        return false;
+      }
+      case 'env-value': {
+        if (text.trim() === '') return true;
+        this.state = { kind: 'none' };
+        const match = YAML_ENV_VALUE.exec(text);
+        if (match?.indices?.groups?.v) {
+          this.pushValue(text, match.indices.groups.v[0], match.indices.groups.v[1], state.redactor, spans, '');
+          return true;
+        }
+        return false;
+      }
+    }
+  }
+
+  private findSpans(text: string, spans: Span[]): void {
+    this.shapeSpans(text, spans);
+    this.keySpans(text, spans);
+    if (this.decodeBase64) this.base64Spans(text, spans);
+    for (const rule of this.custom) {
+      const regex = rule.regex;
+      regex.lastIndex = 0;
+      let match: RegExpExecArray | null;
+      while ((match = regex.exec(text)) !== null) {
+        if (match[0].length === 0) {
+          regex.lastIndex += 1;
+          continue;
+        }
+        const range = match.indices?.groups?.mask ?? match.indices?.[0];
+        if (range && range[1] > range[0] && !text.slice(range[0], range[1]).includes(MASK)) {
+          spans.push({ start: range[0], end: range[1], redactor: rule.name });
+        }
+      }
+    }
+  }
+
+  private shapeSpans(text: string, spans: Span[]): void {
+    for (const rule of SHAPE_RULES) {
+      const regex = rule.regex;
+      regex.lastIndex = 0;
+      let match: RegExpExecArray | null;
+      while ((match = regex.exec(text)) !== null) {
+        const range = match.indices?.groups?.v;
+        if (!range || range[1] <= range[0]) continue;
+        if (rule.accept && !rule.accept(text.slice(range[0], range[1]))) continue;
+        spans.push({ start: range[0], end: range[1], redactor: rule.name });
+        if (rule.name === 'aws-access-key-id') this.awsSecretsBesideId(text, spans);
+      }
+    }
+    const begin = PEM_BEGIN.exec(text);
+    if (begin && !PEM_END.test(text.slice(begin.index))) {
+      // A multi-line block starts here: mask whatever follows the marker, then the lines up to -----END.
+      const after = begin.index + begin[0].length;
+      const end = trimEnd(text, after, text.length);
+      if (end > after && !/^\\?["',]*$/.test(text.slice(after, end))) spans.push({ start: after, end, redactor: 'pem-private-key' });
+      this.state = { kind: 'pem' };
+    }
+  }
+
+  private awsSecretsBesideId(text: string, spans: Span[]): void {
+    AWS_SECRET_SHAPE.lastIndex = 0;
+    let match: RegExpExecArray | null;
+    while ((match = AWS_SECRET_SHAPE.exec(text)) !== null) {
+      if (looksLikeAwsSecret(match[0])) spans.push({ start: match.index, end: match.index + match[0].length, redactor: 'aws-secret-access-key' });
+    }
+  }
+
+  private keySpans(text: string, spans: Span[]): void {
+    let match: RegExpExecArray | null;
+    ENV_PAIR.lastIndex = 0;
+    while ((match = ENV_PAIR.exec(text)) !== null) this.pushPair(text, match, spans);
+    ESCAPED_ENV_PAIR.lastIndex = 0;
+    while ((match = ESCAPED_ENV_PAIR.exec(text)) !== null) this.pushPair(text, match, spans);
+    JSON_PAIR.lastIndex = 0;
+    while ((match = JSON_PAIR.exec(text)) !== null) {
+      const key = match[1] ?? '';
+      if (key === 'name' && match.groups?.v !== undefined && !/"value"\s*:/.test(text.slice(match.index + match[0].length))) {
+        // {"name": "AWS_SECRET_ACCESS_KEY",\n "value": "…"}: the value is on the next line.
+        const redactor = classifyKey(match.groups.v);
+        if (redactor) this.state = { kind: 'env-value', redactor };
+        continue;
+      }
+      this.pushPair(text, match, spans);
+    }
+    if (text.includes('\\"')) {
+      ESCAPED_JSON_PAIR.lastIndex = 0;
+      while ((match = ESCAPED_JSON_PAIR.exec(text)) !== null) this.pushPair(text, match, spans);
+    }
+    const lineKey = LINE_KEY.exec(text);
+    if (lineKey) this.lineKeySpan(text, lineKey, spans);
+    EQUALS_PAIR.lastIndex = 0;
+    while ((match = EQUALS_PAIR.exec(text)) !== null) this.pushPair(text, match, spans);
+    FLAG_PAIR.lastIndex = 0;
+    while ((match = FLAG_PAIR.exec(text)) !== null) this.pushPair(text, match, spans);
+    INLINE_COLON.lastIndex = 0;
+    while ((match = INLINE_COLON.exec(text)) !== null) {
+      const value = match.groups?.v ?? '';
+      if (looksRandom(value)) this.pushPair(text, match, spans);
+    }
+  }
+
+  private lineKeySpan(text: string, match: RegExpExecArray, spans: Span[]): void {
+    const key = match[3] ?? '';
+    const valueRange = match.indices?.groups?.v;
+    const value = match.groups?.v ?? '';
+    if (key === 'name' && valueRange) {
+      const name = YAML_ENV_NAME.exec(text)?.[1];
+      const redactor = name ? classifyKey(name) : null;
+      if (redactor) this.state = { kind: 'env-value', redactor };
+      return;
+    }
+    const redactor = classifyKey(key);
+    if (!redactor) return;
+    if (!valueRange) return;
+    if (/^[|>][-+0-9]*(?:\s+#.*)?$/.test(value)) {
+      this.state = { kind: 'block', indent: (match[1] ?? '').replace(/-/, ' ').length, redactor };
+      return;
+    }
+    this.pushValue(text, valueRange[0], valueRange[1], redactor, spans, key);
+  }
+
+  private pushPair(text: string, match: RegExpExecArray, spans: Span[]): void {
+    const redactor = classifyKey(match[1] ?? '');
+    if (!redactor) return;
+    const range = match.indices?.groups?.v ?? match.indices?.groups?.n;
+    if (!range) return;
+    this.pushValue(text, range[0], range[1], redactor, spans, match[1] ?? '');
+  }
+
+  /** Masks a value, inside its quotes, keeping an authorization scheme word readable. */
+  private pushValue(text: string, start: number, end: number, redactor: string, spans: Span[], key: string): void {
+    let s = start;
+    let e = end;
+    for (const quote of ['\\"', '"', "'"]) {
+      if (e - s >= 2 * quote.length && text.startsWith(quote, s) && text.endsWith(quote, e)) {
+        s += quote.length;
+        e -= quote.length;
+        break;
+      }
+    }
+    let value = text.slice(s, e);
+    if (isPlaceholderValue(value, MASK) || /^[{[&*]/.test(value)) return;
+    if (/auth/i.test(key)) {
+      const scheme = AUTH_SCHEME.exec(value);
+      if (scheme) {
+        s += scheme[0].length;
+        value = value.slice(scheme[0].length);
+        if (isPlaceholderValue(value, MASK)) return;
+      }
+    }
+    spans.push({ start: s, end: e, redactor });
+  }
+
+  private base64Spans(text: string, spans: Span[]): void {
+    BASE64_TOKEN.lastIndex = 0;
+    let match: RegExpExecArray | null;
+    while ((match = BASE64_TOKEN.exec(text)) !== null) {
+      const token = match[0];
+      if (token.length % 4 !== 0 || token.length > MAX_BASE64_DECODE) continue;
+      const decoded = Buffer.from(token, 'base64');
+      if (!isText(decoded)) continue;
+      let found = false;
+      const nested = new LineRedactor({ custom: this.custom, onRedaction: () => (found = true), decodeBase64: false });
+      nested.redactLines(decoded.toString('latin1'));
+      if (found) spans.push({ start: match.index, end: match.index + token.length, redactor: 'base64-encoded-secret' });
+    }
+  }
+
+  /** Replaces the spans with the mask; overlapping spans merge and count once, for the first redactor. */
+  private apply(text: string, spans: Span[]): string {
+    spans.sort((a, b) => a.start - b.start || b.end - a.end);
+    const out: string[] = [];
+    let at = 0;
+    let lastEnd = -1;
+    for (const span of spans) {
+      if (span.start < lastEnd) {
+        if (span.end > lastEnd) lastEnd = span.end;
+        continue;
+      }
+      if (lastEnd > at) {
+        out.push(MASK);
+        at = lastEnd;
+      }
+      out.push(text.slice(at, span.start));
+      at = span.start;
+      lastEnd = span.end;
+      this.onRedaction(span.redactor);
+    }
+    if (lastEnd > at) {
+      out.push(MASK);
+      at = lastEnd;
+    }
+    out.push(text.slice(at));
+    return out.join('');
+  }
+}
+
+function trimEnd(text: string, start: number, end: number): number {
+  let e = end;
+  while (e > start && /[\s,]/.test(text[e - 1] ?? '')) e -= 1;
+  // A quoted value on its own line: keep the closing quote and comma readable.
+  while (e > start && (text[e - 1] === '"' || text[e - 1] === '\\')) e -= 1;
+  return e;
+}
+
+/** Values in running text masked only when they look generated (a digit, mixed case or a symbol). */
+function looksRandom(value: string): boolean {
+  if (value.includes(MASK)) return false;
+  const classes = Number(/[a-z]/.test(value)) + Number(/[A-Z]/.test(value)) + Number(/[0-9]/.test(value)) + Number(/[^A-Za-z0-9]/.test(value));
+  return classes >= 2 && /[0-9+/=_!@#$%^&*-]/.test(value);
+}
+
+/** Printable text (UTF-8 or ASCII, tabs and newlines allowed): what a base64-wrapped secret file decodes to. */
+function isText(bytes: Buffer): boolean {
+  if (bytes.length < 8) return false;
+  for (const byte of bytes) {
+    if (byte < 0x09 || (byte > 0x0d && byte < 0x20) || byte === 0x7f) return false;
+  }
+  return true;
+}

@@ -1,0 +1,49 @@
+// Streaming redaction: bytes in, bytes out, line-aligned, byte-exact outside masked values, bounded memory.
+import type { LineRedactor } from './engine.js';
+
+/**
+ * A line longer than this is cut into pieces at a pair boundary (`,"`, `, ` or a space) and each piece
+ * redacted on its own, so that a hostile single-line file of hundreds of MB never sits in memory whole.
+ */
+export const MAX_LINE_CHARS = 1 << 20;
+/** How far back from the cap a cut looks for a boundary before cutting hard. */
+const CUT_WINDOW = 64 * 1024;
+
+/**
+ * Redacts a stream. Bytes are decoded as latin1 (one char per byte), so any input, including invalid
+ * UTF-8 and binary files, comes out byte for byte identical except for the masked values; every
+ * pattern is ASCII, so multi-byte UTF-8 text is matched correctly. Chunks without a candidate line
+ * pass through as the same Buffer.
+ */
+export async function* redactStream(source: AsyncIterable<Buffer | string>, redactor: LineRedactor): AsyncIterable<Buffer> {
+  let carry = '';
+  for await (const chunk of source) {
+    const text = carry + (typeof chunk === 'string' ? chunk : chunk.toString('latin1'));
+    const lastNewline = text.lastIndexOf('\n');
+    if (lastNewline < 0) {
+      carry = text;
+      while (carry.length > MAX_LINE_CHARS) {
+        const cut = cutPoint(carry);
+        yield Buffer.from(redactor.redactLines(carry.slice(0, cut)), 'latin1');
+        carry = carry.slice(cut);
+      }
+      continue;
+    }
+    const complete = text.slice(0, lastNewline + 1);
+    carry = text.slice(lastNewline + 1);
+    const redacted = redactor.redactLines(complete);
+    if (redacted === complete && carry.length === 0 && typeof chunk !== 'string' && text.length === chunk.length) yield chunk;
+    else yield Buffer.from(redacted, 'latin1');
+  }
+  if (carry.length > 0) yield Buffer.from(redactor.redactLines(carry), 'latin1');
+}
+
+/** Where to cut an over-long line: after the last pair boundary near the cap, else at the cap. */
+function cutPoint(text: string): number {
+  const from = MAX_LINE_CHARS - CUT_WINDOW;
+  for (const boundary of [',"', ', ', ' ', ',']) {
+    const at = text.lastIndexOf(boundary, MAX_LINE_CHARS - boundary.length);
+    if (at >= from) return at + 1;
+  }
+  return MAX_LINE_CHARS;
+}
