@@ -1,4 +1,7 @@
 // The built-in TypeScript rules: logic the YAML rule format cannot express (compatibility tables, intervals, coverage).
 import type { RuleDefinition } from '../engine/types.js';
+import { veleroNotInstalled } from './velero-not-installed.js';
+import { veleroPodNotRunning } from './velero-pod-not-running.js';
+import { veleroPodOomKilled } from './velero-pod-oomkilled.js';
 
-export const BUILTIN_TS_RULES: RuleDefinition[] = [];
+export const BUILTIN_TS_RULES: RuleDefinition[] = [veleroNotInstalled, veleroPodNotRunning, veleroPodOomKilled];
