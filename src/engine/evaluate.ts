@@ -1,0 +1,207 @@
+// Runs every rule against a read Bundle: hit lookup, findings, root causes over symptoms, ignores, outcomes.
+import type { Config, Ignore } from '../config/index.js';
+import type { Bundle } from '../model/bundle.js';
+import type { ObjectRef } from '../model/kube.js';
+import type { Finding, RuleOutcome } from '../report/types.js';
+import type { RuleSet } from './load.js';
+import { patternKey, type CompiledPattern } from './patterns.js';
+import { compileTemplate, isTemplate } from './templates.js';
+import type { FindingInput, LoadedRule, LogHitRef, RuleContext } from './types.js';
+import { variantApplies } from './versions.js';
+
+export interface EvaluateOptions {
+  config?: Config;
+  /** The bundle's collection time (ages are measured against it). */
+  now: Date;
+  /** Today, for ignore expiry; the system clock by default. */
+  today?: Date;
+}
+
+export interface Evaluation {
+  findings: Finding[];
+  outcomes: RuleOutcome[];
+}
+
+/** Kept hits and true counts by pattern key, in input order. */
+class HitIndex {
+  private readonly hits = new Map<string, LogHitRef[]>();
+  private readonly counts = new Map<string, number>();
+
+  constructor(bundle: Bundle) {
+    for (const file of bundle.logs) {
+      for (const hit of file.hits) {
+        const list = this.hits.get(hit.patternKey);
+        if (list) list.push({ file, hit });
+        else this.hits.set(hit.patternKey, [{ file, hit }]);
+      }
+      for (const [key, n] of Object.entries(file.hitCounts)) this.counts.set(key, (this.counts.get(key) ?? 0) + n);
+    }
+    for (const list of this.hits.values()) sortByLine(list);
+  }
+
+  get(key: string): LogHitRef[] {
+    return this.hits.get(key) ?? [];
+  }
+
+  count(key: string): number {
+    return this.counts.get(key) ?? 0;
+  }
+}
+
+function sortByLine(list: LogHitRef[]): void {
+  // Files keep their bundle order (stable sort); lines ascend within a file.
+  const order = new Map<object, number>();
+  for (const ref of list) if (!order.has(ref.file)) order.set(ref.file, order.size);
+  list.sort((a, b) => order.get(a.file)! - order.get(b.file)! || a.hit.line - b.hit.line);
+}
+
+export function evaluate(ruleSet: RuleSet, bundle: Bundle, options: EvaluateOptions): Evaluation {
+  const index = new HitIndex(bundle);
+  const patternsByRule = new Map<string, CompiledPattern[]>();
+  for (const p of ruleSet.patterns) {
+    const list = patternsByRule.get(p.ruleId);
+    if (list) list.push(p);
+    else patternsByRule.set(p.ruleId, [p]);
+  }
+  const findingsByRule = new Map<string, Finding[]>();
+  const failed = new Set<string>();
+  for (const rule of ruleSet.rules) {
+    const patterns = patternsByRule.get(rule.meta.id) ?? [];
+    try {
+      findingsByRule.set(rule.meta.id, runRule(rule, patterns, bundle, index, options.now));
+    } catch (error) {
+      failed.add(rule.meta.id);
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      bundle.problems.push({ source: `rule ${rule.meta.id}`, message: `the rule failed and was skipped: ${message}` });
+    }
+  }
+  explainSymptoms(ruleSet.rules, findingsByRule);
+  applyIgnores(findingsByRule, ruleSet.rules, bundle, options);
+  const findings = ruleSet.rules.flatMap((r) => findingsByRule.get(r.meta.id) ?? []);
+  const outcomes: RuleOutcome[] = ruleSet.rules.map((r) => ({
+    id: r.meta.id,
+    title: r.meta.title,
+    severity: r.meta.severity,
+    category: r.meta.category,
+    fired: (findingsByRule.get(r.meta.id)?.length ?? 0) > 0,
+  }));
+  return { findings, outcomes };
+}
+
+function runRule(rule: LoadedRule, patterns: CompiledPattern[], bundle: Bundle, index: HitIndex, now: Date): Finding[] {
+  const version = bundle.versions.velero;
+  const applicable = (i: number) => {
+    const p = patterns[i];
+    return p !== undefined && variantApplies(p.velero, version);
+  };
+  const indexes = (patternIndex?: number) =>
+    patternIndex === undefined ? patterns.map((_, i) => i).filter(applicable) : applicable(patternIndex) ? [patternIndex] : [];
+  const reported: FindingInput[] = [];
+  const ctx: RuleContext = {
+    bundle,
+    now,
+    hits(patternIndex) {
+      const lists = indexes(patternIndex).map((i) => index.get(patternKey(rule.meta.id, i)));
+      if (lists.length === 1) return [...lists[0]!];
+      const merged = lists.flat();
+      sortByLine(merged);
+      return merged;
+    },
+    hitCount(patternIndex) {
+      return indexes(patternIndex).reduce((n, i) => n + index.count(patternKey(rule.meta.id, i)), 0);
+    },
+    report(finding) {
+      reported.push(finding);
+    },
+  };
+  rule.check(ctx);
+  const meta = rule.meta;
+  let remediation: string | undefined;
+  return reported.map((input): Finding => {
+    if (input.remediation === undefined && remediation === undefined) {
+      remediation = isTemplate(meta.remediation)
+        ? compileTemplate(meta.remediation)({ versions: bundle.versions, veleroNamespace: bundle.veleroNamespace }).trim()
+        : meta.remediation.trim();
+    }
+    const finding: Finding = {
+      ruleId: meta.id,
+      severity: input.severity ?? meta.severity,
+      category: meta.category,
+      title: meta.title,
+      message: input.message,
+      resources: input.resources ?? [],
+      evidence: input.evidence ?? [],
+      count: input.count ?? Math.max(1, input.evidence?.length ?? 0),
+      remediation: input.remediation ?? remediation!,
+      docs: [...meta.docs],
+    };
+    return finding;
+  });
+}
+
+/** A symptom whose root cause fired too says so, and sorts after it. */
+function explainSymptoms(rules: LoadedRule[], findingsByRule: Map<string, Finding[]>): void {
+  const titles = new Map(rules.map((r) => [r.meta.id, r.meta.title]));
+  for (const rule of rules) {
+    const causes = (rule.meta.explainedBy ?? []).filter((id) => id !== rule.meta.id && (findingsByRule.get(id)?.length ?? 0) > 0);
+    if (causes.length === 0) continue;
+    const because = causes.map((id) => `${id} (${titles.get(id)})`).join(', ');
+    for (const finding of findingsByRule.get(rule.meta.id) ?? []) {
+      finding.explainedBy = causes;
+      finding.message = `${finding.message.replace(/\s+$/, '')}${/[.!?]$/.test(finding.message.trim()) ? '' : '.'} Likely caused by: ${because}.`;
+    }
+  }
+}
+
+function ignoreMatches(ignore: Ignore, ref: ObjectRef): boolean {
+  const r = ignore.resource;
+  if (!r) return true;
+  return (r.kind === undefined || r.kind === ref.kind) && (r.namespace === undefined || r.namespace === ref.namespace) && (r.name === undefined || r.name === ref.name);
+}
+
+/**
+ * Drops ignored findings: an ignore without a resource drops every finding of its rule; with one, it
+ * removes that resource, and the finding goes when none is left. Expired ignores no longer apply and
+ * are reported under `problems`, as are ignores naming an unknown rule.
+ */
+function applyIgnores(findingsByRule: Map<string, Finding[]>, rules: LoadedRule[], bundle: Bundle, options: EvaluateOptions): void {
+  const ignores = options.config?.ignores ?? [];
+  if (ignores.length === 0) return;
+  const source = options.config?.file ?? 'config';
+  const today = (options.today ?? new Date()).getTime();
+  const known = new Set(rules.map((r) => r.meta.id));
+  const active: Ignore[] = [];
+  for (const ignore of ignores) {
+    if (!known.has(ignore.rule)) {
+      bundle.problems.push({ source, message: `ignore for unknown rule "${ignore.rule}" has no effect` });
+      continue;
+    }
+    if (ignore.expires && expiryOf(ignore.expires) <= today) {
+      bundle.problems.push({ source, message: `ignore for rule "${ignore.rule}" expired on ${ignore.expires} and no longer applies (${ignore.reason})` });
+      continue;
+    }
+    active.push(ignore);
+  }
+  for (const [ruleId, findings] of findingsByRule) {
+    const mine = active.filter((i) => i.rule === ruleId);
+    if (mine.length === 0) continue;
+    const kept: Finding[] = [];
+    for (const finding of findings) {
+      if (mine.some((i) => !i.resource)) {
+        continue;
+      }
+      const remaining = finding.resources.filter((ref) => !mine.some((i) => ignoreMatches(i, ref)));
+      if (finding.resources.length > 0 && remaining.length === 0) {
+        continue;
+      }
+      kept.push(remaining.length === finding.resources.length ? finding : { ...finding, resources: remaining });
+    }
+    findingsByRule.set(ruleId, kept);
+  }
+}
+
+/** A date alone (`2026-12-31`) expires at the end of that day (UTC); a full timestamp at that moment. */
+function expiryOf(expires: string): number {
+  const t = Date.parse(expires);
+  return /^\d{4}-\d\d-\d\d$/.test(expires.trim()) ? t + 86400e3 : t;
+}

@@ -1,0 +1,246 @@
+// Object queries: field paths (`a.b["c/d"][0]`), matchers, and the durations `olderThan` / `newerThan` take.
+import type { KubeObject } from '../model/kube.js';
+
+export type PathSegment = string | number;
+
+/** Parses `status.phase`, `metadata.labels["velero.io/schedule-name"]`, `spec.hooks.resources[0].name`. */
+export function parsePath(path: string): PathSegment[] {
+  const segments: PathSegment[] = [];
+  let i = 0;
+  const fail = (why: string): never => {
+    throw new Error(`invalid path "${path}": ${why}`);
+  };
+  while (i < path.length) {
+    if (path[i] === '[') {
+      const quote = path[i + 1];
+      if (quote === '"' || quote === "'") {
+        const close = path.indexOf(`${quote}]`, i + 2);
+        if (close < 0) fail('unclosed [" "]');
+        segments.push(path.slice(i + 2, close));
+        i = close + 2;
+      } else {
+        const close = path.indexOf(']', i);
+        if (close < 0) fail('unclosed [ ]');
+        const index = path.slice(i + 1, close);
+        if (!/^\d+$/.test(index)) fail(`"[${index}]" is neither a quoted key nor an index`);
+        segments.push(Number(index));
+        i = close + 1;
+      }
+      if (path[i] === '.') i++;
+      continue;
+    }
+    let end = i;
+    while (end < path.length && path[end] !== '.' && path[end] !== '[') end++;
+    if (end === i) fail('empty segment');
+    segments.push(path.slice(i, end));
+    i = end;
+    if (path[i] === '.') {
+      i++;
+      if (i >= path.length) fail('ends with "."');
+    }
+  }
+  if (segments.length === 0) fail('empty');
+  return segments;
+}
+
+/**
+ * Every value the path reaches. A path through an array reaches into each element (so that a condition
+ * "holds when any element does"); the value at the end of the path is returned as is, arrays included.
+ */
+export function resolvePath(root: unknown, segments: PathSegment[]): unknown[] {
+  let values: unknown[] = [root];
+  for (const segment of segments) {
+    const next: unknown[] = [];
+    for (const value of values) {
+      if (value === null || value === undefined) continue;
+      if (Array.isArray(value) && typeof segment === 'string') {
+        for (const element of value) {
+          if (element !== null && typeof element === 'object' && Object.hasOwn(element, segment)) {
+            next.push((element as Record<string, unknown>)[segment]);
+          }
+        }
+      } else if (typeof value === 'object' && Object.hasOwn(value, segment)) {
+        next.push((value as Record<string | number, unknown>)[segment]);
+      }
+    }
+    values = next.filter((v) => v !== undefined && v !== null);
+  }
+  return values;
+}
+
+/** `90m`, `24h`, `7d`, `2w`, `30s`, `1h30m` → milliseconds; undefined when malformed. */
+export function parseDuration(text: string): number | undefined {
+  const unit: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
+  let total = 0;
+  let i = 0;
+  while (i < text.length) {
+    re.lastIndex = i;
+    const m = re.exec(text);
+    if (!m) return undefined;
+    total += Number(m[1]) * unit[m[2]!]!;
+    i = re.lastIndex;
+  }
+  return i > 0 ? total : undefined;
+}
+
+export const MATCHER_NAMES = [
+  'equals',
+  'notEquals',
+  'in',
+  'notIn',
+  'matches',
+  'flags',
+  'exists',
+  'empty',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'olderThan',
+  'newerThan',
+  'contains',
+] as const;
+
+export type Scalar = string | number | boolean | null;
+
+export interface MatcherSpec {
+  equals?: Scalar;
+  notEquals?: Scalar;
+  in?: Scalar[];
+  notIn?: Scalar[];
+  matches?: string;
+  flags?: string;
+  exists?: boolean;
+  empty?: boolean;
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+  olderThan?: string;
+  newerThan?: string;
+  contains?: Scalar;
+}
+
+/** A `where` entry compiled once: its path, its checks, and the regex for `matches`. */
+export interface CompiledCondition {
+  path: string;
+  segments: PathSegment[];
+  spec: MatcherSpec;
+  regex?: RegExp;
+  olderThanMs?: number;
+  newerThanMs?: number;
+}
+
+/** Compiles one `where` entry; throws a message naming the problem (the caller adds the field). */
+export function compileCondition(path: string, value: Scalar | MatcherSpec): CompiledCondition {
+  const spec: MatcherSpec = value !== null && typeof value === 'object' ? value : { equals: value };
+  const compiled: CompiledCondition = { path, segments: parsePath(path), spec };
+  if (spec.matches !== undefined) {
+    try {
+      compiled.regex = new RegExp(spec.matches, spec.flags);
+    } catch (error) {
+      throw new Error(`invalid regular expression: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  for (const key of ['olderThan', 'newerThan'] as const) {
+    const text = spec[key];
+    if (text === undefined) continue;
+    const ms = parseDuration(text);
+    if (ms === undefined) throw new Error(`${key}: invalid duration "${text}" (expected e.g. 90m, 24h, 7d)`);
+    compiled[key === 'olderThan' ? 'olderThanMs' : 'newerThanMs'] = ms;
+  }
+  return compiled;
+}
+
+function isEmptyValue(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === 'object') return Object.keys(value).length === 0;
+  return false;
+}
+
+const same = (a: unknown, b: Scalar) => (b === null ? a === null || a === undefined : String(a) === String(b));
+
+/** Tests one compiled condition on an object; named groups of a `matches` regex go into `captures`. */
+export function testCondition(cond: CompiledCondition, obj: KubeObject, now: Date, captures: Record<string, string>): boolean {
+  const values = resolvePath(obj, cond.segments);
+  const spec = cond.spec;
+  // Scalars to compare: the values, with final arrays opened so that `matches` holds when an element does.
+  const scalars = values.flatMap((v) => (Array.isArray(v) ? v : [v]));
+  if (spec.exists !== undefined && spec.exists !== values.length > 0) return false;
+  if (spec.empty !== undefined && spec.empty !== values.every(isEmptyValue)) return false;
+  if (spec.equals !== undefined && !(spec.equals === null ? values.length === 0 : scalars.some((v) => same(v, spec.equals!)))) return false;
+  if (spec.notEquals !== undefined && scalars.some((v) => same(v, spec.notEquals!))) return false;
+  if (spec.in !== undefined && !scalars.some((v) => spec.in!.some((x) => same(v, x)))) return false;
+  if (spec.notIn !== undefined && scalars.some((v) => spec.notIn!.some((x) => same(v, x)))) return false;
+  if (spec.contains !== undefined && !values.some((v) => Array.isArray(v) && v.some((x) => same(x, spec.contains!)))) return false;
+  const numbers = scalars.map((v) => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN));
+  const numeric = (test: (n: number) => boolean) => numbers.some((n) => Number.isFinite(n) && test(n));
+  if (spec.gt !== undefined && !numeric((n) => n > spec.gt!)) return false;
+  if (spec.gte !== undefined && !numeric((n) => n >= spec.gte!)) return false;
+  if (spec.lt !== undefined && !numeric((n) => n < spec.lt!)) return false;
+  if (spec.lte !== undefined && !numeric((n) => n <= spec.lte!)) return false;
+  if (cond.olderThanMs !== undefined || cond.newerThanMs !== undefined) {
+    const times = scalars.map((v) => Date.parse(String(v))).filter(Number.isFinite);
+    const age = (t: number) => now.getTime() - t;
+    if (cond.olderThanMs !== undefined && !times.some((t) => age(t) > cond.olderThanMs!)) return false;
+    if (cond.newerThanMs !== undefined && !times.some((t) => age(t) < cond.newerThanMs!)) return false;
+  }
+  if (cond.regex) {
+    let matched = false;
+    for (const v of scalars) {
+      if (typeof v === 'object') continue;
+      const m = cond.regex.exec(String(v));
+      if (m) {
+        if (m.groups) for (const [k, g] of Object.entries(m.groups)) if (g !== undefined) captures[k] = g;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) return false;
+  }
+  return true;
+}
+
+/** A compiled object query: a kind and its `where` conditions. */
+export interface CompiledQuery {
+  kind: string;
+  conditions: CompiledCondition[];
+}
+
+export function compileQuery(kind: string, where: Record<string, Scalar | MatcherSpec> | undefined): CompiledQuery {
+  const conditions: CompiledCondition[] = [];
+  for (const [path, value] of Object.entries(where ?? {})) {
+    try {
+      conditions.push(compileCondition(path, value));
+    } catch (error) {
+      throw new QueryError(`where.${path}`, (error as Error).message);
+    }
+  }
+  return { kind, conditions };
+}
+
+/** A problem in one field of a query, for RuleFileError. */
+export class QueryError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ObjectMatch {
+  object: KubeObject;
+  captures: Record<string, string>;
+}
+
+export function runQuery(query: CompiledQuery, objects: Iterable<KubeObject>, now: Date): ObjectMatch[] {
+  const matches: ObjectMatch[] = [];
+  for (const object of objects) {
+    const captures: Record<string, string> = {};
+    if (query.conditions.every((c) => testCondition(c, object, now, captures))) matches.push({ object, captures });
+  }
+  return matches;
+}

@@ -1,0 +1,272 @@
+// Turns one validated YAML rule into a RuleDefinition: compiled patterns, queries, conditions and templates.
+import type { Severity } from '../constants.js';
+import { severityRank } from '../constants.js';
+import { parseLogLine, type ParsedLogLine } from '../logs/line.js';
+import type { Bundle, LogFile } from '../model/bundle.js';
+import { refKey, refOf, type KubeObject, type ObjectRef } from '../model/kube.js';
+import type { Evidence } from '../report/types.js';
+import { compileCondition, ConditionError, type Condition, type ConditionSpec } from './conditions.js';
+import { dedupeRefs, resourcesOfLine } from './correlate.js';
+import { compilePattern, PatternError } from './patterns.js';
+import { compileQuery, parsePath, QueryError, resolvePath, runQuery, type CompiledQuery, type MatcherSpec, type PathSegment, type Scalar } from './query.js';
+import { compileTemplate, type Template } from './templates.js';
+import type { LogHitRef, LogPatternSpec, RuleDefinition, RuleMeta } from './types.js';
+
+/** A rule file as the schema describes it. */
+export interface YamlRuleSpec {
+  id: string;
+  title: string;
+  severity: Severity;
+  category: RuleMeta['category'];
+  summary: string;
+  description: string;
+  remediation: string;
+  docs: string[];
+  explainedBy?: string[];
+  when?: ConditionSpec;
+  match: {
+    logs?: LogPatternSpec[];
+    objects?: { kind: string; where?: Record<string, Scalar | MatcherSpec>; message?: string; severity?: Severity }[];
+  };
+  group?: string;
+  message: string;
+  evidence?: string[];
+}
+
+/** Evidence lines and objects shown per finding. */
+export const MAX_EVIDENCE = 5;
+
+/** A problem at a field of the rule file. */
+export class RuleSpecError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Variant {
+  message?: Template;
+  severity?: Severity;
+}
+
+interface ObjectSource extends Variant {
+  query: CompiledQuery;
+  /** Paths shown as evidence: the rule's `evidence`, or the paths this query tests. */
+  evidence: { path: string; segments: PathSegment[] }[];
+}
+
+type Hit =
+  | { type: 'object'; object: KubeObject; captures: Record<string, string>; variant: Variant; resources: ObjectRef[]; evidence: ObjectSource['evidence'] }
+  | { type: 'log'; ref: LogHitRef; line: ParsedLogLine; variant: Variant; resources: ObjectRef[] };
+
+function template(source: string, field: string): Template {
+  try {
+    return compileTemplate(source);
+  } catch (error) {
+    throw new RuleSpecError(field, `invalid template: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Compiles a validated spec; throws RuleSpecError naming the field. */
+export function compileYamlRule(spec: YamlRuleSpec): RuleDefinition {
+  const when: Condition | undefined = spec.when ? compileWhen(spec.when) : undefined;
+  const logSpecs = spec.match.logs ?? [];
+  const logVariants: Variant[] = logSpecs.map((p, i) => {
+    try {
+      compilePattern(spec.id, i, p);
+    } catch (error) {
+      if (error instanceof PatternError) throw new RuleSpecError(`match.logs[${i}].${error.field}`, error.message);
+      throw error;
+    }
+    const variant: Variant = {};
+    if (p.message) variant.message = template(p.message, `match.logs[${i}].message`);
+    if (p.severity) variant.severity = p.severity;
+    return variant;
+  });
+  const evidencePaths = (spec.evidence ?? []).map((path, i) => {
+    try {
+      return { path, segments: parsePath(path) };
+    } catch (error) {
+      throw new RuleSpecError(`evidence[${i}]`, (error as Error).message);
+    }
+  });
+  const objectSources: ObjectSource[] = (spec.match.objects ?? []).map((q, i) => {
+    let query: CompiledQuery;
+    try {
+      query = compileQuery(q.kind, q.where);
+    } catch (error) {
+      if (error instanceof QueryError) throw new RuleSpecError(`match.objects[${i}].${error.field}`, error.message);
+      throw error;
+    }
+    const source: ObjectSource = {
+      query,
+      evidence: evidencePaths.length > 0 ? evidencePaths : query.conditions.map((c) => ({ path: c.path, segments: c.segments })),
+    };
+    if (q.message) source.message = template(q.message, `match.objects[${i}].message`);
+    if (q.severity) source.severity = q.severity;
+    return source;
+  });
+  const message = template(spec.message, 'message');
+  const remediation = template(spec.remediation, 'remediation');
+  const group = spec.group ? template(spec.group, 'group') : undefined;
+
+  const meta: RuleMeta = {
+    id: spec.id,
+    title: spec.title,
+    severity: spec.severity,
+    category: spec.category,
+    summary: spec.summary,
+    description: spec.description,
+    remediation: spec.remediation,
+    docs: spec.docs,
+  };
+  if (spec.explainedBy) meta.explainedBy = spec.explainedBy;
+  const variants = logSpecs.filter((p) => p.velero && p.message).map((p) => ({ range: p.velero!, text: p.message! }));
+  if (variants.length > 0) meta.variants = variants;
+
+  const rule: RuleDefinition = {
+    meta,
+    check(ctx) {
+      if (when && !when(ctx.bundle, ctx.now)) return;
+      const hits: Hit[] = [];
+      for (const source of objectSources) {
+        for (const match of runQuery(source.query, ctx.bundle.objects.list(source.query.kind), ctx.now)) {
+          hits.push({ type: 'object', ...match, variant: source, resources: [refOf(match.object)], evidence: source.evidence });
+        }
+      }
+      const objectKeys = new Set(hits.map((h) => refKey(h.resources[0]!)));
+      const dropped: { count: number; last?: Hit }[] = logVariants.map(() => ({ count: 0 }));
+      logVariants.forEach((variant, i) => {
+        const refs = ctx.hits(i);
+        dropped[i]!.count = ctx.hitCount(i) - refs.length;
+        for (const ref of refs) {
+          const line = parseLogLine(ref.hit.text);
+          const hit: Hit = { type: 'log', ref, line, variant, resources: resourcesOfLine(ref.file, line, ctx.bundle, ref.hit.groups) };
+          hits.push(hit);
+          dropped[i]!.last = hit;
+        }
+      });
+      if (hits.length === 0) return;
+
+      // Group: by the `group` template, else one group per object, with log lines joining the object they name.
+      const groups = new Map<string, { hits: Hit[]; extra: number }>();
+      const groupOf = new Map<Hit, string>();
+      for (const hit of hits) {
+        let key: string;
+        if (group) key = group(contextOf(hit, ctx.bundle, 1, hit.resources));
+        else if (hit.type === 'object') key = refKey(hit.resources[0]!);
+        else key = hit.resources.map(refKey).find((k) => objectKeys.has(k)) ?? '\0logs';
+        let entry = groups.get(key);
+        if (!entry) groups.set(key, (entry = { hits: [], extra: 0 }));
+        entry.hits.push(hit);
+        groupOf.set(hit, key);
+      }
+      // Lines counted but not kept in memory count toward the group of the pattern's last kept line.
+      for (const d of dropped) if (d.count > 0 && d.last) groups.get(groupOf.get(d.last)!)!.extra += d.count;
+
+      for (const { hits: members, extra } of groups.values()) {
+        const first = members[0]!;
+        const resources = dedupeRefs(members.flatMap((h) => h.resources));
+        const count = members.length + extra;
+        const context = contextOf(first, ctx.bundle, count, resources);
+        // Captures, and the first log line, of every member: an object finding joined by log lines can
+        // say `{{reason}}` from them.
+        const firstLog = members.find((h) => h.type === 'log');
+        if (firstLog && first.type === 'object') Object.assign(context, { line: firstLog.line, file: fileContext(firstLog.ref.file) });
+        const captures = Object.assign({}, ...members.map(groupsOf).reverse(), groupsOf(first)) as Record<string, string>;
+        Object.assign(context, { ...captures, ...context, groups: captures });
+        const severity = members
+          .map((h) => h.variant.severity ?? spec.severity)
+          .reduce((a, b) => (severityRank(b) < severityRank(a) ? b : a));
+        const variantMessage = members.find((h) => h.variant.message)?.variant.message;
+        ctx.report({
+          message: (variantMessage ?? message)(context).trim(),
+          severity,
+          resources,
+          evidence: members.slice(0, MAX_EVIDENCE).map((h) => evidenceOf(h, ctx.bundle)),
+          count,
+          remediation: remediation(context).trim(),
+        });
+      }
+    },
+  };
+  if (logSpecs.length > 0) rule.logPatterns = logSpecs;
+  return rule;
+}
+
+function compileWhen(spec: ConditionSpec): Condition {
+  try {
+    return compileCondition(spec, 'when');
+  } catch (error) {
+    if (error instanceof ConditionError) throw new RuleSpecError(error.field, error.message);
+    throw error;
+  }
+}
+
+function fileContext(file: LogFile): Record<string, unknown> {
+  return {
+    path: file.path,
+    component: file.component,
+    namespace: file.namespace,
+    pod: file.pod,
+    container: file.container,
+    previous: file.previous,
+    owner: file.owner,
+  };
+}
+
+/** The template context of a finding, from its first hit (rules/README.md "Templates"). */
+function contextOf(hit: Hit, bundle: Bundle, count: number, resources: ObjectRef[]): Record<string, unknown> {
+  const base: Record<string, unknown> = {
+    count,
+    names: [...new Set(resources.map((r) => r.name))].join(', '),
+    versions: bundle.versions,
+    veleroNamespace: bundle.veleroNamespace,
+  };
+  const first = resources[0];
+  if (hit.type === 'object') {
+    const { object } = hit;
+    return {
+      ...base,
+      object,
+      kind: object.kind,
+      name: object.metadata.name,
+      namespace: object.metadata.namespace,
+      groups: hit.captures,
+      ...hit.captures,
+    };
+  }
+  return {
+    ...base,
+    kind: first?.kind,
+    name: first?.name,
+    namespace: first?.namespace,
+    line: hit.line,
+    file: fileContext(hit.ref.file),
+    groups: hit.ref.hit.groups,
+    ...hit.ref.hit.groups,
+  };
+}
+
+function groupsOf(hit: Hit): Record<string, string> {
+  return hit.type === 'object' ? hit.captures : hit.ref.hit.groups;
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+function evidenceOf(hit: Hit, bundle: Bundle): Evidence {
+  if (hit.type === 'log') return { file: hit.ref.file.path, line: hit.ref.hit.line, text: hit.ref.hit.text };
+  const { object } = hit;
+  const ref = refOf(object);
+  const header = `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+  const lines = hit.evidence.map(({ path, segments }) => {
+    const values = resolvePath(object, segments);
+    return `${path}: ${values.length === 0 ? '(none)' : values.map(show).join(', ')}`;
+  });
+  return { file: bundle.sourceOf(object) ?? header, text: [header, ...lines].join('\n') };
+}
