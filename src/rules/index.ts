@@ -1,7 +1,17 @@
 // The built-in TypeScript rules: logic the YAML rule format cannot express (compatibility tables, intervals, coverage).
 import type { RuleDefinition } from '../engine/types.js';
+import { bslMissing } from './bsl-missing.js';
+import { nodeAgentMissing } from './node-agent-missing.js';
+import { nodeAgentOomKilled } from './node-agent-oomkilled.js';
 import { veleroNotInstalled } from './velero-not-installed.js';
 import { veleroPodNotRunning } from './velero-pod-not-running.js';
 import { veleroPodOomKilled } from './velero-pod-oomkilled.js';
 
-export const BUILTIN_TS_RULES: RuleDefinition[] = [veleroNotInstalled, veleroPodNotRunning, veleroPodOomKilled];
+export const BUILTIN_TS_RULES: RuleDefinition[] = [
+  veleroNotInstalled,
+  veleroPodNotRunning,
+  veleroPodOomKilled,
+  nodeAgentMissing,
+  nodeAgentOomKilled,
+  bslMissing,
+];
