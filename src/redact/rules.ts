@@ -8,6 +8,8 @@ export interface ShapeRule {
   description: string;
   /** Global, with indices (`dg`). */
   regex: RegExp;
+  /** A cheap test a line must pass before the regex runs. */
+  hint: (line: string) => boolean;
   /** An extra check on the masked text (fewer false positives than a longer regex). */
   accept?: (value: string) => boolean;
 }
@@ -17,31 +19,37 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
     name: 'aws-access-key-id',
     description: 'AWS access key ids (AKIA… long-term, ASIA… temporary) wherever they appear',
     regex: /(?<![A-Za-z0-9])(?<v>(?:AKIA|ASIA)[A-Z0-9]{16})(?![A-Za-z0-9])/dg,
+    hint: (l) => l.includes('AKIA') || l.includes('ASIA'),
   },
   {
     name: 'jwt',
     description: 'JSON Web Tokens (service-account tokens, OIDC id tokens)',
     regex: /(?<![A-Za-z0-9_-])(?<v>eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*)/dg,
+    hint: (l) => l.includes('eyJ'),
   },
   {
     name: 'bearer-token',
     description: 'the token after "Bearer" (HTTP Authorization headers, curl command lines)',
     regex: /\b[Bb](?:earer|EARER)\s+(?<v>[A-Za-z0-9._~+/-]{8,}=*)/dg,
+    hint: (l) => /bearer/i.test(l),
   },
   {
     name: 'url-credentials',
     description: 'the password in scheme://user:password@host URLs (object stores, databases, proxies)',
     regex: /\b[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s:/?#@"'\\]*:(?<v>[^\s@/"'\\]+)@/dg,
+    hint: (l) => l.includes('://'),
   },
   {
     name: 'url-credentials',
     description: 'the password in user:password@tcp(host:port)/db MySQL DSNs',
     regex: /(?<![^\s"'=])[^\s:@"'/=]+:(?<v>[^\s@"']+)@tcp\(/dg,
+    hint: (l) => l.includes('@tcp('),
   },
   {
     name: 'pem-private-key',
     description: 'PEM private key blocks written on one line (escaped \\n)',
     regex: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?<v>.*?)-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/dg,
+    hint: (l) => l.includes('PRIVATE KEY'),
   },
 ];
 
