@@ -3,6 +3,9 @@ import type { RuleDefinition } from '../engine/types.js';
 import { bslMissing } from './bsl-missing.js';
 import { nodeAgentMissing } from './node-agent-missing.js';
 import { nodeAgentOomKilled } from './node-agent-oomkilled.js';
+import { pluginVersionMismatch } from './plugin-version-mismatch.js';
+import { veleroKotsIncompatible } from './velero-kots-incompatible.js';
+import { veleroKubernetesIncompatible } from './velero-kubernetes-incompatible.js';
 import { veleroNotInstalled } from './velero-not-installed.js';
 import { veleroPodNotRunning } from './velero-pod-not-running.js';
 import { veleroPodOomKilled } from './velero-pod-oomkilled.js';
@@ -14,4 +17,7 @@ export const BUILTIN_TS_RULES: RuleDefinition[] = [
   nodeAgentMissing,
   nodeAgentOomKilled,
   bslMissing,
+  pluginVersionMismatch,
+  veleroKubernetesIncompatible,
+  veleroKotsIncompatible,
 ];
