@@ -118,8 +118,12 @@ function longestRun(alternative: string): string {
         end = i + m[0].length;
       }
       if (alternative[end] === '?') end++;
-      if (atom !== undefined && !optional) run += atom;
-      endRun();
+      if (atom !== undefined && !optional) {
+        // `ab+c`: "ab" and "bc" are in every match, "abc" is not.
+        run += atom;
+        endRun();
+        run = atom;
+      } else endRun();
       i = end;
       continue;
     }

@@ -65,7 +65,8 @@ function template(source: string, field: string): Template {
   try {
     return compileTemplate(source);
   } catch (error) {
-    throw new RuleSpecError(field, `invalid template: ${(error as Error).message.split('\n')[0]}`);
+    const lines = (error as Error).message.split('\n');
+    throw new RuleSpecError(field, `invalid template: ${[lines[0], lines.at(-1)].filter((l, i, a) => l && a.indexOf(l) === i).join(' ')}`);
   }
 }
 

@@ -1,0 +1,101 @@
+// Rule loading: schema validation with errors that name the file and the field, duplicates, literals, templates.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRules } from '../../src/engine/index.js';
+import { RuleFileError } from '../../src/errors.js';
+import type { RuleDefinition } from '../../src/engine/types.js';
+
+const BASE = `id: sample-rule
+title: Sample
+severity: error
+category: backup
+summary: A sample.
+description: Sample.
+remediation: Fix it.
+docs: [https://velero.io/docs/]
+message: "Sample {{line.msg}}"
+`;
+
+async function withRules(files: Record<string, string>, run: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'sd-rules-'));
+  try {
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+    await run(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function loadError(text: string): Promise<RuleFileError> {
+  let caught: unknown;
+  await withRules({ 'bad.yaml': text }, async (dir) => {
+    try {
+      await loadRules({ builtinDir: false, tsRules: [], rulesDirs: [dir] });
+    } catch (error) {
+      caught = error;
+    }
+  });
+  assert.ok(caught instanceof RuleFileError, `expected a RuleFileError, got ${String(caught)}`);
+  return caught;
+}
+
+test('a bad regex names the file and match.logs[0].regex', async () => {
+  const e = await loadError(`${BASE}match:\n  logs:\n    - regex: 'unclosed (group'\n`);
+  assert.match(e.message, /bad\.yaml: match\.logs\[0\]\.regex: invalid regular expression: /);
+});
+
+test('schema errors: unknown field, missing field, bad enum, bad severity in a variant', async () => {
+  assert.match((await loadError(`${BASE}match:\n  logs:\n    - regex: 'some words'\n      levle: [error]\n`)).message, /bad\.yaml: match\.logs\[0\]\.levle: unknown field/);
+  assert.match((await loadError(BASE.replace('title: Sample\n', '') + `match:\n  logs: [{ regex: 'some words' }]\n`)).message, /bad\.yaml: title: is required/);
+  assert.match((await loadError(BASE.replace('category: backup', 'category: nope') + `match:\n  logs: [{ regex: 'some words' }]\n`)).message, /bad\.yaml: category: must be one of: install, /);
+  assert.match((await loadError(`${BASE}match:\n  objects:\n    - kind: Backup\n      severity: huge\n`)).message, /bad\.yaml: match\.objects\[0\]\.severity: must be one of: critical/);
+  assert.match((await loadError(`${BASE}match:\n  objects:\n    - kind: Backup\n      where: { status.phase: { matchez: x } }\n`)).message, /bad\.yaml: match\.objects\[0\]\.where\["status\.phase"\]/);
+});
+
+test('a regex without a usable literal is refused with a clear error; given literals are accepted', async () => {
+  const e = await loadError(`${BASE}match:\n  logs:\n    - regex: '\\d+ ms'\n`);
+  assert.match(e.message, /match\.logs\[0\]\.regex: no prefilter literal can be derived .*add `literals`/);
+  await withRules({ 'ok.yaml': `${BASE}match:\n  logs:\n    - regex: '\\d+ ms'\n      literals: [' ms']\n` }, async (dir) => {
+    const set = await loadRules({ builtinDir: false, tsRules: [], rulesDirs: [dir] });
+    assert.deepEqual(set.patterns[0]!.literals, [' ms']);
+  });
+});
+
+test('bad templates, ranges, durations and paths name their field', async () => {
+  assert.match((await loadError(BASE.replace('Sample {{line.msg}}', 'Sample {{#if}}') + `match:\n  logs: [{ regex: 'some words' }]\n`)).message, /bad\.yaml: message: invalid template/);
+  assert.match((await loadError(`${BASE}when: { velero: 'not a range' }\nmatch:\n  logs: [{ regex: 'some words' }]\n`)).message, /bad\.yaml: when\.velero: invalid semver range/);
+  assert.match((await loadError(`${BASE}match:\n  logs: [{ regex: 'some words', velero: 'latest' }]\n`)).message, /match\.logs\[0\]\.velero: invalid semver range/);
+  assert.match((await loadError(`${BASE}match:\n  objects: [{ kind: Backup, where: { status.startTimestamp: { olderThan: 3 parsecs } } }]\n`)).message, /match\.objects\[0\]\.where\.status\.startTimestamp: olderThan: invalid duration/);
+  assert.match((await loadError(`${BASE}when: { any: [ { exists: { kind: Backup, where: { 'a[x': 1 } } } ] }\nmatch:\n  logs: [{ regex: 'some words' }]\n`)).message, /when\.any\[0\]\.exists\.where\.a\[x: invalid path/);
+  assert.match((await loadError(`${BASE}match:\n  logs: [{ regex: 'some words' }\n`)).message, /bad\.yaml: invalid YAML/);
+});
+
+test('duplicate ids name both files', async () => {
+  await withRules({ 'a.yaml': `${BASE}match:\n  logs: [{ regex: 'some words' }]\n`, 'b.yml': `${BASE}match:\n  logs: [{ regex: 'other words' }]\n` }, async (dir) => {
+    await assert.rejects(loadRules({ builtinDir: false, tsRules: [], rulesDirs: [dir] }), (e: Error) => /b\.yml: id: duplicate rule id "sample-rule" \(also defined in .*a\.yaml\)/.test(e.message));
+  });
+  const ts: RuleDefinition = { meta: { id: 'sample-rule', title: 't', severity: 'info', category: 'backup', summary: 's', description: 'd', remediation: 'r', docs: [] }, check() {} };
+  await withRules({ 'a.yaml': `${BASE}match:\n  logs: [{ regex: 'some words' }]\n` }, async (dir) => {
+    await assert.rejects(loadRules({ builtinDir: false, tsRules: [ts], rulesDirs: [dir] }), /a\.yaml: id: duplicate rule id "sample-rule" \(also defined in src\/rules \(TypeScript rule sample-rule\)\)/);
+  });
+});
+
+test('a missing --rules directory is an error naming it; the built-in catalog loads', async () => {
+  await assert.rejects(loadRules({ rulesDirs: ['/no/such/dir'] }), /\/no\/such\/dir: cannot read the rules directory \(ENOENT\)/);
+  const set = await loadRules();
+  for (const rule of set.rules) assert.match(rule.meta.id, /^[a-z0-9-]+$/);
+  const ids = set.rules.map((r) => r.meta.id);
+  assert.equal(new Set(ids).size, ids.length);
+});
+
+test('TypeScript rule patterns are compiled into the same scanner, with errors naming the rule', async () => {
+  const ts: RuleDefinition = {
+    meta: { id: 'ts-rule', title: 't', severity: 'info', category: 'backup', summary: 's', description: 'd', remediation: 'r', docs: [] },
+    logPatterns: [{ regex: '(' }],
+    check() {},
+  };
+  await assert.rejects(loadRules({ builtinDir: false, tsRules: [ts] }), /TypeScript rule ts-rule: logPatterns\[0\]\.regex: invalid regular expression/);
+});

@@ -1,0 +1,110 @@
+// The log scanner: lines, bytes, tail, timestamps, prefilter candidates, filters and bounds, whatever the chunking.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { compilePattern } from '../../src/engine/patterns.js';
+import { PatternScanner } from '../../src/engine/scanner.js';
+import { deriveLiterals } from '../../src/engine/literals.js';
+import { scanText } from './support.js';
+
+const line = (i: number, msg: string, level = 'info') => `time="2024-05-18T07:${String(i % 60).padStart(2, '0')}:00Z" level=${level} msg="${msg}" logSource="pkg/x.go:${i}"`;
+
+function scanner(specs: Parameters<typeof compilePattern>[2][], options = {}) {
+  return new PatternScanner(specs.map((s, i) => compilePattern('r', i, s)), options);
+}
+
+test('counts lines and bytes, keeps the tail and the first and last timestamps', async () => {
+  const lines = Array.from({ length: 100 }, (_, i) => line(i, `step ${i}`));
+  const text = `garbage first line\n${lines.join('\n')}\n`;
+  const file = await scanText(scanner([{ regex: 'step 42"' }]), { path: 'v.log', text, chunkSize: 97 });
+  assert.equal(file.lines, 101);
+  assert.equal(file.bytes, Buffer.byteLength(text));
+  assert.equal(file.tail.length, 30);
+  assert.equal(file.tail.at(-1), lines.at(-1));
+  assert.equal(file.tail[0], lines[70]);
+  assert.equal(file.firstTime, '2024-05-18T07:00:00Z');
+  assert.equal(file.lastTime, '2024-05-18T07:39:00Z');
+  assert.deepEqual(file.hits.map((h) => [h.line, h.patternKey]), [[44, 'r#0']]);
+});
+
+test('a last line without a newline, CRLF endings, and an empty file', async () => {
+  const s = scanner([{ regex: 'boom (?<n>\\d+)' }]);
+  const file = await scanText(s, { path: 'a.log', text: 'one\r\nboom 1\r\nboom 2' });
+  assert.equal(file.lines, 3);
+  assert.deepEqual(file.hits.map((h) => [h.line, h.text, h.groups.n]), [[2, 'boom 1', '1'], [3, 'boom 2', '2']]);
+  assert.deepEqual(file.tail, ['one', 'boom 1', 'boom 2']);
+  const empty = await scanText(s, { path: 'e.log', text: '' });
+  assert.equal(empty.lines, 0);
+  assert.deepEqual(empty.tail, []);
+});
+
+test('literals match case-insensitively; the regex decides', async () => {
+  const s = scanner([{ regex: 'AccessDenied', flags: 'i' }, { regex: 'AccessDenied' }]);
+  const file = await scanText(s, { path: 'a.log', text: 'x accessdenied y\nx ACCESSDENIED\nx AccessDenied\n' });
+  assert.deepEqual(file.hitCounts, { 'r#0': 3, 'r#1': 1 });
+});
+
+test('components and levels filter patterns', async () => {
+  const s = scanner([
+    { regex: 'timed out waiting', components: ['backup-log'] },
+    { regex: 'timed out waiting', levels: ['error'] },
+  ]);
+  const text = `${line(1, 'timed out waiting', 'error')}\n${line(2, 'timed out waiting', 'warning')}\n`;
+  const server = await scanText(s, { path: 's.log', component: 'server', text });
+  assert.deepEqual(server.hitCounts, { 'r#1': 1 });
+  const backup = await scanText(s, { path: 'b.log', component: 'backup-log', text });
+  assert.deepEqual(backup.hitCounts, { 'r#0': 2, 'r#1': 1 });
+  // JSON lines have levels too.
+  const json = await scanText(s, { path: 'j.log', text: '{"level":"error","msg":"timed out waiting for all PodVolumeBackups to complete"}\n' });
+  assert.deepEqual(json.hitCounts, { 'r#1': 1 });
+});
+
+test('hits are bounded per pattern per file; hitCounts keep the true totals', async () => {
+  const s = scanner([{ regex: 'repeat' }], { maxHitsPerPattern: 5 });
+  const text = Array.from({ length: 50 }, () => 'repeat').join('\n');
+  const file = await scanText(s, { path: 'r.log', text, chunkSize: 13 });
+  assert.equal(file.hits.length, 5);
+  assert.equal(file.hitCounts['r#0'], 50);
+});
+
+test('long lines are cut at maxLineLength for matching and keeping', async () => {
+  const s = scanner([{ regex: 'needle' }, { regex: 'start.*' }], { maxLineLength: 100 });
+  const text = `start${'x'.repeat(500)}needle\nneedle\n`;
+  const file = await scanText(s, { path: 'l.log', text, chunkSize: 64 });
+  assert.deepEqual(file.hits.map((h) => [h.patternKey, h.line]), [['r#1', 1], ['r#0', 2]]);
+  assert.equal(file.hits[0]!.text.length, 100);
+  assert.equal(file.lines, 2);
+});
+
+test('several literals of several patterns on one line: each pattern is tried once', async () => {
+  const s = scanner([{ regex: 'alpha|beta' }, { regex: 'beta.*gamma' }, { regex: 'delta' }]);
+  const file = await scanText(s, { path: 'm.log', text: 'alpha beta gamma alpha\nnothing here\ndelta\n' });
+  assert.deepEqual(file.hits.map((h) => [h.patternKey, h.line]), [['r#0', 1], ['r#1', 1], ['r#2', 3]]);
+  assert.deepEqual(file.hitCounts, { 'r#0': 1, 'r#1': 1, 'r#2': 1 });
+});
+
+test('chunking never changes the result (property)', async () => {
+  const words = ['error', 'AccessDenied', 'is unavailable', 'ok', 'é', '\n', '\r\n', ' ', 'time="2024-01-01T00:00:00Z" '];
+  const s = scanner([{ regex: 'AccessDenied' }, { regex: 'is unavailable' }, { regex: 'e(?<x>r+)or', literals: ['err'] }], { maxLineLength: 40 });
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.constantFrom(...words), { maxLength: 60 }), fc.integer({ min: 1, max: 50 }), async (parts, size) => {
+      const text = parts.join('');
+      const whole = await scanText(s, { path: 'p.log', text });
+      const chunked = await scanText(s, { path: 'p.log', text, chunkSize: size });
+      assert.deepEqual(chunked, whole);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('deriveLiterals: the longest plain run of each top-level alternative', () => {
+  assert.deepEqual(deriveLiterals('BackupStorageLocation \\\\?"(?<n>[^"]+)\\\\?" is unavailable'), { literals: ['BackupStorageLocation '] });
+  assert.deepEqual(deriveLiterals('error: (?:a|b) timed out|signal: killed'), { literals: [' timed out', 'signal: killed'] });
+  assert.deepEqual(deriveLiterals('repository not initiali[sz]ed'), { literals: ['repository not initiali'] });
+  assert.deepEqual(deriveLiterals('colou?r mismatch'), { literals: ['r mismatch'] });
+  assert.deepEqual(deriveLiterals('a\\.b\\.cd\\d+efgh'), { literals: ['a.b.cd'] });
+  assert.deepEqual(deriveLiterals('x{2,}yyyy'), { literals: ['xyyyy'] });
+  assert.deepEqual(deriveLiterals('StatusCode: 40[13]'), { literals: ['StatusCode: 40'] });
+  assert.ok('missing' in deriveLiterals('foo|\\d+ bar'));
+  assert.ok('missing' in deriveLiterals('(?:AccessDenied|Forbidden)'));
+});
