@@ -1,0 +1,227 @@
+// The HTTP client the collector talks to the API server with: client-node's auth and TLS, bounded concurrency, retries inside a deadline.
+import http from 'node:http';
+import https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Limiter } from './limiter.js';
+
+export interface KubeClientOptions {
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** One attempt of one request is abandoned (and retried) after this long. */
+  requestTimeoutMs: number;
+  /** Epoch milliseconds after which no request starts or retries. */
+  deadline: number;
+  /** Extra attempts for transient failures (timeouts, resets, 429 and 5xx). */
+  retries: number;
+  /** The first backoff delay; it doubles with each retry (with jitter). */
+  backoffMs: number;
+}
+
+/** The API server answered with an error status (its Status message is kept). */
+export class KubeApiError extends Error {
+  constructor(
+    readonly path: string,
+    readonly status: number,
+    readonly reason: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The request never got an answer: connection refused, DNS, TLS, a timeout, or the deadline. */
+export class KubeNetworkError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'EAI_AGAIN', 'TIMEOUT', 'ECONNREFUSED']);
+
+/**
+ * Raw JSON and text requests against the API server. Objects are kept exactly as the server sent
+ * them (the typed client-node APIs would turn timestamps into Dates and drop unknown fields, which a
+ * diagnostic bundle must not do); credentials, TLS and proxies come from client-node's KubeConfig.
+ */
+export class KubeClient {
+  /** Requests sent, including retries and object-store downloads. */
+  requestCount = 0;
+  readonly server: string;
+  private readonly limiter: Limiter;
+  private readonly agent: http.Agent;
+
+  constructor(
+    private readonly kubeConfig: KubeConfig,
+    private readonly options: KubeClientOptions,
+    baseAgentOptions: https.AgentOptions,
+    proxyAgent?: http.Agent,
+  ) {
+    const cluster = kubeConfig.getCurrentCluster();
+    this.server = (cluster?.server ?? '').replace(/\/+$/, '');
+    this.limiter = new Limiter(options.concurrency);
+    const agentOptions = { ...baseAgentOptions, keepAlive: true, maxSockets: options.concurrency };
+    this.agent = proxyAgent ?? (this.server.startsWith('http:') ? new http.Agent(agentOptions) : new https.Agent(agentOptions));
+  }
+
+  /** Builds a client from a loaded KubeConfig (its current context). */
+  static async create(kubeConfig: KubeConfig, options: KubeClientOptions): Promise<KubeClient> {
+    const probe: https.RequestOptions = {};
+    await kubeConfig.applyToHTTPSOptions(probe);
+    const tls: https.AgentOptions = {};
+    for (const key of ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const) {
+      if (probe[key] !== undefined) (tls as Record<string, unknown>)[key] = probe[key];
+    }
+    const cluster = kubeConfig.getCurrentCluster();
+    if (cluster?.skipTLSVerify) tls.rejectUnauthorized = false;
+    if (cluster?.tlsServerName) tls.servername = cluster.tlsServerName;
+    // Proxies need client-node's own agent; otherwise a keep-alive agent sized to the concurrency.
+    return new KubeClient(kubeConfig, options, tls, cluster?.proxyUrl ? (probe.agent as http.Agent) : undefined);
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  async getJson<T>(path: string, query?: Record<string, string | number | boolean | undefined>): Promise<T> {
+    const answer = await this.request('GET', withQuery(path, query));
+    return parseJson<T>(path, answer.body);
+  }
+
+  async getText(path: string, query?: Record<string, string | number | boolean | undefined>): Promise<string> {
+    const answer = await this.request('GET', withQuery(path, query), undefined, 'text/plain');
+    return answer.body.toString('utf8');
+  }
+
+  async postJson<T>(path: string, body: unknown): Promise<T> {
+    const answer = await this.request('POST', path, JSON.stringify(body));
+    return parseJson<T>(path, answer.body);
+  }
+
+  async delete(path: string): Promise<void> {
+    await this.request('DELETE', path);
+  }
+
+  /** GETs a pre-signed object-store URL (no cluster credentials are sent to it). */
+  async download(url: string): Promise<Buffer> {
+    const answer = await this.attempts(url, () => this.send('GET', url, undefined, undefined, false));
+    return answer.body;
+  }
+
+  private async request(method: string, path: string, body?: string, accept = 'application/json'): Promise<Answer> {
+    return this.attempts(path, () => this.send(method, this.server + path, body, accept, true));
+  }
+
+  /** Runs one request with retries for transient failures, each attempt inside the concurrency bound. */
+  private async attempts(label: string, send: () => Promise<Answer>): Promise<Answer> {
+    for (let attempt = 0; ; attempt += 1) {
+      let failure: unknown;
+      try {
+        const answer = await this.limiter.run(send);
+        if (answer.status < 400) return answer;
+        failure = apiError(label, answer);
+        if (!TRANSIENT_STATUS.has(answer.status)) throw failure;
+        const retryAfter = Number(answer.headers['retry-after']);
+        if (retryAfter > 0) await this.wait(label, Math.min(retryAfter * 1000, 10_000), failure);
+      } catch (error) {
+        if (error instanceof KubeApiError && !TRANSIENT_STATUS.has(error.status)) throw error;
+        if (error instanceof KubeNetworkError && !TRANSIENT_CODES.has(error.code ?? '')) throw error;
+        failure = error;
+      }
+      if (attempt >= this.options.retries) throw failure;
+      const backoff = this.options.backoffMs * 2 ** attempt * (0.75 + Math.random() / 2);
+      await this.wait(label, backoff, failure);
+    }
+  }
+
+  private async wait(label: string, ms: number, failure: unknown): Promise<void> {
+    if (Date.now() + ms >= this.options.deadline) {
+      const last = failure instanceof Error ? `: ${failure.message}` : '';
+      throw new KubeNetworkError(label, `gave up when the collection deadline was reached${last}`, 'DEADLINE');
+    }
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  private async send(method: string, url: string, body: string | undefined, accept: string | undefined, auth: boolean): Promise<Answer> {
+    const remaining = this.options.deadline - Date.now();
+    if (remaining <= 0) throw new KubeNetworkError(url, 'the collection deadline was reached', 'DEADLINE');
+    const timeout = Math.min(this.options.requestTimeoutMs, remaining);
+    const headers: http.OutgoingHttpHeaders = { 'user-agent': 'snapshot-doctor' };
+    if (accept) headers.accept = accept;
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = Buffer.byteLength(body);
+    }
+    const target = new URL(url);
+    let agent: http.Agent | undefined = this.agent;
+    if (auth) {
+      // Per request: exec and OIDC credentials may have been refreshed since the last one.
+      const opts: https.RequestOptions = { headers: {} };
+      await this.kubeConfig.applyToHTTPSOptions(opts);
+      Object.assign(headers, opts.headers);
+      if (opts.auth) headers.authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+    } else {
+      agent = undefined;
+    }
+    this.requestCount += 1;
+    const transport = target.protocol === 'http:' ? http : https;
+    return new Promise<Answer>((resolve, reject) => {
+      const req = transport.request(target, { method, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', (error) => reject(networkError(url, error)));
+      });
+      req.setTimeout(timeout, () => req.destroy(Object.assign(new Error(`no answer within ${timeout} ms`), { code: 'TIMEOUT' })));
+      req.on('error', (error) => reject(networkError(url, error)));
+      req.end(body);
+    });
+  }
+}
+
+function withQuery(path: string, query?: Record<string, string | number | boolean | undefined>): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+function parseJson<T>(path: string, body: Buffer): T {
+  try {
+    return JSON.parse(body.toString('utf8')) as T;
+  } catch {
+    throw new KubeApiError(path, 200, undefined, 'the answer is not JSON');
+  }
+}
+
+function apiError(path: string, answer: Answer): KubeApiError {
+  let message = `HTTP ${answer.status}`;
+  let reason: string | undefined;
+  try {
+    const status = JSON.parse(answer.body.toString('utf8')) as { message?: string; reason?: string };
+    if (status.message) message = `${status.message} (HTTP ${answer.status})`;
+    reason = status.reason;
+  } catch {
+    const text = answer.body.toString('utf8').trim();
+    const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
+    if (code) message = `${code} (HTTP ${answer.status})`;
+    else if (text) message = `${text.split('\n')[0]?.slice(0, 200)} (HTTP ${answer.status})`;
+  }
+  return new KubeApiError(path.replace(/\?.*$/, ''), answer.status, reason, message);
+}
+
+function networkError(url: string, error: Error & { code?: string }): KubeNetworkError {
+  const message = error.code && !error.message.includes(error.code) ? `${error.code}: ${error.message}` : error.message;
+  return new KubeNetworkError(url.replace(/\?.*$/, ''), message, error.code);
+}

@@ -1,0 +1,522 @@
+// The collection itself: what to ask the API server, in which order, and how each answer lands in the bundle.
+import type { BundleWriter } from '../bundle/writer.js';
+import type { KubeObject } from '../model/kube.js';
+import type { Redactor } from '../redact/index.js';
+import { KubeApiError, KubeNetworkError, type KubeClient } from './client.js';
+import { discover, type ApiResource, type Discovery } from './discovery.js';
+import {
+  backupLogPath,
+  builtinPath,
+  credentialKeysPath,
+  customResourcePath,
+  podLogPath,
+  resultsPath,
+} from './layout.js';
+import type { CollectedEntry, CollectIssue, CollectManifest, CollectProgress, ResolvedOptions } from './options.js';
+import { secretKeys, sanitizeNode, slimPod } from './sanitize.js';
+import { CollectError } from '../errors.js';
+import { download, DownloadNotProcessedError, requestServerStatus, type DownloadTargetKind, type ServerStatus } from './velero-requests.js';
+
+interface ListAccumulator {
+  apiVersion: string;
+  kind: string;
+  items: Map<string, KubeObject>;
+}
+
+interface KubeList {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { continue?: string };
+  items?: KubeObject[];
+}
+
+const FAILED_PHASES = new Set(['Failed', 'PartiallyFailed', 'FinalizingPartiallyFailed', 'WaitingForPluginOperationsPartiallyFailed']);
+const CRD_GROUPS_KEPT = /\.(velero\.io|snapshot\.storage\.k8s\.io)$/;
+const KOTSADM_SELECTOR = 'app=kotsadm';
+
+export interface CollectorOutput {
+  veleroNamespace: string | null;
+  kotsadmNamespaces: string[];
+  serverStatus: CollectManifest['serverStatus'];
+  coveredNamespaces: string[] | 'all';
+  collected: CollectedEntry[];
+  truncatedLogs: string[];
+  errors: CollectIssue[];
+}
+
+/** One run of collection into an open BundleWriter. Errors of single steps are recorded, never thrown. */
+export class Collector {
+  private readonly issues: CollectIssue[] = [];
+  private readonly counts = new Map<string, CollectedEntry>();
+  private readonly lists = new Map<string, ListAccumulator>();
+  private readonly arrays = new Map<string, Map<string, KubeObject>>();
+  private readonly truncated: string[] = [];
+  private readonly loggedContainers = new Set<string>();
+  private done = 0;
+  private total = 0;
+  private phase = 'connecting';
+
+  constructor(
+    private readonly client: KubeClient,
+    private readonly writer: BundleWriter,
+    private readonly redactor: Redactor,
+    private readonly options: ResolvedOptions,
+  ) {}
+
+  async run(): Promise<CollectorOutput> {
+    const [discovery, veleroNamespace, kotsadmNamespaces] = await Promise.all([
+      this.step('discovery', () => discover(this.client, ['velero.io'])),
+      this.step('finding Velero', () => this.findVeleroNamespace()),
+      this.step('finding kotsadm', () => this.findKotsadmNamespaces()),
+    ]);
+    if (!discovery) throw new CollectError(`API discovery failed: ${this.issues.find((i) => i.source === 'discovery')?.message ?? 'no answer'}`);
+    if (!discovery.serves('velero.io')) {
+      this.issue('velero.io', 'the velero.io API group is not served: the Velero CRDs are not installed');
+    }
+
+    const serverStatus = this.serverStatus(veleroNamespace ?? null, discovery);
+    const veleroObjects = this.collectVeleroObjects(discovery, veleroNamespace ?? null);
+    const veleroWorkloads = veleroNamespace ? this.collectVeleroWorkloads(veleroNamespace) : Promise.resolve([]);
+    const independent = Promise.all([
+      this.collectKotsadm(kotsadmNamespaces ?? []),
+      this.collectClusterScoped(discovery),
+      veleroNamespace ? this.collectList('events', '', 'v1', 'events', veleroNamespace) : Promise.resolve(),
+    ]);
+
+    const [objects, workloads] = await Promise.all([veleroObjects, veleroWorkloads]);
+    const coveredNamespaces = coverage(objects.get('backups') ?? []);
+    const status = await serverStatus;
+    await Promise.all([
+      independent,
+      this.collectCredentialKeys(objects, workloads),
+      this.collectCoverage(coveredNamespaces, veleroNamespace ?? null),
+      this.collectBackupLogs(objects, veleroNamespace ?? null, discovery),
+    ]);
+    if (status) this.addToArray(customResourcePath('velero.io', 'serverstatusrequests', status.object.metadata.namespace), [status.object]);
+
+    this.phase = 'writing';
+    this.emit();
+    await this.writeAccumulated();
+    return {
+      veleroNamespace: veleroNamespace ?? null,
+      kotsadmNamespaces: kotsadmNamespaces ?? [],
+      serverStatus: status?.processed ? { serverVersion: status.serverVersion, plugins: status.plugins } : null,
+      coveredNamespaces: coveredNamespaces === 'all' ? 'all' : [...coveredNamespaces].sort(),
+      collected: [...this.counts.values()].sort((a, b) => a.what.localeCompare(b.what)),
+      truncatedLogs: this.truncated.sort(),
+      errors: this.issues,
+    };
+  }
+
+  // ── where things are ─────────────────────────────────────────────────────────────────────
+
+  private async findVeleroNamespace(): Promise<string | null> {
+    if (this.options.namespace) return this.options.namespace;
+    const candidates: KubeObject[] = [];
+    try {
+      for (const selector of ['component=velero', 'app.kubernetes.io/name=velero']) {
+        candidates.push(...(await this.listAll('/apis/apps/v1/deployments', { labelSelector: selector })));
+      }
+      if (candidates.length === 0) candidates.push(...(await this.listAll('/apis/apps/v1/deployments', { fieldSelector: 'metadata.name=velero' })));
+    } catch (error) {
+      if (!(error instanceof KubeApiError)) throw error;
+      this.issue('deployments (all namespaces)', `${describe(error)}; looking in namespace "velero" only (pass --namespace to choose)`);
+      const found = await this.client.getJson<KubeObject>('/apis/apps/v1/namespaces/velero/deployments/velero').catch(() => undefined);
+      return found ? 'velero' : null;
+    }
+    // The server Deployment is named velero; the label alone also matches e.g. a restic or minio helper in some installs.
+    const server = candidates.find((d) => d.metadata.name === 'velero') ?? candidates[0];
+    return server?.metadata.namespace ?? null;
+  }
+
+  private async findKotsadmNamespaces(): Promise<string[]> {
+    try {
+      const deployments = await this.listAll('/apis/apps/v1/deployments', { labelSelector: KOTSADM_SELECTOR });
+      return [...new Set(deployments.map((d) => d.metadata.namespace ?? ''))].filter(Boolean).sort();
+    } catch (error) {
+      if (!(error instanceof KubeApiError)) throw error;
+      this.issue('kotsadm deployments (all namespaces)', describe(error));
+      return [];
+    }
+  }
+
+  // ── Velero ───────────────────────────────────────────────────────────────────────────────
+
+  /** Every velero.io resource in every served version: cluster-wide, or the Velero namespace when that is all RBAC allows. */
+  private async collectVeleroObjects(discovery: Discovery, namespace: string | null): Promise<Map<string, KubeObject[]>> {
+    const byPlural = new Map<string, KubeObject[]>();
+    await Promise.all(
+      discovery.resources('velero.io').map(async (resource) => {
+        const items = await this.step(`${resource.plural}.velero.io`, () => this.listVelero(resource, namespace));
+        if (!items) return;
+        byPlural.set(resource.plural, items);
+        this.count(`${resource.plural}.velero.io`, resource.kind, items.length);
+        for (const [ns, group] of groupByNamespace(items)) this.addToArray(customResourcePath('velero.io', resource.plural, ns || undefined), group);
+      }),
+    );
+    return byPlural;
+  }
+
+  private async listVelero(resource: ApiResource, namespace: string | null): Promise<KubeObject[]> {
+    const base = `/apis/velero.io/${resource.version}`;
+    try {
+      return await this.listAll(`${base}/${resource.plural}`);
+    } catch (error) {
+      if (!(error instanceof KubeApiError && error.status === 403 && namespace && resource.namespaced)) throw error;
+      return this.listAll(`${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}`);
+    }
+  }
+
+  private async serverStatus(namespace: string | null, discovery: Discovery): Promise<ServerStatus | undefined> {
+    if (!namespace || this.options.noCreate || !discovery.resources('velero.io').some((r) => r.plural === 'serverstatusrequests')) return undefined;
+    const status = await this.step('server status', () => requestServerStatus(this.client, namespace, this.options.requestWaitMs));
+    if (status && !status.processed) {
+      this.issue(
+        'ServerStatusRequest',
+        `the Velero server did not process a ServerStatusRequest within ${Math.round(this.options.requestWaitMs / 1000)} s: it is not running, or not reconciling requests`,
+      );
+    }
+    return status;
+  }
+
+  /** The Deployments, DaemonSets and pods of the Velero namespace, and the logs of every container. */
+  private async collectVeleroWorkloads(namespace: string): Promise<KubeObject[]> {
+    const [deployments, daemonSets] = await Promise.all([
+      this.collectList('deployments', 'apps', 'v1', 'deployments', namespace),
+      this.collectList('daemonsets', 'apps', 'v1', 'daemonsets', namespace),
+      this.collectPods(namespace, undefined),
+    ]);
+    return [...(deployments ?? []), ...(daemonSets ?? [])];
+  }
+
+  private async collectKotsadm(namespaces: string[]): Promise<void> {
+    await Promise.all(
+      namespaces.flatMap((ns) => [
+        this.collectList('deployments', 'apps', 'v1', 'deployments', ns, { labelSelector: KOTSADM_SELECTOR }),
+        this.collectPods(ns, KOTSADM_SELECTOR),
+      ]),
+    );
+  }
+
+  /** Pods (whole) and the logs of their containers, current and previous. */
+  private async collectPods(namespace: string, labelSelector: string | undefined): Promise<void> {
+    const pods = await this.collectList('pods', '', 'v1', 'pods', namespace, labelSelector ? { labelSelector } : undefined);
+    await Promise.all((pods ?? []).flatMap((pod) => this.collectLogs(pod)));
+  }
+
+  private collectLogs(pod: KubeObject): Promise<void>[] {
+    const namespace = pod.metadata.namespace ?? '';
+    const spec = (pod.spec ?? {}) as { containers?: { name: string }[]; initContainers?: { name: string }[] };
+    const status = (pod.status ?? {}) as { containerStatuses?: ContainerState[]; initContainerStatuses?: ContainerState[] };
+    const states = new Map([...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? [])].map((s) => [s.name, s]));
+    const tasks: Promise<void>[] = [];
+    for (const container of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+      const state = states.get(container.name);
+      if (state && !state.state?.running && !state.state?.terminated && !state.lastState?.terminated) continue; // never started: no log yet
+      tasks.push(this.collectLog(namespace, pod.metadata.name, container.name, false));
+      if ((state?.restartCount ?? 0) > 0 || state?.lastState?.terminated) tasks.push(this.collectLog(namespace, pod.metadata.name, container.name, true));
+    }
+    return tasks;
+  }
+
+  private async collectLog(namespace: string, pod: string, container: string, previous: boolean): Promise<void> {
+    const path = podLogPath(namespace, pod, container, previous);
+    if (this.loggedContainers.has(path)) return;
+    this.loggedContainers.add(path);
+    const text = await this.step(
+      'logs',
+      () =>
+        this.client.getText(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`, {
+          container,
+          previous: previous || undefined,
+          sinceSeconds: this.options.sinceSeconds,
+          tailLines: this.options.maxLogLines,
+          limitBytes: this.options.maxLogBytes,
+        }),
+      `logs ${namespace}/${pod}/${container}${previous ? ' (previous)' : ''}`,
+    );
+    if (text === undefined) return;
+    if (Buffer.byteLength(text) >= this.options.maxLogBytes) this.truncated.push(path);
+    await this.writeText(path, text);
+    this.count('pod logs', undefined, 1);
+  }
+
+  // ── cluster-wide context ─────────────────────────────────────────────────────────────────
+
+  private async collectClusterScoped(discovery: Discovery): Promise<void> {
+    const snapshotVersion = discovery.preferredVersion('snapshot.storage.k8s.io');
+    if (!snapshotVersion) this.issue('snapshot.storage.k8s.io', 'the snapshot.storage.k8s.io API group is not served: the CSI snapshot CRDs are not installed');
+    await Promise.all([
+      this.collectList('nodes', '', 'v1', 'nodes', undefined, undefined, sanitizeNode),
+      this.collectList('namespaces', '', 'v1', 'namespaces'),
+      this.collectList('storageclasses', 'storage.k8s.io', 'v1', 'storageclasses'),
+      this.collectList('csidrivers', 'storage.k8s.io', 'v1', 'csidrivers'),
+      this.collectList('customresourcedefinitions', 'apiextensions.k8s.io', 'v1', 'customresourcedefinitions', undefined, undefined, (crd) =>
+        CRD_GROUPS_KEPT.test(crd.metadata.name) ? crd : undefined,
+      ),
+      snapshotVersion
+        ? this.step('volumesnapshotclasses.snapshot.storage.k8s.io', async () => {
+            const items = await this.listAll(`/apis/snapshot.storage.k8s.io/${snapshotVersion}/volumesnapshotclasses`);
+            this.count('volumesnapshotclasses.snapshot.storage.k8s.io', 'VolumeSnapshotClass', items.length);
+            this.addToArray(customResourcePath('snapshot.storage.k8s.io', 'volumesnapshotclasses'), items);
+          })
+        : Promise.resolve(),
+    ]);
+  }
+
+  /** The names of the keys in the credential Secrets of locations and of the Velero workloads, never their values. */
+  private async collectCredentialKeys(objects: Map<string, KubeObject[]>, workloads: KubeObject[]): Promise<void> {
+    const wanted = new Map<string, { namespace: string; name: string; usedBy: { kind: string; name: string; key?: string }[] }>();
+    const want = (namespace: string | undefined, name: string | undefined, user: { kind: string; name: string; key?: string }) => {
+      if (!namespace || !name) return;
+      const key = `${namespace}/${name}`;
+      const entry = wanted.get(key) ?? { namespace, name, usedBy: [] };
+      entry.usedBy.push(user);
+      wanted.set(key, entry);
+    };
+    for (const plural of ['backupstoragelocations', 'volumesnapshotlocations']) {
+      for (const location of objects.get(plural) ?? []) {
+        const credential = location.spec?.credential as { name?: string; key?: string } | undefined;
+        want(location.metadata.namespace, credential?.name, { kind: location.kind, name: location.metadata.name, key: credential?.key });
+      }
+    }
+    for (const workload of workloads) {
+      const volumes = (workload.spec?.template?.spec?.volumes ?? []) as { secret?: { secretName?: string } }[];
+      for (const volume of volumes) want(workload.metadata.namespace, volume.secret?.secretName, { kind: workload.kind, name: workload.metadata.name });
+    }
+    await Promise.all(
+      [...wanted.values()].map(async ({ namespace, name, usedBy }) => {
+        const secret = await this.step(
+          'credential keys',
+          () => this.client.getJson<KubeObject & { type?: string; data?: Record<string, unknown> }>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`),
+          `secret ${namespace}/${name} (key names)`,
+        );
+        if (!secret) return;
+        const keys = secretKeys(secret);
+        await this.writeText(credentialKeysPath(namespace, name), `${JSON.stringify({ name, namespace, type: secret.type, keys, usedBy }, null, 2)}\n`);
+        this.count('credential secrets (key names only)', 'Secret', 1);
+      }),
+    );
+  }
+
+  /** PVCs, pods (volumes and annotations only) and events of the namespaces the backups cover. */
+  private async collectCoverage(namespaces: Set<string> | 'all', veleroNamespace: string | null): Promise<void> {
+    const targets = namespaces === 'all' ? [undefined] : [...namespaces].filter((ns) => ns !== veleroNamespace);
+    await Promise.all(
+      targets.flatMap((ns) => [
+        this.collectList('persistentvolumeclaims', '', 'v1', 'persistentvolumeclaims', ns),
+        this.collectList('events', '', 'v1', 'events', ns, undefined, (e) => (e.metadata.namespace === veleroNamespace ? undefined : e)),
+        this.collectList('pods', '', 'v1', 'pods', ns, undefined, (p) => (p.metadata.namespace === veleroNamespace ? undefined : slimPod(p)), 'keep'),
+      ]),
+    );
+  }
+
+  /** Logs and results of the newest failed or partially failed backups and restores, through DownloadRequests. */
+  private async collectBackupLogs(objects: Map<string, KubeObject[]>, namespace: string | null, discovery: Discovery): Promise<void> {
+    if (this.options.noCreate || !namespace || !discovery.resources('velero.io').some((r) => r.plural === 'downloadrequests')) return;
+    const recent = (list: KubeObject[]) =>
+      list
+        .filter((o) => o.metadata.namespace === namespace && FAILED_PHASES.has(String(o.status?.phase ?? '')))
+        .sort((a, b) => startedAt(b).localeCompare(startedAt(a)))
+        .slice(0, this.options.recentFailures);
+    const targets: { kind: 'Backup' | 'Restore'; name: string; downloads: DownloadTargetKind[] }[] = [
+      ...recent(objects.get('backups') ?? []).map((b) => ({ kind: 'Backup' as const, name: b.metadata.name, downloads: ['BackupLog', 'BackupResults'] as DownloadTargetKind[] })),
+      ...recent(objects.get('restores') ?? []).map((r) => ({ kind: 'Restore' as const, name: r.metadata.name, downloads: ['RestoreLog', 'RestoreResults'] as DownloadTargetKind[] })),
+    ];
+    await Promise.all(
+      targets.flatMap((target) =>
+        target.downloads.map(async (kind) => {
+          const isLog = kind.endsWith('Log');
+          const data = await this.step(
+            isLog ? `${target.kind.toLowerCase()} logs` : `${target.kind.toLowerCase()} results`,
+            () => download(this.client, namespace, kind, target.name, this.options.requestWaitMs),
+            `DownloadRequest ${kind} ${namespace}/${target.name}`,
+          );
+          if (!data) return;
+          const path = isLog ? backupLogPath(target.kind, namespace, target.name) : resultsPath(target.kind, namespace, target.name);
+          await this.writeText(path, data.toString('utf8'));
+          this.count(`${target.kind.toLowerCase()} ${isLog ? 'logs' : 'results'}`, undefined, 1);
+        }),
+      ),
+    );
+  }
+
+  // ── building blocks ──────────────────────────────────────────────────────────────────────
+
+  /**
+   * Lists a built-in resource into its troubleshoot List file(s). `transform` may reshape or drop
+   * items. Returns the items (untransformed), or undefined when the list failed (recorded).
+   */
+  private async collectList(
+    what: string,
+    group: string,
+    version: string,
+    plural: string,
+    namespace?: string,
+    query?: Record<string, string>,
+    transform: (object: KubeObject) => KubeObject | undefined = (o) => o,
+    merge: 'replace' | 'keep' = 'replace',
+  ): Promise<KubeObject[] | undefined> {
+    const prefix = group ? `/apis/${group}/${version}` : `/api/${version}`;
+    const path = namespace ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${plural}` : `${prefix}/${plural}`;
+    const source = `${what}${group ? `.${group}` : ''}${namespace ? ` (${namespace})` : ''}`;
+    const items = await this.step(what, () => this.listAll(path, query), source);
+    if (!items) return undefined;
+    const kept = items.map(transform).filter((o): o is KubeObject => o !== undefined);
+    const apiVersion = group ? `${group}/${version}` : version;
+    const kind = items[0]?.kind ?? kindOf(plural);
+    this.count(group ? `${plural}.${group}` : plural, kind, kept.length);
+    const namespaced = namespace !== undefined || kept.some((o) => o.metadata.namespace);
+    if (namespaced) {
+      for (const [ns, group_] of groupByNamespace(kept)) this.addToList(builtinPath(group, plural, ns), apiVersion, kind, group_, merge);
+      // An empty namespace still gets its (empty) file: "none there" differs from "not collected".
+      if (namespace && kept.length === 0) this.addToList(builtinPath(group, plural, namespace), apiVersion, kind, [], merge);
+    } else this.addToList(builtinPath(group, plural), apiVersion, kind, kept, merge);
+    return items;
+  }
+
+  /** Every page of a list (limit/continue); items get the kind and apiVersion that typed lists leave out. */
+  private async listAll(path: string, query: Record<string, string> = {}): Promise<KubeObject[]> {
+    const items: KubeObject[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.getJson<KubeList>(path, { ...query, limit: this.options.pageSize, continue: token });
+      const kind = page.kind?.replace(/List$/, '');
+      for (const item of page.items ?? []) {
+        item.kind ??= kind ?? '';
+        item.apiVersion ??= page.apiVersion;
+        items.push(item);
+      }
+      token = page.metadata?.continue || undefined;
+    } while (token);
+    return items;
+  }
+
+  /** Runs one collection step, counting it for progress; a Kubernetes failure becomes a manifest error. */
+  private async step<T>(phase: string, run: () => Promise<T>, source = phase): Promise<T | undefined> {
+    this.total += 1;
+    this.phase = phase;
+    this.emit();
+    try {
+      return await run();
+    } catch (error) {
+      if (!isStepFailure(error)) throw error;
+      this.issue(source, describe(error));
+      return undefined;
+    } finally {
+      this.done += 1;
+      this.emit();
+    }
+  }
+
+  private issue(source: string, message: string): void {
+    this.issues.push({ source, message });
+  }
+
+  private count(what: string, kind: string | undefined, n: number): void {
+    const entry = this.counts.get(what) ?? { what, ...(kind ? { kind } : {}), count: 0 };
+    entry.count += n;
+    this.counts.set(what, entry);
+  }
+
+  /** Adds items to a List file. `keep`: an object already there (a whole kotsadm pod) is not replaced (by a slimmed copy). */
+  private addToList(path: string, apiVersion: string, kind: string, items: KubeObject[], merge: 'replace' | 'keep' = 'replace'): void {
+    const list = this.lists.get(path) ?? { apiVersion, kind: `${kind}List`, items: new Map() };
+    for (const item of items) {
+      const key = `${item.metadata.namespace ?? ''}/${item.metadata.name}`;
+      if (merge === 'replace' || !list.items.has(key)) list.items.set(key, item);
+    }
+    this.lists.set(path, list);
+  }
+
+  private addToArray(path: string, items: KubeObject[]): void {
+    const array = this.arrays.get(path) ?? new Map<string, KubeObject>();
+    for (const item of items) array.set(`${item.metadata.namespace ?? ''}/${item.metadata.name}`, item);
+    this.arrays.set(path, array);
+  }
+
+  private async writeAccumulated(): Promise<void> {
+    for (const [path, list] of [...this.lists].sort(([a], [b]) => a.localeCompare(b))) {
+      const body = { kind: list.kind, apiVersion: list.apiVersion, metadata: {}, items: [...list.items.values()] };
+      await this.writeText(path, `${JSON.stringify(body, null, 2)}\n`);
+    }
+    for (const [path, array] of [...this.arrays].sort(([a], [b]) => a.localeCompare(b))) {
+      await this.writeText(path, `${JSON.stringify([...array.values()], null, 2)}\n`);
+    }
+  }
+
+  /** Every text file goes through the redactor before it reaches the archive. */
+  writeText(path: string, text: string): Promise<void> {
+    return this.writer.addFile(path, this.redactor.redactText(text, path));
+  }
+
+  private emit(): void {
+    const progress: CollectProgress = { phase: this.phase, done: this.done, total: this.total, requests: this.client.requestCount };
+    this.options.onProgress(progress);
+  }
+}
+
+interface ContainerState {
+  name: string;
+  restartCount?: number;
+  state?: { running?: unknown; terminated?: unknown; waiting?: unknown };
+  lastState?: { terminated?: unknown };
+}
+
+/** The namespaces backups include: a set, or `all` when any backup includes every namespace. */
+export function coverage(backups: KubeObject[]): Set<string> | 'all' {
+  const namespaces = new Set<string>();
+  for (const backup of backups) {
+    const included = (backup.spec?.includedNamespaces ?? []) as string[];
+    if (included.length === 0 || included.includes('*')) return 'all';
+    for (const ns of included) namespaces.add(ns);
+  }
+  return namespaces;
+}
+
+function groupByNamespace(items: KubeObject[]): Map<string, KubeObject[]> {
+  const groups = new Map<string, KubeObject[]>();
+  for (const item of items) {
+    const ns = item.metadata.namespace ?? '';
+    const group = groups.get(ns);
+    if (group) group.push(item);
+    else groups.set(ns, [item]);
+  }
+  return groups;
+}
+
+function startedAt(object: KubeObject): string {
+  return String(object.status?.startTimestamp ?? object.metadata.creationTimestamp ?? '');
+}
+
+function kindOf(plural: string): string {
+  const known: Record<string, string> = {
+    pods: 'Pod',
+    events: 'Event',
+    persistentvolumeclaims: 'PersistentVolumeClaim',
+    namespaces: 'Namespace',
+    nodes: 'Node',
+    deployments: 'Deployment',
+    daemonsets: 'DaemonSet',
+    storageclasses: 'StorageClass',
+    csidrivers: 'CSIDriver',
+    customresourcedefinitions: 'CustomResourceDefinition',
+  };
+  return known[plural] ?? plural;
+}
+
+/** Failures of one step that collection survives: API errors, no answer, a request Velero never processed, a corrupt gzip. */
+function isStepFailure(error: unknown): boolean {
+  if (error instanceof KubeApiError || error instanceof KubeNetworkError || error instanceof DownloadNotProcessedError) return true;
+  return error instanceof Error && /^Z_/.test(String((error as { code?: unknown }).code ?? ''));
+}
+
+/** One line for the manifest: the API server's own message where it gave one. */
+export function describe(error: unknown): string {
+  if (error instanceof KubeApiError) {
+    if (error.status === 403) return `forbidden: ${error.message}`;
+    if (error.status === 404) return `not found: ${error.message}`;
+    return error.message;
+  }
+  return error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+}

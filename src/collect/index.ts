@@ -1,0 +1,109 @@
+// `collect(options)`: gather a redacted troubleshoot-layout bundle from a live cluster. Never prints, never exits.
+import { BundleWriter } from '../bundle/writer.js';
+import { loadConfig } from '../config/index.js';
+import { TOOL_NAME } from '../constants.js';
+import { CollectError } from '../errors.js';
+import { createRedactor } from '../redact/index.js';
+import { TOOL_VERSION } from '../version.js';
+import { KubeApiError, KubeClient, KubeNetworkError } from './client.js';
+import { Collector } from './collector.js';
+import { loadKubeConfig } from './kubeconfig.js';
+import { CLUSTER_VERSION, MANIFEST, VERSION_YAML } from './layout.js';
+import { bundleBaseName, resolveOptions, type CollectManifest, type CollectOptions, type CollectResult } from './options.js';
+
+export type { CollectOptions, CollectResult, CollectProgress, CollectManifest, CollectIssue, CollectedEntry } from './options.js';
+export { parseDuration, bundleBaseName } from './options.js';
+
+interface VersionInfo {
+  major?: string;
+  minor?: string;
+  gitVersion?: string;
+}
+
+/**
+ * Collects from the cluster of the kubeconfig's current (or given) context into a .tar.gz at
+ * `options.output`. Throws CollectError when the cluster cannot be reached or the kubeconfig is
+ * unusable; anything smaller (a kind it may not list, a log that is gone) goes into the manifest's
+ * `errors` and collection goes on.
+ */
+export async function collect(options: CollectOptions = {}): Promise<CollectResult> {
+  const clock = options.now ?? (() => new Date());
+  const startedAt = clock();
+  const started = Date.now();
+  const resolved = resolveOptions(options, startedAt);
+  const config = typeof options.config === 'string' ? await loadConfig(options.config) : options.config;
+  const redactor = createRedactor(config?.redaction);
+  const { kubeConfig, context, source } = loadKubeConfig(resolved);
+  let client: KubeClient;
+  try {
+    client = await KubeClient.create(kubeConfig, {
+      concurrency: resolved.concurrency,
+      requestTimeoutMs: resolved.requestTimeoutMs,
+      deadline: started + resolved.timeoutMs,
+      retries: resolved.retries,
+      backoffMs: resolved.backoffMs,
+    });
+  } catch (error) {
+    throw new CollectError(`${source}: cannot use the credentials of context "${context ?? 'in-cluster'}": ${firstLine(error)}`, { cause: error });
+  }
+  try {
+    const version = await connect(client, context);
+    const writer = await BundleWriter.create(resolved.output, { root: bundleBaseName(startedAt), mtime: startedAt });
+    try {
+      const collector = new Collector(client, writer, redactor, resolved);
+      const output = await collector.run();
+      await collector.writeText(VERSION_YAML, versionYaml());
+      await collector.writeText(CLUSTER_VERSION, `${JSON.stringify({ info: version, string: version.gitVersion ?? '' }, null, 2)}\n`);
+      const manifest: CollectManifest = {
+        tool: { name: TOOL_NAME, version: TOOL_VERSION },
+        collectedAt: startedAt.toISOString(),
+        finishedAt: clock().toISOString(),
+        cluster: { server: client.server, context, kubernetesVersion: version.gitVersion ?? null },
+        ...output,
+        options: {
+          namespace: resolved.namespace ?? null,
+          context: resolved.context ?? null,
+          sinceSeconds: resolved.sinceSeconds ?? null,
+          noCreate: resolved.noCreate,
+          maxLogLines: resolved.maxLogLines,
+          maxLogBytes: resolved.maxLogBytes,
+          recentFailures: resolved.recentFailures,
+        },
+        requests: client.requestCount,
+      };
+      await collector.writeText(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
+      const written = await writer.close();
+      return { path: written.path, manifest, durationMs: Date.now() - started };
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
+  } finally {
+    client.close();
+  }
+}
+
+/** The first request: turns "no cluster there" and "not allowed in" into one clear line. */
+async function connect(client: KubeClient, context: string | null): Promise<VersionInfo> {
+  const where = `${client.server}${context ? ` (context "${context}")` : ''}`;
+  try {
+    return await client.getJson<VersionInfo>('/version');
+  } catch (error) {
+    if (error instanceof KubeApiError) {
+      if (error.status === 401) throw new CollectError(`the cluster at ${where} refused the credentials (401 Unauthorized): log in again or check the kubeconfig user`);
+      if (error.status === 403) throw new CollectError(`the cluster at ${where} denies access to /version (403 Forbidden): ${error.message}`);
+      throw new CollectError(`the cluster at ${where} answered ${error.message}`);
+    }
+    if (error instanceof KubeNetworkError) throw new CollectError(`cannot reach the cluster at ${where}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** troubleshoot's version.yaml; `versionNumber` is this tool's version (the manifest says which tool). */
+function versionYaml(): string {
+  return `apiVersion: troubleshoot.sh/v1beta2\nkind: SupportBundle\nmetadata:\n  name: ${TOOL_NAME}\nspec:\n  versionNumber: ${TOOL_VERSION}\n`;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}

@@ -1,0 +1,525 @@
+// A local HTTP server that speaks the Kubernetes API for a fixture cluster (discovery, list, get, logs, Velero requests, faults).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { stringify } from 'yaml';
+import type { KubeObject } from '../../../src/model/kube.js';
+import { logKey, type FakeCluster } from './cluster.js';
+import { BUILTIN_RESOURCES, VERBS, groupVersionOf, resourceFromCrd, type ResourceType } from './resources.js';
+
+export interface Fault {
+  /** Answer with this HTTP status (403, 404, 500, …) instead of the real answer. */
+  status?: number;
+  /** Wait this long before answering (a slow call); combined with `status`, the error comes late. */
+  delayMs?: number;
+  /** How many matching requests the fault applies to; every one when left out. */
+  times?: number;
+  /** Only requests with this method. */
+  method?: string;
+}
+
+export interface FakeKubeOptions {
+  /** Added to every API call (benchmarks). */
+  latencyMs?: number;
+  /** How long the simulated Velero server takes to process a ServerStatusRequest or DownloadRequest. */
+  processDelayMs?: number;
+  /** The bearer token clients must send. */
+  token?: string;
+}
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  status: number;
+}
+
+interface StoredFault extends Fault {
+  match: string | RegExp;
+}
+
+interface Route {
+  type: ResourceType;
+  version: string;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+const LIST_MAX_DEFAULT = Number.POSITIVE_INFINITY;
+
+/** A running fake API server; `close()` it when done. */
+export class FakeKube {
+  readonly requests: RequestRecord[] = [];
+  private readonly server: Server;
+  private readonly faults: StoredFault[] = [];
+  private readonly store = new Map<string, Map<string, KubeObject>>();
+  private types: ResourceType[] = [...BUILTIN_RESOURCES];
+  private resourceVersion = 1000;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  url = '';
+
+  private constructor(
+    readonly cluster: FakeCluster,
+    private readonly options: Required<FakeKubeOptions>,
+  ) {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) this.status(res, 500, 'InternalError', String(error));
+      });
+    });
+    this.server.keepAliveTimeout = 5000;
+    // CRDs first, so that their custom resources have a type whatever the order of the fixture files.
+    const byCrdFirst = [...cluster.objects].sort((a, b) => Number(b.kind === 'CustomResourceDefinition') - Number(a.kind === 'CustomResourceDefinition'));
+    for (const object of byCrdFirst) this.put(structuredClone(object));
+  }
+
+  /** Starts a server for `cluster` on 127.0.0.1 and a random port. */
+  static async start(cluster: FakeCluster, options: FakeKubeOptions = {}): Promise<FakeKube> {
+    const fake = new FakeKube(cluster, { latencyMs: 0, processDelayMs: 20, token: 'fake-token', ...options });
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  /** Makes matching requests fail or slow down. A string matches the exact path; a RegExp is tested on path and query. */
+  fault(match: string | RegExp, fault: Fault): void {
+    this.faults.push({ ...fault, match });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /** Objects of a kind as they are now (for tests: were the Velero requests deleted?). */
+  objectsOf(kind: string): KubeObject[] {
+    const type = this.types.find((t) => t.kind === kind);
+    return type ? [...(this.store.get(typeKey(type))?.values() ?? [])] : [];
+  }
+
+  /** Writes a kubeconfig for this server into `dir` and returns its path. */
+  async writeKubeconfig(dir: string, options: { token?: string; context?: string } = {}): Promise<string> {
+    const context = options.context ?? 'fake';
+    const path = join(dir, 'kubeconfig');
+    const config = {
+      apiVersion: 'v1',
+      kind: 'Config',
+      // client-node refuses plain-HTTP servers unless TLS verification is switched off.
+      clusters: [{ name: 'fake', cluster: { server: this.url, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'fake-user', user: { token: options.token ?? this.options.token } }],
+      contexts: [{ name: context, context: { cluster: 'fake', user: 'fake-user' } }],
+      'current-context': context,
+    };
+    await writeFile(path, stringify(config));
+    return path;
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ── store ──────────────────────────────────────────────────────────────────────────────────
+
+  private put(object: KubeObject): void {
+    if (object.kind === 'CustomResourceDefinition') {
+      const type = resourceFromCrd(object);
+      if (type) this.types = this.types.filter((t) => typeKey(t) !== typeKey(type)).concat(type);
+    }
+    const type = this.typeForObject(object);
+    if (!type) throw new Error(`fake-kube: no resource type for ${object.apiVersion} ${object.kind} ${object.metadata?.name}`);
+    const meta = object.metadata;
+    meta.uid ??= randomUUID();
+    meta.creationTimestamp ??= this.cluster.now.toISOString().replace(/\.\d+Z$/, 'Z');
+    meta.resourceVersion = String(++this.resourceVersion);
+    if (!type.namespaced) delete meta.namespace;
+    const bucket = this.store.get(typeKey(type)) ?? new Map<string, KubeObject>();
+    this.store.set(typeKey(type), bucket);
+    bucket.set(`${meta.namespace ?? ''}/${meta.name}`, object);
+  }
+
+  private typeForObject(object: KubeObject): ResourceType | undefined {
+    const group = object.apiVersion?.includes('/') ? object.apiVersion.split('/')[0] : '';
+    return this.types.find((t) => t.kind === object.kind && t.group === group);
+  }
+
+  // ── HTTP ───────────────────────────────────────────────────────────────────────────────────
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    const record: RequestRecord = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0 };
+    this.requests.push(record);
+    res.on('finish', () => (record.status = res.statusCode));
+    res.on('error', () => {});
+
+    if (this.options.latencyMs > 0) await sleep(this.options.latencyMs);
+    const fault = this.takeFault(method, url);
+    if (fault?.delayMs) await sleep(fault.delayMs);
+    if (res.destroyed) return;
+    if (fault?.status) return this.status(res, fault.status, reasonFor(fault.status), `injected ${fault.status} for ${url.pathname}`);
+
+    if (url.pathname.startsWith('/download/')) return this.download(url, res);
+    // kubectl sends no bearer token over plain HTTP: requests without credentials are anonymous and
+    // allowed (as with --anonymous-auth); wrong credentials are refused as a real server does.
+    if (req.headers.authorization !== undefined && req.headers.authorization !== `Bearer ${this.options.token}`) {
+      return this.status(res, 401, 'Unauthorized', 'Unauthorized');
+    }
+    const body = method === 'POST' ? await readBody(req) : undefined;
+    const path = url.pathname.replace(/\/+$/, '');
+    if (path === '/version') return json(res, 200, this.cluster.version);
+    if (path === '/api') return json(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: url.host }] });
+    if (path === '/apis') return json(res, 200, this.groupList());
+    const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+    if (segments[0] === 'api' && segments.length === 2) return this.resourceList('', segments[1] ?? '', res);
+    if (segments[0] === 'apis' && segments.length === 2) {
+      const group = this.groupList().groups.find((g) => g.name === segments[1]);
+      return group ? json(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...group }) : this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
+    }
+    if (segments[0] === 'apis' && segments.length === 3) return this.resourceList(segments[1] ?? '', segments[2] ?? '', res);
+    const route = this.route(segments);
+    if (!route) return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
+    return this.serve(route, method, url, body, res);
+  }
+
+  private takeFault(method: string, url: URL): StoredFault | undefined {
+    const fault = this.faults.find(
+      (f) =>
+        (f.times === undefined || f.times > 0) &&
+        (!f.method || f.method === method) &&
+        (typeof f.match === 'string' ? f.match === url.pathname : f.match.test(url.pathname + url.search)),
+    );
+    if (fault?.times !== undefined) fault.times -= 1;
+    return fault;
+  }
+
+  private groupList() {
+    const groups = new Map<string, string[]>();
+    for (const type of this.types) {
+      if (!type.group) continue;
+      const versions = groups.get(type.group) ?? [];
+      for (const v of type.versions) if (!versions.includes(v)) versions.push(v);
+      groups.set(type.group, versions);
+    }
+    return {
+      kind: 'APIGroupList',
+      apiVersion: 'v1',
+      groups: [...groups].map(([name, versions]) => {
+        // Preferred: v1 where served, like the real server's priority order for stable versions.
+        const preferred = versions.includes('v1') ? 'v1' : (versions[0] ?? 'v1');
+        return {
+          name,
+          versions: versions.map((version) => ({ groupVersion: `${name}/${version}`, version })),
+          preferredVersion: { groupVersion: `${name}/${preferred}`, version: preferred },
+        };
+      }),
+    };
+  }
+
+  private resourceList(group: string, version: string, res: ServerResponse): void {
+    const types = this.types.filter((t) => t.group === group && t.versions.includes(version));
+    if (types.length === 0) return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
+    const resources = types.flatMap((t) => [
+      { name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: VERBS, ...(t.shortNames ? { shortNames: t.shortNames } : {}) },
+      ...(t.subresources ?? []).map((sub) => ({ name: `${t.plural}/${sub}`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get'] })),
+    ]);
+    json(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources });
+  }
+
+  private route(segments: string[]): Route | undefined {
+    let group: string;
+    let version: string;
+    let rest: string[];
+    if (segments[0] === 'api') [group, version, rest] = ['', segments[1] ?? '', segments.slice(2)];
+    else if (segments[0] === 'apis') [group, version, rest] = [segments[1] ?? '', segments[2] ?? '', segments.slice(3)];
+    else return undefined;
+    const find = (plural: string | undefined) => this.types.find((t) => t.group === group && t.plural === plural && t.versions.includes(version));
+    let namespace: string | undefined;
+    // `namespaces/<ns>/<plural>/…` is namespaced; `namespaces` or `namespaces/<name>` is the Namespace kind itself.
+    if (group === '' && rest[0] === 'namespaces' && rest.length >= 3) {
+      namespace = rest[1];
+      rest = rest.slice(2);
+    } else if (group !== '' && rest[0] === 'namespaces' && rest.length >= 3) {
+      namespace = rest[1];
+      rest = rest.slice(2);
+    }
+    const type = find(rest[0]);
+    if (!type || rest.length > 3) return undefined;
+    if (namespace !== undefined && !type.namespaced) return undefined;
+    if (rest.length === 3 && !(type.subresources ?? []).includes(rest[2] ?? '')) return undefined;
+    return { type, version, namespace, name: rest[1], subresource: rest[2] };
+  }
+
+  private serve(route: Route, method: string, url: URL, body: string | undefined, res: ServerResponse): void {
+    const bucket = this.store.get(typeKey(route.type)) ?? new Map<string, KubeObject>();
+    if (route.subresource === 'log' && method === 'GET') return this.podLog(route, url, res);
+    if (route.name === undefined) {
+      if (method === 'GET') return this.list(route, bucket, url, res);
+      if (method === 'POST') return this.create(route, body ?? '', res);
+      return this.status(res, 405, 'MethodNotAllowed', `${method} is not supported`);
+    }
+    const object = bucket.get(`${route.namespace ?? ''}/${route.name}`);
+    if (!object) return this.status(res, 404, 'NotFound', `${route.type.plural}${route.type.group ? `.${route.type.group}` : ''} "${route.name}" not found`, route);
+    if (method === 'GET') return json(res, 200, this.present(object, route));
+    if (method === 'DELETE') {
+      bucket.delete(`${route.namespace ?? ''}/${route.name}`);
+      return json(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: route.name, group: route.type.group, kind: route.type.plural, uid: object.metadata.uid } });
+    }
+    return this.status(res, 405, 'MethodNotAllowed', `${method} is not supported`);
+  }
+
+  /** Objects as the API server returns them in the requested version. */
+  private present(object: KubeObject, route: Route): KubeObject {
+    return { ...object, apiVersion: groupVersionOf(route.type, route.version), kind: route.type.kind };
+  }
+
+  private list(route: Route, bucket: Map<string, KubeObject>, url: URL, res: ServerResponse): void {
+    const params = url.searchParams;
+    let items = [...bucket.values()].filter((o) => route.namespace === undefined || o.metadata.namespace === route.namespace);
+    const labelSelector = params.get('labelSelector');
+    if (labelSelector) {
+      const selector = parseLabelSelector(labelSelector);
+      if (!selector) return this.status(res, 400, 'BadRequest', `unable to parse requirement: ${labelSelector}`);
+      items = items.filter((o) => selector(o.metadata.labels ?? {}));
+    }
+    const fieldSelector = params.get('fieldSelector');
+    if (fieldSelector) {
+      const selector = parseFieldSelector(fieldSelector);
+      if (!selector) return this.status(res, 400, 'BadRequest', `field label not supported: ${fieldSelector}`);
+      items = items.filter(selector);
+    }
+    items.sort((a, b) => `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`));
+    let offset = 0;
+    const token = params.get('continue');
+    if (token) {
+      const decoded = decodeContinue(token);
+      if (decoded === undefined) return this.status(res, 400, 'BadRequest', 'continue key is not valid: malformed');
+      offset = decoded;
+    }
+    const limit = Number(params.get('limit') ?? 0) > 0 ? Number(params.get('limit')) : LIST_MAX_DEFAULT;
+    const page = items.slice(offset, offset + limit);
+    const next = offset + page.length;
+    const builtin = BUILTIN_RESOURCES.includes(route.type);
+    const metadata: Record<string, unknown> = { resourceVersion: String(this.resourceVersion) };
+    if (next < items.length) {
+      metadata.continue = encodeContinue(next);
+      metadata.remainingItemCount = items.length - next;
+    }
+    json(res, 200, {
+      kind: `${route.type.kind}List`,
+      apiVersion: groupVersionOf(route.type, route.version),
+      metadata,
+      // Typed (built-in) lists carry no kind/apiVersion per item, as a real API server returns them.
+      items: page.map((o) => {
+        if (!builtin) return this.present(o, route);
+        const { kind: _k, apiVersion: _a, ...rest } = o;
+        return rest;
+      }),
+    });
+  }
+
+  private create(route: Route, body: string, res: ServerResponse): void {
+    let object: KubeObject;
+    try {
+      object = JSON.parse(body) as KubeObject;
+    } catch {
+      return this.status(res, 400, 'BadRequest', 'the request body is not JSON');
+    }
+    object.metadata ??= { name: '' };
+    const generateName = (object.metadata as { generateName?: string }).generateName;
+    if (!object.metadata.name && generateName) object.metadata.name = generateName + randomBytes(3).toString('hex').slice(0, 5);
+    if (!object.metadata.name) return this.status(res, 422, 'Invalid', 'metadata.name: Required value');
+    object.metadata.namespace = route.namespace;
+    object.apiVersion = groupVersionOf(route.type, route.version);
+    object.kind = route.type.kind;
+    const bucket = this.store.get(typeKey(route.type));
+    if (bucket?.has(`${route.namespace ?? ''}/${object.metadata.name}`)) {
+      return this.status(res, 409, 'AlreadyExists', `${route.type.plural}.${route.type.group} "${object.metadata.name}" already exists`);
+    }
+    delete object.status;
+    this.put(object);
+    if (route.type.group === 'velero.io' && this.cluster.velero.running) this.scheduleProcessing(route.type, object);
+    json(res, 201, this.present(object, route));
+  }
+
+  /** What the Velero server's controllers do with the requests the collector creates. */
+  private scheduleProcessing(type: ResourceType, object: KubeObject): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      const stored = this.store.get(typeKey(type))?.get(`${object.metadata.namespace ?? ''}/${object.metadata.name}`);
+      if (!stored) return;
+      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      if (type.kind === 'ServerStatusRequest') {
+        stored.status = {
+          phase: 'Processed',
+          processedTimestamp: now,
+          serverVersion: this.cluster.velero.serverVersion,
+          plugins: this.cluster.velero.plugins ?? [],
+        };
+      } else if (type.kind === 'DownloadRequest') {
+        const target = (stored.spec as { target?: { kind?: string; name?: string } } | undefined)?.target ?? {};
+        const expiration = new Date(Date.now() + 10 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+        stored.status = {
+          phase: 'Processed',
+          downloadURL: `${this.url}/download/${encodeURIComponent(target.kind ?? '')}/${encodeURIComponent(target.name ?? '')}?X-Amz-Signature=fake`,
+          expiration,
+        };
+      } else return;
+      stored.metadata.resourceVersion = String(++this.resourceVersion);
+    }, this.options.processDelayMs);
+    this.timers.add(timer);
+  }
+
+  /** A pre-signed object-store URL: gzip bodies, as Velero stores logs and results. */
+  private download(url: URL, res: ServerResponse): void {
+    const [, , kind, name] = url.pathname.split('/').map(decodeURIComponent);
+    const content = this.cluster.downloads.get(`${kind}/${name}`);
+    if (content === undefined) {
+      res.writeHead(404, { 'content-type': 'application/xml' });
+      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
+      return;
+    }
+    const body = gzipSync(content);
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+    res.end(body);
+  }
+
+  private podLog(route: Route, url: URL, res: ServerResponse): void {
+    const pod = this.store.get(typeKey(route.type))?.get(`${route.namespace ?? ''}/${route.name}`);
+    if (!pod) return this.status(res, 404, 'NotFound', `pods "${route.name}" not found`, route);
+    const params = url.searchParams;
+    const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map((c) => c.name);
+    const initContainers = ((pod.spec as { initContainers?: { name: string }[] } | undefined)?.initContainers ?? []).map((c) => c.name);
+    let container = params.get('container');
+    if (!container) {
+      if (containers.length !== 1) {
+        return this.status(res, 400, 'BadRequest', `a container name must be specified for pod ${route.name}, choose one of: [${containers.join(' ')}]`);
+      }
+      container = containers[0] ?? '';
+    }
+    if (!containers.includes(container) && !initContainers.includes(container)) {
+      return this.status(res, 400, 'BadRequest', `container ${container} is not valid for pod ${route.name}`);
+    }
+    const previous = params.get('previous') === 'true';
+    const text = this.cluster.logs.get(logKey(route.namespace ?? '', route.name ?? '', container, previous));
+    if (text === undefined) {
+      if (previous) return this.status(res, 400, 'BadRequest', `previous terminated container "${container}" in pod "${route.name}" not found`);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end();
+      return;
+    }
+    let lines = text.split(/(?<=\n)/);
+    const sinceSeconds = Number(params.get('sinceSeconds') ?? 0);
+    const sinceTime = params.get('sinceTime');
+    const cutoff = sinceSeconds > 0 ? this.cluster.now.getTime() - sinceSeconds * 1000 : sinceTime ? Date.parse(sinceTime) : undefined;
+    if (cutoff !== undefined) lines = linesSince(lines, cutoff);
+    const tail = Number(params.get('tailLines') ?? -1);
+    if (tail >= 0) lines = lines.slice(Math.max(0, lines.length - tail));
+    let body = Buffer.from(lines.join(''), 'utf8');
+    const limitBytes = Number(params.get('limitBytes') ?? 0);
+    if (limitBytes > 0 && body.length > limitBytes) body = body.subarray(0, limitBytes);
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length });
+    res.end(body);
+  }
+
+  private status(res: ServerResponse, code: number, reason: string, message: string, route?: Route): void {
+    json(res, code, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason,
+      ...(route ? { details: { name: route.name, group: route.type.group, kind: route.type.plural } } : {}),
+      code,
+    });
+  }
+}
+
+function typeKey(type: ResourceType): string {
+  return `${type.group}/${type.plural}`;
+}
+
+function json(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function reasonFor(status: number): string {
+  return ({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable' } as Record<number, string>)[status] ?? 'Unknown';
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function encodeContinue(offset: number): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', start: offset })).toString('base64url');
+}
+
+function decodeContinue(token: string): number | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { start?: unknown };
+    return typeof value.start === 'number' && value.start >= 0 ? value.start : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const LINE_TIME = /time="([^"]+)"|"time":"([^"]+)"|^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d))/;
+
+/** Lines logged at or after `cutoff`; a line without a timestamp belongs with the line before it. */
+function linesSince(lines: string[], cutoff: number): string[] {
+  let keep = false;
+  return lines.filter((line) => {
+    const match = LINE_TIME.exec(line);
+    const stamp = match ? Date.parse(match[1] ?? match[2] ?? match[3] ?? '') : Number.NaN;
+    if (!Number.isNaN(stamp)) keep = stamp >= cutoff;
+    return keep;
+  });
+}
+
+/** Equality, inequality, set and existence requirements, comma-separated (the label selector grammar). */
+export function parseLabelSelector(selector: string): ((labels: Record<string, string>) => boolean) | undefined {
+  const requirements: ((labels: Record<string, string>) => boolean)[] = [];
+  for (const raw of selector.split(/,(?![^(]*\))/)) {
+    const part = raw.trim();
+    if (!part) continue;
+    let m: RegExpExecArray | null;
+    if ((m = /^([\w./-]+)\s*(==|=|!=)\s*([\w.-]*)$/.exec(part))) {
+      const [, key = '', op, value] = m;
+      requirements.push(op === '!=' ? (l) => l[key] !== value : (l) => l[key] === value);
+    } else if ((m = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part))) {
+      const [, key = '', op, list = ''] = m;
+      const values = list.split(',').map((v) => v.trim());
+      requirements.push(op === 'in' ? (l) => l[key] !== undefined && values.includes(l[key]) : (l) => l[key] === undefined || !values.includes(l[key]));
+    } else if ((m = /^(!?)([\w./-]+)$/.exec(part))) {
+      const [, not, key = ''] = m;
+      requirements.push(not ? (l) => !(key in l) : (l) => key in l);
+    } else return undefined;
+  }
+  return (labels) => requirements.every((r) => r(labels));
+}
+
+function parseFieldSelector(selector: string): ((object: KubeObject) => boolean) | undefined {
+  const requirements: ((object: KubeObject) => boolean)[] = [];
+  for (const part of selector.split(',')) {
+    const m = /^(metadata\.name|metadata\.namespace)\s*(==|=|!=)\s*(.*)$/.exec(part.trim());
+    if (!m) return undefined;
+    const [, field, op, value] = m;
+    const get = (o: KubeObject) => (field === 'metadata.name' ? o.metadata.name : o.metadata.namespace);
+    requirements.push(op === '!=' ? (o) => get(o) !== value : (o) => get(o) === value);
+  }
+  return (object) => requirements.every((r) => r(object));
+}
