@@ -1,9 +1,11 @@
 // The built-in TypeScript rules: logic the YAML rule format cannot express (compatibility tables, intervals, coverage).
 import type { RuleDefinition } from '../engine/types.js';
+import { backupStuck } from './backup-stuck.js';
 import { bslMissing } from './bsl-missing.js';
 import { nodeAgentMissing } from './node-agent-missing.js';
 import { nodeAgentOomKilled } from './node-agent-oomkilled.js';
 import { pluginVersionMismatch } from './plugin-version-mismatch.js';
+import { resticDeprecated } from './restic-deprecated.js';
 import { veleroKotsIncompatible } from './velero-kots-incompatible.js';
 import { veleroKubernetesIncompatible } from './velero-kubernetes-incompatible.js';
 import { veleroNotInstalled } from './velero-not-installed.js';
@@ -20,4 +22,6 @@ export const BUILTIN_TS_RULES: RuleDefinition[] = [
   pluginVersionMismatch,
   veleroKubernetesIncompatible,
   veleroKotsIncompatible,
+  resticDeprecated,
+  backupStuck,
 ];

@@ -7,8 +7,11 @@ import YAML from 'yaml';
 import { BUILTIN_TS_RULES } from '../../src/rules/index.js';
 import { bundleFromCase, runRule } from './support/harness.js';
 
+const DEFAULT_NOW = '2025-01-15T12:00:00Z';
+
 interface CaseSpec {
   fires: boolean;
+  now?: string;
   expect?: { findings?: number; severity?: string; messageContains?: string[] };
 }
 
@@ -21,8 +24,9 @@ for (const rule of BUILTIN_TS_RULES) {
     if (readdirSync(caseDir).some((f) => statSync(join(caseDir, f)).isDirectory())) continue;
     test(`${rule.meta.id}/${name}`, async () => {
       const spec = YAML.parse(readFileSync(join(caseDir, 'case.yaml'), 'utf8')) as CaseSpec;
-      const { bundle, now } = await bundleFromCase(caseDir);
-      const findings = runRule(rule, bundle, now);
+      const { bundle } = await bundleFromCase(caseDir);
+      // The same clock as test/rules.test.ts: the case's own `now`, else a fixed date.
+      const findings = runRule(rule, bundle, new Date(spec.now ?? DEFAULT_NOW));
       if (!spec.fires) {
         assert.deepEqual(findings.map((f) => f.message), []);
         return;
