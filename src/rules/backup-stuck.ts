@@ -131,16 +131,13 @@ export const backupStuck: RuleDefinition = {
       const interrupted = phase === 'InProgress' && neverResumes && serverStart !== null && serverStart > since;
       const limit = allowedMs(phase, backup, timeouts);
       if (!interrupted && age <= limit) continue;
-      let note = '';
-      if (interrupted) {
-        note = `the server restarted at ${new Date(serverStart).toISOString()} after it started, and Velero ${bundle.versions.velero ?? '≤ 1.8'} never resumes or fails an interrupted backup`;
-      } else if (phase === 'New') {
-        note = 'no Velero server is processing backups';
-      } else if (phase === 'InProgress') {
-        note = `longer than the file-system backup timeout (${formatDuration(limit - GRACE_MS)}) allows`;
-      } else {
-        note = `longer than the file-system and item-operation timeouts (${formatDuration(limit - GRACE_MS)} together) allow`;
-      }
+      const note = interrupted
+        ? `the server restarted at ${new Date(serverStart).toISOString()} after it started, and Velero ${bundle.versions.velero ?? '≤ 1.8'} never resumes or fails an interrupted backup`
+        : phase === 'New'
+          ? 'no Velero server is processing backups'
+          : phase === 'InProgress'
+            ? `longer than the file-system backup timeout (${formatDuration(limit - GRACE_MS)}) allows`
+            : `longer than the file-system and item-operation timeouts (${formatDuration(limit - GRACE_MS)} together) allow`;
       const list = stuck.get(phase) ?? [];
       list.push({ backup, age, note });
       stuck.set(phase, list);
