@@ -283,7 +283,12 @@ export class LineRedactor {
     const lineKey = LINE_KEY.exec(text);
     if (lineKey) this.lineKeySpan(text, lineKey, spans);
     EQUALS_PAIR.lastIndex = text.includes('=') ? 0 : text.length;
-    while ((match = EQUALS_PAIR.exec(text)) !== null) this.pushPair(text, match, spans);
+    while ((match = EQUALS_PAIR.exec(text)) !== null) {
+      if (this.pushPair(text, match, spans)) continue;
+      // msg="… password=\"x\" …": look inside a quoted value whose key is no secret.
+      const value = match.indices?.groups?.v;
+      if (value && /["'\\]/.test(text[value[0]] ?? '')) EQUALS_PAIR.lastIndex = value[0] + 1;
+    }
     FLAG_PAIR.lastIndex = text.includes('--') ? 0 : text.length;
     while ((match = FLAG_PAIR.exec(text)) !== null) this.pushPair(text, match, spans);
     INLINE_COLON.lastIndex = text.includes(': ') ? 0 : text.length;
@@ -313,12 +318,13 @@ export class LineRedactor {
     this.pushValue(text, valueRange[0], valueRange[1], redactor, spans, key);
   }
 
-  private pushPair(text: string, match: RegExpExecArray, spans: Span[]): void {
+  /** Masks the value of a key/value match when its key is a secret's; true when the key is one. */
+  private pushPair(text: string, match: RegExpExecArray, spans: Span[]): boolean {
     const redactor = classifyKey(match[1] ?? '');
-    if (!redactor) return;
+    if (!redactor) return false;
     const range = match.indices?.groups?.v ?? match.indices?.groups?.n;
-    if (!range) return;
-    this.pushValue(text, range[0], range[1], redactor, spans, match[1] ?? '');
+    if (range) this.pushValue(text, range[0], range[1], redactor, spans, match[1] ?? '');
+    return true;
   }
 
   /** Masks a value, inside its quotes, keeping an authorization scheme word readable. */
@@ -367,6 +373,8 @@ export class LineRedactor {
     let at = 0;
     let lastEnd = -1;
     for (const span of spans) {
+      // Already masked (a second pass over redacted text): neither masked again nor counted.
+      if (span.end - span.start === MASK.length && text.startsWith(MASK, span.start)) continue;
       if (span.start < lastEnd) {
         if (span.end > lastEnd) lastEnd = span.end;
         continue;

@@ -35,7 +35,7 @@ export interface Redactor {
    */
   redactText(text: string, file?: string): string;
   /** Redacts a byte stream line by line, holding at most one chunk and one line (capped) in memory. */
-  redactStream(source: AsyncIterable<Buffer | string>, file: string): AsyncIterable<Buffer>;
+  redactStream(source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, file: string): AsyncIterable<Buffer>;
   /** What was redacted so far, per redactor and file. */
   summary(): RedactionSummary;
 }
@@ -95,10 +95,11 @@ function compileCustomPatterns(config: RedactionConfig | undefined, file: string
       throw new ConfigError(file, `${where}: needs a "name" and a "regex"`);
     }
     const flags = pattern.flags ?? '';
-    if (!/^[imsu]*$/.test(flags)) throw new ConfigError(file, `${where} (${pattern.name}): flags may only be i, m, s and u, not "${flags}"`);
+    if (!/^[gimsuvyd]*$/.test(flags)) throw new ConfigError(file, `${where} (${pattern.name}): unknown regex flags "${flags}"`);
     let regex: RegExp;
     try {
-      regex = new RegExp(pattern.regex, `${[...new Set(flags)].join('')}gd`);
+      // Every line is searched from the start for every match: g and d are always on, y never.
+      regex = new RegExp(pattern.regex, `${[...new Set(flags.replace(/[gyd]/g, ''))].join('')}gd`);
     } catch (error) {
       throw new ConfigError(file, `${where} (${pattern.name}): invalid regex: ${(error as Error).message}`);
     }

@@ -15,7 +15,7 @@ const CUT_WINDOW = 64 * 1024;
  * pattern is ASCII, so multi-byte UTF-8 text is matched correctly. Chunks without a candidate line
  * pass through as the same Buffer.
  */
-export async function* redactStream(source: AsyncIterable<Buffer | string>, redactor: LineRedactor): AsyncIterable<Buffer> {
+export async function* redactStream(source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, redactor: LineRedactor): AsyncIterable<Buffer> {
   let carry = '';
   for await (const chunk of source) {
     const text = carry + (typeof chunk === 'string' ? chunk : chunk.toString('latin1'));
