@@ -84,7 +84,7 @@ test('ServerStatusRequests and DownloadRequests are processed by the simulated V
         metadata: { name: string };
       }>;
     const ssr = await post('serverstatusrequests', { metadata: { generateName: 't-' } });
-    const dr = await post('downloadrequests', { metadata: { name: 'dr1' }, spec: { target: { kind: 'BackupLog', name: 'instance-2qh8c' } } });
+    await post('downloadrequests', { metadata: { name: 'dr1' }, spec: { target: { kind: 'BackupLog', name: 'instance-2qh8c' } } });
     assert.match(ssr.metadata.name, /^t-\w{5}$/);
     await new Promise((resolve) => setTimeout(resolve, 60));
     const get = async (plural: string, name: string) =>
