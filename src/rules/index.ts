@@ -4,6 +4,7 @@ import { backupStuck } from './backup-stuck.js';
 import { bslMissing } from './bsl-missing.js';
 import { nodeAgentMissing } from './node-agent-missing.js';
 import { nodeAgentOomKilled } from './node-agent-oomkilled.js';
+import { noRecentSuccessfulBackup } from './no-recent-successful-backup.js';
 import { pluginVersionMismatch } from './plugin-version-mismatch.js';
 import { resticDeprecated } from './restic-deprecated.js';
 import { veleroKotsIncompatible } from './velero-kots-incompatible.js';
@@ -24,4 +25,5 @@ export const BUILTIN_TS_RULES: RuleDefinition[] = [
   veleroKotsIncompatible,
   resticDeprecated,
   backupStuck,
+  noRecentSuccessfulBackup,
 ];
