@@ -44,7 +44,7 @@ const ESCAPED_JSON_PAIR = /\\"([^"\\\n]{1,100})\\"\s*:\s*\\"(?<v>(?:[^"\\]|\\\\\
 const LINE_KEY = /^(\s*(?:-\s+)?)(["']?)([A-Za-z0-9_.][A-Za-z0-9_./ -]{0,99}?)\2[ \t]*:(?:[ \t]+(?<v>.*?))?[ \t\r]*$/d;
 // env files, logfmt, ini, command-line flags, query strings, ADO / ODBC connection strings.
 const EQUALS_PAIR =
-  /(?<![\w./-])(-{0,2}[A-Za-z_][A-Za-z0-9_.-]{0,99})[ \t]*=[ \t]*(?<v>\\"(?:[^"\\]|\\[^"])*?\\"|"(?:[^"\\]|\\.)*"|'[^'\n]*'|[^\s&;"'\\]+)/dg;
+  /(?<![\w./-])(-{0,2}[A-Za-z_][A-Za-z0-9_./-]{0,99})[ \t]*=[ \t]*(?<v>\\"(?:[^"\\]|\\[^"])*?\\"|"(?:[^"\\]|\\.)*"|'[^'\n]*'|[^\s&;"'\\]+)/dg;
 // `token: abc123` in the middle of a plain-text line; only values that look random are masked.
 const INLINE_COLON = /(?<![\w.-])([A-Za-z_][A-Za-z0-9_.-]{0,99})[ \t]*:[ \t]+(?<v>[^\s,;"'\\]{8,})/dg;
 // Command-line flags with the value after a space: --client-secret abc (with `=`, EQUALS_PAIR has it).

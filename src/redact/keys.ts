@@ -20,7 +20,7 @@ const KEY_RULES: readonly (readonly [RegExp, string])[] = [
   [/^(?:clientkeydata|clientkey|clientkeypem)$/, 'kubeconfig-client-key'],
   [/(?:restic|kopia|repository|repo)(?:password|passwd|passphrase)$/, 'repository-password'],
   [/registry\w*(?:password|passwd)$|^(?:registrypassword|dockerpassword)$/, 'registry-password'],
-  [/^(?:licenseid|licensekey|kotslicenseid)$/, 'kots-license-id'],
+  [/(?:licenseid|licensekey)$/, 'kots-license-id'],
   [/password|passwd|passphrase|pwd$/, 'password'],
   [/tokens?$/, 'token'],
   [/apikey$|apisecret$|^xapikey$/, 'api-key'],
