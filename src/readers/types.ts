@@ -28,3 +28,22 @@ export interface ReadOptions {
   budget?: Partial<ReadBudget>;
   onProgress?: (progress: ReadProgress) => void;
 }
+
+/** Defaults generous enough for any real bundle, small enough to stop a decompression bomb early. */
+export const DEFAULT_BUDGET: Readonly<ReadBudget> = Object.freeze({
+  maxDecompressedBytes: 20 * 1024 ** 3,
+  maxEntries: 200_000,
+  maxStructuredFileBytes: 256 * 1024 ** 2,
+  maxLineLength: 64 * 1024,
+  maxDepth: 512,
+});
+
+/** Fills the limits a caller left out (undefined values included) from DEFAULT_BUDGET. */
+export function resolveBudget(budget: Partial<ReadBudget> = {}): ReadBudget {
+  const resolved = { ...DEFAULT_BUDGET };
+  for (const key of Object.keys(DEFAULT_BUDGET) as (keyof ReadBudget)[]) {
+    const value = budget[key];
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) resolved[key] = value;
+  }
+  return resolved;
+}

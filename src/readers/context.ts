@@ -1,0 +1,65 @@
+// What every reader of one run shares: the model builder, the scanner, the budgets and progress reporting.
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import type { BundleBuilder } from '../model/build.js';
+import type { LogScanner } from '../model/bundle.js';
+import type { EntrySource } from './entries/index.js';
+import type { Entry } from './entries/types.js';
+import type { ReadBudget, ReadProgress } from './types.js';
+
+export class ReadContext {
+  inputPath = '';
+  private lastProgress = 0;
+
+  constructor(
+    readonly builder: BundleBuilder,
+    readonly budget: ReadBudget,
+    readonly scanner: LogScanner | undefined,
+    private readonly onProgress: ((progress: ReadProgress) => void) | undefined,
+  ) {}
+
+  /** Reports progress at most every 100 ms. */
+  progress(source: Pick<EntrySource, 'bytesRead' | 'totalBytes' | 'kind'> & { inputBytesRead?: number }, force = false): void {
+    if (!this.onProgress) return;
+    const now = Date.now();
+    if (!force && now - this.lastProgress < 100) return;
+    this.lastProgress = now;
+    this.onProgress({
+      phase: `reading ${this.inputPath}`,
+      bytesRead: source.inputBytesRead ?? source.bytesRead,
+      totalBytes: source.totalBytes,
+    });
+  }
+
+  /** The entry's content, decompressed when it starts with the gzip magic (`<backup>-logs.gz` inside a bundle). */
+  maybeGunzip(entry: Entry): AsyncIterable<Buffer> {
+    return gunzipIfNeeded(entry.stream());
+  }
+}
+
+export async function* gunzipIfNeeded(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const iterator = source[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) return;
+  const head = first.value;
+  const rest: AsyncIterable<Buffer> = {
+    [Symbol.asyncIterator]: () => {
+      let sentHead = false;
+      return {
+        next: async () => {
+          if (!sentHead) {
+            sentHead = true;
+            return { done: false, value: head };
+          }
+          return iterator.next();
+        },
+        return: async () => (iterator.return ? iterator.return() : { done: true, value: undefined }),
+      };
+    },
+  };
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    yield* Readable.from(rest).pipe(createGunzip()) as AsyncIterable<Buffer>;
+  } else {
+    yield* rest;
+  }
+}
