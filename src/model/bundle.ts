@@ -131,6 +131,11 @@ export interface Bundle {
    * tell "none exist" from "not collected". Readers that cannot tell leave it out.
    */
   collectedKinds?: ReadonlySet<string>;
+  /**
+   * The names (never the values) of the keys in credential Secrets, where the input recorded them
+   * (`snapshot-doctor collect` does): lets rules tell a missing key from a wrong one.
+   */
+  credentialKeys?: { namespace: string; secret: string; keys: string[]; source: string }[];
   /** The input file an object was read from (for evidence). */
   sourceOf(obj: KubeObject): string | undefined;
 }
