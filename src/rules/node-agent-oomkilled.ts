@@ -5,16 +5,9 @@ import type { KubeObject, ObjectRef } from '../model/kube.js';
 import { refKey, refOf } from '../model/kube.js';
 import type { Evidence } from '../report/types.js';
 import { containerEvidence, memoryLimit } from './velero-pods.js';
-import { containerStatuses, inRange, nameOf, objectEvidence, parseVersion } from './support.js';
+import { backupRef, containerStatuses, inRange, nameOf, objectEvidence, parseVersion } from './support.js';
 
 const AGENT_CONTAINERS = ['node-agent', 'restic'];
-
-function backupRef(text: string, fallbackNamespace: string | null): ObjectRef | undefined {
-  const m = /\bbackup="?(?:(?<ns>[\w.-]+)\/)?(?<name>[\w.-]+)/.exec(text);
-  if (!m?.groups?.name) return undefined;
-  const ns = m.groups.ns ?? fallbackNamespace ?? undefined;
-  return ns ? { kind: 'Backup', namespace: ns, name: m.groups.name } : { kind: 'Backup', name: m.groups.name };
-}
 
 export const nodeAgentOomKilled: RuleDefinition = {
   meta: {
