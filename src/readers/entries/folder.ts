@@ -82,8 +82,10 @@ export class FolderEntries implements EntrySource {
    */
   private async bundleRoot(): Promise<string> {
     const names = (await readdir(this.inputPath, { withFileTypes: true })).filter((d) => !d.name.startsWith('.'));
-    const only = names[0];
-    if (names.length === 1 && only?.isDirectory() && !isTopLevelName(only.name)) {
+    const folders = names.filter((d) => d.isDirectory());
+    const only = folders[0];
+    // Loose files beside the one folder (a README) do not make it a bundle; bundle files at the top do.
+    if (folders.length === 1 && only && !names.some((d) => isTopLevelName(d.name))) {
       this.root = only.name;
       return join(this.inputPath, only.name);
     }
