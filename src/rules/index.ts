@@ -3,6 +3,7 @@ import type { RuleDefinition } from '../engine/types.js';
 import { backupStuck } from './backup-stuck.js';
 import { bslMissing } from './bsl-missing.js';
 import { csiSnapshotClassMissing } from './csi-snapshot-class-missing.js';
+import { kotsInstanceBackupMissingApp } from './kots-instance-backup-missing-app.js';
 import { nodeAgentMissing } from './node-agent-missing.js';
 import { nodeAgentOomKilled } from './node-agent-oomkilled.js';
 import { noRecentSuccessfulBackup } from './no-recent-successful-backup.js';
@@ -28,4 +29,5 @@ export const BUILTIN_TS_RULES: RuleDefinition[] = [
   backupStuck,
   noRecentSuccessfulBackup,
   csiSnapshotClassMissing,
+  kotsInstanceBackupMissingApp,
 ];
