@@ -176,12 +176,16 @@ export class ArchiveEntries implements EntrySource {
     }
   }
 
-  /** The first entry tells whether everything sits under one root folder (troubleshoot, velero debug) or not. */
+  /** The first nested entry tells whether everything sits under one root folder (troubleshoot, velero debug) or not. */
   private decideRoot(path: string, isDirectory: boolean): void {
     if (this.rootDecided) return;
-    this.rootDecided = true;
     const [first, ...rest] = path.split('/');
-    if (first && (rest.length > 0 || isDirectory) && !isTopLevelName(first)) this.root = first;
+    if (!first) return;
+    const nested = rest.length > 0 || isDirectory;
+    // Loose files before the bundle folder (a README packed alongside it) leave the question open.
+    if (!nested && !isTopLevelName(first)) return;
+    this.rootDecided = true;
+    if (nested && !isTopLevelName(first)) this.root = first;
   }
 
   private strip(path: string): string | undefined {
