@@ -1,6 +1,7 @@
 // The built-in TypeScript rules: logic the YAML rule format cannot express (compatibility tables, intervals, coverage).
 import type { RuleDefinition } from '../engine/types.js';
 import { backupStuck } from './backup-stuck.js';
+import { backupsFailingSince } from './backups-failing-since.js';
 import { bslMissing } from './bsl-missing.js';
 import { csiSnapshotClassMissing } from './csi-snapshot-class-missing.js';
 import { kotsInstanceBackupMissingApp } from './kots-instance-backup-missing-app.js';
@@ -30,4 +31,5 @@ export const BUILTIN_TS_RULES: RuleDefinition[] = [
   noRecentSuccessfulBackup,
   csiSnapshotClassMissing,
   kotsInstanceBackupMissingApp,
+  backupsFailingSince,
 ];
