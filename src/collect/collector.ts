@@ -63,34 +63,36 @@ export class Collector {
     private readonly options: ResolvedOptions,
   ) {}
 
+  /**
+   * Starts every step as soon as what it needs is known, so that the long chains (pages of a big
+   * list) start first and everything else fills the concurrency slots around them.
+   */
   async run(): Promise<CollectorOutput> {
-    const [discovery, veleroNamespace, kotsadmNamespaces] = await Promise.all([
-      this.step('discovery', () => discover(this.client, ['velero.io'])),
-      this.step('finding Velero', () => this.findVeleroNamespace()),
-      this.step('finding kotsadm', () => this.findKotsadmNamespaces()),
-    ]);
+    const veleroNamespaceFound = this.step('finding Velero', () => this.findVeleroNamespace()).then((ns) => ns ?? null);
+    const kotsadmNamespaces = this.step('finding kotsadm', () => this.findKotsadmNamespaces()).then((ns) => ns ?? []);
+    const discovery = await this.step('discovery', () => discover(this.client, ['velero.io']));
     if (!discovery) throw new CollectError(`API discovery failed: ${this.issues.find((i) => i.source === 'discovery')?.message ?? 'no answer'}`);
     if (!discovery.serves('velero.io')) {
       this.issue('velero.io', 'the velero.io API group is not served: the Velero CRDs are not installed');
     }
+    const velero = this.collectVeleroObjects(discovery, veleroNamespaceFound);
+    const listed = (plural: string) => velero.get(plural) ?? Promise.resolve([]);
+    const independent = Promise.all([kotsadmNamespaces.then((ns) => this.collectKotsadm(ns)), this.collectClusterScoped(discovery)]);
 
-    const serverStatus = this.serverStatus(veleroNamespace ?? null, discovery);
-    const veleroObjects = this.collectVeleroObjects(discovery, veleroNamespace ?? null);
-    const veleroWorkloads = veleroNamespace ? this.collectVeleroWorkloads(veleroNamespace) : Promise.resolve([]);
-    const independent = Promise.all([
-      this.collectKotsadm(kotsadmNamespaces ?? []),
-      this.collectClusterScoped(discovery),
-      veleroNamespace ? this.collectList('events', '', 'v1', 'events', veleroNamespace) : Promise.resolve(),
-    ]);
-
-    const [objects, workloads] = await Promise.all([veleroObjects, veleroWorkloads]);
-    const coveredNamespaces = coverage(objects.get('backups') ?? []);
-    const status = await serverStatus;
-    await Promise.all([
+    const veleroNamespace = await veleroNamespaceFound;
+    const serverStatus = this.serverStatus(veleroNamespace, discovery);
+    const workloads = veleroNamespace ? this.collectVeleroWorkloads(veleroNamespace) : Promise.resolve([]);
+    const events = veleroNamespace ? this.collectList('events', '', 'v1', 'events', veleroNamespace) : Promise.resolve();
+    const coveredNamespaces = listed('backups').then((backups) => coverage(backups));
+    const [status, covered] = await Promise.all([
+      serverStatus,
+      coveredNamespaces,
+      coveredNamespaces.then((namespaces) => this.collectCoverage(namespaces, veleroNamespace)),
+      Promise.all([listed('backups'), listed('restores')]).then(([backups, restores]) => this.collectBackupLogs(backups, restores, veleroNamespace, discovery)),
+      Promise.all([listed('backupstoragelocations'), listed('volumesnapshotlocations'), workloads]).then(([bsl, vsl, w]) => this.collectCredentialKeys([...bsl, ...vsl], w)),
+      Promise.all(velero.values()),
       independent,
-      this.collectCredentialKeys(objects, workloads),
-      this.collectCoverage(coveredNamespaces, veleroNamespace ?? null),
-      this.collectBackupLogs(objects, veleroNamespace ?? null, discovery),
+      events,
     ]);
     if (status) this.addToArray(customResourcePath('velero.io', 'serverstatusrequests', status.object.metadata.namespace), [status.object]);
 
@@ -98,10 +100,10 @@ export class Collector {
     this.emit();
     await this.writeAccumulated();
     return {
-      veleroNamespace: veleroNamespace ?? null,
-      kotsadmNamespaces: kotsadmNamespaces ?? [],
+      veleroNamespace,
+      kotsadmNamespaces: await kotsadmNamespaces,
       serverStatus: status?.processed ? { serverVersion: status.serverVersion, plugins: status.plugins } : null,
-      coveredNamespaces: coveredNamespaces === 'all' ? 'all' : [...coveredNamespaces].sort(),
+      coveredNamespaces: covered === 'all' ? 'all' : [...covered].sort(),
       collected: [...this.counts.values()].sort((a, b) => a.what.localeCompare(b.what)),
       truncatedLogs: this.truncated.sort(),
       errors: this.issues,
@@ -114,9 +116,11 @@ export class Collector {
     if (this.options.namespace) return this.options.namespace;
     const candidates: KubeObject[] = [];
     try {
-      for (const selector of ['component=velero', 'app.kubernetes.io/name=velero']) {
-        candidates.push(...(await this.listAll('/apis/apps/v1/deployments', { labelSelector: selector })));
-      }
+      // The velero CLI labels its install component=velero; the Helm chart app.kubernetes.io/name=velero.
+      const found = await Promise.all(
+        ['component=velero', 'app.kubernetes.io/name=velero'].map((selector) => this.listAll('/apis/apps/v1/deployments', { labelSelector: selector })),
+      );
+      candidates.push(...found.flat());
       if (candidates.length === 0) candidates.push(...(await this.listAll('/apis/apps/v1/deployments', { fieldSelector: 'metadata.name=velero' })));
     } catch (error) {
       if (!(error instanceof KubeApiError)) throw error;
@@ -143,25 +147,31 @@ export class Collector {
   // ── Velero ───────────────────────────────────────────────────────────────────────────────
 
   /** Every velero.io resource in every served version: cluster-wide, or the Velero namespace when that is all RBAC allows. */
-  private async collectVeleroObjects(discovery: Discovery, namespace: string | null): Promise<Map<string, KubeObject[]>> {
-    const byPlural = new Map<string, KubeObject[]>();
-    await Promise.all(
-      discovery.resources('velero.io').map(async (resource) => {
-        const items = await this.step(`${resource.plural}.velero.io`, () => this.listVelero(resource, namespace));
-        if (!items) return;
-        byPlural.set(resource.plural, items);
+  private collectVeleroObjects(discovery: Discovery, namespace: Promise<string | null>): Map<string, Promise<KubeObject[]>> {
+    const lists = new Map<string, Promise<KubeObject[]>>();
+    for (const resource of discovery.resources('velero.io')) {
+      const listed = this.step(`${resource.plural}.velero.io`, () => this.listVelero(resource, namespace)).then(async (items) => {
+        if (!items) return [];
         this.count(`${resource.plural}.velero.io`, resource.kind, items.length);
-        for (const [ns, group] of groupByNamespace(items)) this.addToArray(customResourcePath('velero.io', resource.plural, ns || undefined), group);
-      }),
-    );
-    return byPlural;
+        for (const [ns, group] of groupByNamespace(items)) {
+          const path = customResourcePath('velero.io', resource.plural, ns || undefined);
+          // Written at once (while other lists are still paging), except where our own ServerStatusRequest joins later.
+          if (resource.plural === 'serverstatusrequests') this.addToArray(path, group);
+          else await this.writeText(path, `${JSON.stringify(group, null, 2)}\n`);
+        }
+        return items;
+      });
+      lists.set(resource.plural, listed);
+    }
+    return lists;
   }
 
-  private async listVelero(resource: ApiResource, namespace: string | null): Promise<KubeObject[]> {
+  private async listVelero(resource: ApiResource, namespacePromise: Promise<string | null>): Promise<KubeObject[]> {
     const base = `/apis/velero.io/${resource.version}`;
     try {
       return await this.listAll(`${base}/${resource.plural}`);
     } catch (error) {
+      const namespace = await namespacePromise;
       if (!(error instanceof KubeApiError && error.status === 403 && namespace && resource.namespaced)) throw error;
       return this.listAll(`${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}`);
     }
@@ -258,14 +268,14 @@ export class Collector {
         ? this.step('volumesnapshotclasses.snapshot.storage.k8s.io', async () => {
             const items = await this.listAll(`/apis/snapshot.storage.k8s.io/${snapshotVersion}/volumesnapshotclasses`);
             this.count('volumesnapshotclasses.snapshot.storage.k8s.io', 'VolumeSnapshotClass', items.length);
-            this.addToArray(customResourcePath('snapshot.storage.k8s.io', 'volumesnapshotclasses'), items);
+            await this.writeText(customResourcePath('snapshot.storage.k8s.io', 'volumesnapshotclasses'), `${JSON.stringify(items, null, 2)}\n`);
           })
         : Promise.resolve(),
     ]);
   }
 
   /** The names of the keys in the credential Secrets of locations and of the Velero workloads, never their values. */
-  private async collectCredentialKeys(objects: Map<string, KubeObject[]>, workloads: KubeObject[]): Promise<void> {
+  private async collectCredentialKeys(locations: KubeObject[], workloads: KubeObject[]): Promise<void> {
     const wanted = new Map<string, { namespace: string; name: string; usedBy: { kind: string; name: string; key?: string }[] }>();
     const want = (namespace: string | undefined, name: string | undefined, user: { kind: string; name: string; key?: string }) => {
       if (!namespace || !name) return;
@@ -274,11 +284,9 @@ export class Collector {
       entry.usedBy.push(user);
       wanted.set(key, entry);
     };
-    for (const plural of ['backupstoragelocations', 'volumesnapshotlocations']) {
-      for (const location of objects.get(plural) ?? []) {
-        const credential = location.spec?.credential as { name?: string; key?: string } | undefined;
-        want(location.metadata.namespace, credential?.name, { kind: location.kind, name: location.metadata.name, key: credential?.key });
-      }
+    for (const location of locations) {
+      const credential = location.spec?.credential as { name?: string; key?: string } | undefined;
+      want(location.metadata.namespace, credential?.name, { kind: location.kind, name: location.metadata.name, key: credential?.key });
     }
     for (const workload of workloads) {
       const volumes = (workload.spec?.template?.spec?.volumes ?? []) as { secret?: { secretName?: string } }[];
@@ -312,7 +320,7 @@ export class Collector {
   }
 
   /** Logs and results of the newest failed or partially failed backups and restores, through DownloadRequests. */
-  private async collectBackupLogs(objects: Map<string, KubeObject[]>, namespace: string | null, discovery: Discovery): Promise<void> {
+  private async collectBackupLogs(backups: KubeObject[], restores: KubeObject[], namespace: string | null, discovery: Discovery): Promise<void> {
     if (this.options.noCreate || !namespace || !discovery.resources('velero.io').some((r) => r.plural === 'downloadrequests')) return;
     const recent = (list: KubeObject[]) =>
       list
@@ -320,8 +328,8 @@ export class Collector {
         .sort((a, b) => startedAt(b).localeCompare(startedAt(a)))
         .slice(0, this.options.recentFailures);
     const targets: { kind: 'Backup' | 'Restore'; name: string; downloads: DownloadTargetKind[] }[] = [
-      ...recent(objects.get('backups') ?? []).map((b) => ({ kind: 'Backup' as const, name: b.metadata.name, downloads: ['BackupLog', 'BackupResults'] as DownloadTargetKind[] })),
-      ...recent(objects.get('restores') ?? []).map((r) => ({ kind: 'Restore' as const, name: r.metadata.name, downloads: ['RestoreLog', 'RestoreResults'] as DownloadTargetKind[] })),
+      ...recent(backups).map((b) => ({ kind: 'Backup' as const, name: b.metadata.name, downloads: ['BackupLog', 'BackupResults'] as DownloadTargetKind[] })),
+      ...recent(restores).map((r) => ({ kind: 'Restore' as const, name: r.metadata.name, downloads: ['RestoreLog', 'RestoreResults'] as DownloadTargetKind[] })),
     ];
     await Promise.all(
       targets.flatMap((target) =>

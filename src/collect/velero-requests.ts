@@ -13,7 +13,7 @@ async function pollUntil(
   done: (object: KubeObject) => boolean,
 ): Promise<{ object: KubeObject; done: boolean }> {
   const until = Date.now() + waitMs;
-  let delay = 50;
+  let delay = 25;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(delay, Math.max(0, until - Date.now()))));
     const object = await client.getJson<KubeObject>(path);

@@ -35,6 +35,9 @@ export interface RequestRecord {
   path: string;
   query: Record<string, string>;
   status: number;
+  /** When the request arrived and when its answer was sent (epoch ms). */
+  at: number;
+  doneAt: number;
 }
 
 interface StoredFault extends Fault {
@@ -60,6 +63,8 @@ export class FakeKube {
   private types: ResourceType[] = [...BUILTIN_RESOURCES];
   private resourceVersion = 1000;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Each type's objects in list order, kept until the type changes (pages of big lists would re-sort otherwise). */
+  private readonly sorted = new Map<string, KubeObject[]>();
   url = '';
 
   private constructor(
@@ -140,6 +145,7 @@ export class FakeKube {
     const bucket = this.store.get(typeKey(type)) ?? new Map<string, KubeObject>();
     this.store.set(typeKey(type), bucket);
     bucket.set(`${meta.namespace ?? ''}/${meta.name}`, object);
+    this.sorted.delete(typeKey(type));
   }
 
   private typeForObject(object: KubeObject): ResourceType | undefined {
@@ -152,9 +158,12 @@ export class FakeKube {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
-    const record: RequestRecord = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0 };
+    const record: RequestRecord = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0, at: Date.now(), doneAt: 0 };
     this.requests.push(record);
-    res.on('finish', () => (record.status = res.statusCode));
+    res.on('finish', () => {
+      record.status = res.statusCode;
+      record.doneAt = Date.now();
+    });
     res.on('error', () => {});
 
     if (this.options.latencyMs > 0) await sleep(this.options.latencyMs);
@@ -267,6 +276,7 @@ export class FakeKube {
     if (method === 'GET') return json(res, 200, this.present(object, route));
     if (method === 'DELETE') {
       bucket.delete(`${route.namespace ?? ''}/${route.name}`);
+      this.sorted.delete(typeKey(route.type));
       return json(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: route.name, group: route.type.group, kind: route.type.plural, uid: object.metadata.uid } });
     }
     return this.status(res, 405, 'MethodNotAllowed', `${method} is not supported`);
@@ -279,7 +289,8 @@ export class FakeKube {
 
   private list(route: Route, bucket: Map<string, KubeObject>, url: URL, res: ServerResponse): void {
     const params = url.searchParams;
-    let items = [...bucket.values()].filter((o) => route.namespace === undefined || o.metadata.namespace === route.namespace);
+    let items = this.sortedItems(route.type, bucket);
+    if (route.namespace !== undefined) items = items.filter((o) => o.metadata.namespace === route.namespace);
     const labelSelector = params.get('labelSelector');
     if (labelSelector) {
       const selector = parseLabelSelector(labelSelector);
@@ -292,7 +303,6 @@ export class FakeKube {
       if (!selector) return this.status(res, 400, 'BadRequest', `field label not supported: ${fieldSelector}`);
       items = items.filter(selector);
     }
-    items.sort((a, b) => `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`));
     let offset = 0;
     const token = params.get('continue');
     if (token) {
@@ -320,6 +330,16 @@ export class FakeKube {
         return rest;
       }),
     });
+  }
+
+  private sortedItems(type: ResourceType, bucket: Map<string, KubeObject>): KubeObject[] {
+    let items = this.sorted.get(typeKey(type));
+    if (!items) {
+      // Keys are `<ns>/<name>`: the plain code-unit order keeps pages stable, as etcd's key order does.
+      items = [...bucket.entries()].sort(([a], [b]) => compareKeys(a, b)).map(([, o]) => o);
+      this.sorted.set(typeKey(type), items);
+    }
+    return items;
   }
 
   private create(route: Route, body: string, res: ServerResponse): void {
@@ -438,6 +458,10 @@ export class FakeKube {
       code,
     });
   }
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function typeKey(type: ResourceType): string {
