@@ -60,6 +60,7 @@ export class ArchiveEntries implements EntrySource {
       this.inputBytesRead += chunk.length;
     });
     let entriesSeen = 0;
+    let current: ReadEntry | undefined;
     const pump = (async () => {
       try {
         for await (const chunk of source as AsyncIterable<Buffer>) {
@@ -78,6 +79,8 @@ export class ArchiveEntries implements EntrySource {
         await ended;
       } catch (error) {
         failure = error instanceof Error ? error : new Error(String(error));
+        // The entry being read will get no more data: end it, so that its reader finishes with what came.
+        if (current && !current.emittedEnd) current.end();
       } finally {
         finished = true;
         signal();
@@ -94,6 +97,7 @@ export class ArchiveEntries implements EntrySource {
           continue;
         }
         const raw = queue.shift()!;
+        current = raw;
         entriesSeen += 1;
         if (entriesSeen > this.budget.maxEntries) {
           raw.resume();
