@@ -9,6 +9,7 @@ import { nodeAgentMissing } from './node-agent-missing.js';
 import { nodeAgentOomKilled } from './node-agent-oomkilled.js';
 import { noRecentSuccessfulBackup } from './no-recent-successful-backup.js';
 import { pluginVersionMismatch } from './plugin-version-mismatch.js';
+import { pvcNotBackedUp } from './pvc-not-backed-up.js';
 import { resticDeprecated } from './restic-deprecated.js';
 import { veleroKotsIncompatible } from './velero-kots-incompatible.js';
 import { veleroKubernetesIncompatible } from './velero-kubernetes-incompatible.js';
@@ -32,4 +33,5 @@ export const BUILTIN_TS_RULES: RuleDefinition[] = [
   csiSnapshotClassMissing,
   kotsInstanceBackupMissingApp,
   backupsFailingSince,
+  pvcNotBackedUp,
 ];
