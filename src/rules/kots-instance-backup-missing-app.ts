@@ -101,8 +101,9 @@ export const kotsInstanceBackupMissingApp: RuleDefinition = {
     // Multi-part (improved DR) snapshots: every part of a snapshot carries its name and the expected count.
     const groups = new Map<string, KubeObject[]>();
     for (const b of instance) {
+      // Only improved-DR snapshots (Embedded Cluster) are split into parts; KOTS counts parts only for them.
       const name = b.metadata.labels?.[DR_BACKUP_NAME];
-      if (!name) continue;
+      if (!name || b.metadata.annotations?.[DR_VERSION] === undefined) continue;
       groups.set(name, [...(groups.get(name) ?? []), b]);
     }
     for (const [name, parts] of groups) {
