@@ -1,0 +1,61 @@
+// Bench: reading a troubleshoot bundle with ≥1 GB of logs and 10,000 backups, against `gzip -dc` of the same archive.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { analyze } from '../src/analyze.js';
+import { readInputs } from '../src/readers/index.js';
+import { generateBundle } from './lib/generate-bundle.js';
+
+const LOG_BYTES = Number(process.env.READ_BENCH_LOG_BYTES ?? 1.1 * 1024 ** 3);
+const BACKUPS = Number(process.env.READ_BENCH_BACKUPS ?? 10_000);
+const RSS_LIMIT_MB = 300;
+
+/** Runs in a child process, so that its peak RSS is the reader's alone. */
+async function child(archive: string): Promise<void> {
+  const started = performance.now();
+  let mode = 'analyze';
+  let backups = 0;
+  let logs = 0;
+  try {
+    const report = await analyze([archive]);
+    backups = report.inventory.backups;
+    logs = report.inventory.logFiles;
+  } catch (error) {
+    // Another area (rules, engine) may be mid-change; the readers are still measured.
+    mode = `readInputs (analyze failed: ${(error as Error).message.split('\n')[0]})`;
+    const bundle = await readInputs([archive]);
+    backups = bundle.objects.count('Backup');
+    logs = bundle.logs.length;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(JSON.stringify({ mode, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, backups, logs }));
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--child') return child(process.argv[3]!);
+  const genStart = performance.now();
+  const bundle = await generateBundle({ logBytes: LOG_BYTES, backups: BACKUPS, matchFraction: 0.001 });
+  console.log(
+    `bundle: ${bundle.path} (${(bundle.archiveBytes / 1024 ** 2).toFixed(0)} MB compressed, ${(bundle.logBytes / 1024 ** 3).toFixed(2)} GB of logs, ` +
+      `${bundle.backups} backups; ${bundle.cached ? 'cached' : `generated in ${((performance.now() - genStart) / 1000).toFixed(1)} s`})`,
+  );
+
+  const gzStart = performance.now();
+  const gz = spawnSync('sh', ['-c', `gzip -dc '${bundle.path}' > /dev/null`], { stdio: 'inherit' });
+  const gzipSeconds = (performance.now() - gzStart) / 1000;
+  if (gz.status !== 0) throw new Error('gzip -dc failed');
+
+  const self = fileURLToPath(import.meta.url);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', bundle.path], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (run.status !== 0) throw new Error(`the analyze child failed: ${run.stderr}`);
+  const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as { mode: string; seconds: number; maxRssMb: number; backups: number; logs: number };
+
+  console.log(`gzip -dc (baseline):  ${gzipSeconds.toFixed(2)} s`);
+  console.log(`${result.mode}:  ${result.seconds.toFixed(2)} s, peak RSS ${result.maxRssMb.toFixed(0)} MB (${result.backups} backups, ${result.logs} logs)`);
+  console.log(`ratio to gzip -dc:    ${(result.seconds / gzipSeconds).toFixed(2)}x`);
+  console.log(`throughput:           ${(bundle.logBytes / 1024 ** 2 / result.seconds).toFixed(0)} MB/s of logs`);
+  const rssOk = result.maxRssMb < RSS_LIMIT_MB;
+  console.log(`peak RSS < ${RSS_LIMIT_MB} MB:      ${rssOk ? 'yes' : 'NO'}`);
+  if (!rssOk || result.backups !== bundle.backups) process.exitCode = 1;
+}
+
+await main();
