@@ -11,8 +11,8 @@ export const TROUBLESHOOT_NAMES: Record<string, string> = {
   'apps/deployments': 'deployments',
   'apps/daemonsets': 'daemonsets',
   'storage.k8s.io/storageclasses': 'storage-classes',
-  // Not collected by troubleshoot's clusterResources; our extension, named in its style.
-  'storage.k8s.io/csidrivers': 'csi-drivers',
+  // Not collected by troubleshoot's clusterResources; our extension, under its resource name.
+  'storage.k8s.io/csidrivers': 'csidrivers',
   'apiextensions.k8s.io/customresourcedefinitions': 'custom-resource-definitions',
 };
 

@@ -37,7 +37,7 @@ test('writes the troubleshoot layout plus snapshot-doctor/, from a KOTS fixture 
     assert.equal(json<List>(files, 'cluster-resources/daemonsets/velero.json').items[0]?.metadata.name, 'node-agent');
     assert.equal(json<List>(files, 'cluster-resources/deployments/default.json').items[0]?.metadata.name, 'kotsadm');
     assert.equal(json<List>(files, 'cluster-resources/storage-classes.json').items.length, 2);
-    assert.equal(json<List>(files, 'cluster-resources/csi-drivers.json').items[0]?.metadata.name, 'ebs.csi.aws.com');
+    assert.equal(json<List>(files, 'cluster-resources/csidrivers.json').items[0]?.metadata.name, 'ebs.csi.aws.com');
     const crds = json<List>(files, 'cluster-resources/custom-resource-definitions.json').items.map((c) => c.metadata.name);
     assert.ok(crds.includes('backups.velero.io') && crds.includes('volumesnapshotclasses.snapshot.storage.k8s.io'));
 

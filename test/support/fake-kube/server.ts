@@ -105,6 +105,11 @@ export class FakeKube {
     return type ? [...(this.store.get(typeKey(type))?.values() ?? [])] : [];
   }
 
+  /** Every object as the server holds it (with the uid, creationTimestamp and resourceVersion it assigned). */
+  allObjects(): KubeObject[] {
+    return [...this.store.values()].flatMap((bucket) => [...bucket.values()]).map((o) => structuredClone(o));
+  }
+
   /** Writes a kubeconfig for this server into `dir` and returns its path. */
   async writeKubeconfig(dir: string, options: { token?: string; context?: string } = {}): Promise<string> {
     const context = options.context ?? 'fake';
