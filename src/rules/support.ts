@@ -186,7 +186,7 @@ export function hasKots(bundle: Bundle): boolean {
 
 /** The Backup a log line names (`backup=velero/nightly-1`, JSON `"backup":"velero/nightly-1"`), if any. */
 export function backupRef(text: string, fallbackNamespace: string | null): ObjectRef | undefined {
-  const m = /\bbackup"?[=:]\s*"?(?:(?<ns>[\w.-]+)\/)?(?<name>[\w.-]+)/.exec(text);
+  const m = /(?:^|[\s{,])(?:backup=|"backup":\s*)"?(?:(?<ns>[\w.-]+)\/)?(?<name>[\w.-]+)/.exec(text);
   if (!m?.groups?.name) return undefined;
   const ns = m.groups.ns ?? fallbackNamespace ?? undefined;
   return ns ? { kind: 'Backup', namespace: ns, name: m.groups.name } : { kind: 'Backup', name: m.groups.name };
