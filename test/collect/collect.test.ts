@@ -1,12 +1,14 @@
 // collect() against the fake API server: the bundle layout, what is never written, the Velero requests, and every fault.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { collect } from '../../src/collect/index.js';
 import type { CollectManifest } from '../../src/collect/options.js';
 import { CollectError } from '../../src/errors.js';
 import type { KubeObject } from '../../src/model/kube.js';
+import { parseAllDocuments } from 'yaml';
+import { grantsFrom } from '../support/fake-kube/rbac.js';
 import { json, readBundle, withFake } from './helpers.js';
 
 interface List {
@@ -267,4 +269,27 @@ test('an unreachable cluster, a bad kubeconfig, an unknown context and refused c
     await assert.rejects(collect({ kubeconfig: wrongToken, output: join(dir, 'b.tar.gz'), ...FAST }), /refused the credentials \(401 Unauthorized\)/);
     await assert.rejects(collect({ kubeconfig: wrongToken, context: 'prod', ...FAST }), /no context "prod" \(contexts: fake\)/);
   });
+});
+
+test('the README RBAC (scripts/rbac.yaml) is enough: nothing is denied; without its Role, the denials are recorded', async () => {
+  const manifest = parseAllDocuments(await readFile('scripts/rbac.yaml', 'utf8')).map((d) => d.toJS() as KubeObject);
+  const grants = grantsFrom(manifest);
+  await withFake(
+    async ({ fake, dir, kubeconfig }) => {
+      const result = await collect({ kubeconfig, output: join(dir, 'b.tar.gz'), ...FAST });
+      assert.deepEqual(result.manifest.errors.map((e) => e.source), ['DownloadRequest BackupResults velero/instance-7vd5p']);
+      assert.ok(fake.requests.every((r) => r.status !== 403));
+    },
+    { rbac: grants },
+  );
+  await withFake(
+    async ({ dir, kubeconfig }) => {
+      const result = await collect({ kubeconfig, output: join(dir, 'b.tar.gz'), ...FAST });
+      const denied = result.manifest.errors.filter((e) => /forbidden/.test(e.message));
+      assert.ok(denied.some((e) => e.source === 'logs velero/velero-6f5b7c9d4-8kqzn/velero' && /cannot get resource "pods" with subresource "log"/.test(e.message)));
+      assert.ok(denied.some((e) => e.source === 'server status'));
+      assert.equal(result.manifest.collected.find((c) => c.what === 'backups.velero.io')?.count, 3);
+    },
+    { rbac: grants.filter((g) => g.namespace === undefined) },
+  );
 });

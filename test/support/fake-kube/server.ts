@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../../src/model/kube.js';
 import { logKey, type FakeCluster } from './cluster.js';
+import { allowed, forbiddenMessage, type Grant } from './rbac.js';
 import { BUILTIN_RESOURCES, VERBS, groupVersionOf, resourceFromCrd, type ResourceType } from './resources.js';
 
 export interface Fault {
@@ -28,6 +29,8 @@ export interface FakeKubeOptions {
   processDelayMs?: number;
   /** The bearer token clients must send. */
   token?: string;
+  /** Roles and ClusterRoles that decide every resource request (all allowed when left out). */
+  rbac?: Grant[];
 }
 
 export interface RequestRecord {
@@ -69,7 +72,7 @@ export class FakeKube {
 
   private constructor(
     readonly cluster: FakeCluster,
-    private readonly options: Required<FakeKubeOptions>,
+    private readonly options: Required<Omit<FakeKubeOptions, 'rbac'>> & Pick<FakeKubeOptions, 'rbac'>,
   ) {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
@@ -269,6 +272,13 @@ export class FakeKube {
   }
 
   private serve(route: Route, method: string, url: URL, body: string | undefined, res: ServerResponse): void {
+    if (this.options.rbac) {
+      const verb = method === 'POST' ? 'create' : method === 'DELETE' ? 'delete' : route.name === undefined ? 'list' : 'get';
+      const request = { verb, group: route.type.group, resource: route.subresource ? `${route.type.plural}/${route.subresource}` : route.type.plural, namespace: route.namespace };
+      if (!allowed(this.options.rbac, request)) {
+        return this.status(res, 403, 'Forbidden', forbiddenMessage(request, 'system:serviceaccount:velero:snapshot-doctor', route.name), route);
+      }
+    }
     const bucket = this.store.get(typeKey(route.type)) ?? new Map<string, KubeObject>();
     if (route.subresource === 'log' && method === 'GET') return this.podLog(route, url, res);
     if (route.name === undefined) {
