@@ -84,10 +84,23 @@ export const csiSnapshotClassMissing: RuleDefinition = {
     ],
   },
   logPatterns: [
+    // Velero ≤ 1.13: velero-plugin-for-csi internal/util/util.go.
     {
-      regex: 'failed to get volumesnapshotclass for provisioner (?<driver>[^\\s,:\\\\"]+)[,:]',
-      flags: 'i',
-      literals: ['volumesnapshotclass for provisioner'],
+      regex: 'failed to get volumesnapshotclass for provisioner (?<driver>[^\\s,\\\\"]+), ensure that the desired volumesnapshot class has the velero\\.io/csi-volumesnapshot-class label',
+      literals: ['failed to get volumesnapshotclass for provisioner'],
+      velero: '<1.14.0',
+    },
+    // Velero 1.14–1.16: pkg/util/csi/volume_snapshot.go (a raw string: the rest follows an escaped newline).
+    {
+      regex: 'failed to get VolumeSnapshotClass for provisioner (?<driver>[^\\s,\\\\"]+),',
+      literals: ['failed to get VolumeSnapshotClass for provisioner'],
+      velero: '>=1.14.0 <1.17.0',
+    },
+    // Velero ≥ 1.17: the label or the is-default-class annotation (", ensure" in 1.17, ": ensure" from 1.18).
+    {
+      regex: 'failed to get VolumeSnapshotClass for provisioner (?<driver>[^\\s,:\\\\"]+)[,:] ensure that the desired VolumeSnapshot ?[Cc]lass has the velero\\.io/csi-volumesnapshot-class label or snapshot\\.storage\\.kubernetes\\.io/is-default-class annotation',
+      literals: ['failed to get VolumeSnapshotClass for provisioner'],
+      velero: '>=1.17.0',
     },
     {
       regex: 'No CSI VolumeSnapshotClass found with name (?<class>\\S+) for (?:provisioner|driver) (?<driver>[^\\s,:\\\\"]+)',
@@ -166,11 +179,15 @@ export const csiSnapshotClassMissing: RuleDefinition = {
       }
     }
 
-    // Log side: Velero's own failure to pick a class, per driver.
-    for (let i = 0; i < 3; i++) {
+    // Log side: Velero's own failure to pick a class, per driver (a line two era variants both match counts once).
+    const seen = new Set<string>();
+    for (let i = 0; i < 5; i++) {
       for (const { file, hit } of ctx.hits(i)) {
+        const key = `${file.input}:${file.path}:${hit.line}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
         const driver = hit.groups.driver ?? 'unknown';
-        const p = problemFor(driver, i === 0 ? 'Velero found no VolumeSnapshotClass to use' : i === 1 ? `the VolumeSnapshotClass named for it (${hit.groups.class}) does not exist` : `the VolumeSnapshotClass named for it (${hit.groups.class}) belongs to another driver`);
+        const p = problemFor(driver, i < 3 ? 'Velero found no VolumeSnapshotClass to use' : i === 3 ? `the VolumeSnapshotClass named for it (${hit.groups.class}) does not exist` : `the VolumeSnapshotClass named for it (${hit.groups.class}) belongs to another driver`);
         p.logLines += 1;
         if (p.evidence.filter((e) => e.line !== undefined).length < 3) p.evidence.push({ file: file.path, line: hit.line, text: hit.text });
         const backup = backupRef(hit.text, bundle.veleroNamespace) ?? (file.owner?.kind === 'Backup' ? { kind: 'Backup', namespace: file.owner.namespace, name: file.owner.name } : undefined);
