@@ -23,6 +23,18 @@ function newestFirst(list: KubeObject[]): KubeObject[] {
   return [...list].sort((a, b) => (runTime(b) ?? 0) - (runTime(a) ?? 0));
 }
 
+/** The median time between consecutive runs, from at least three of them; null when there are fewer. */
+export function medianGap(backups: KubeObject[]): number | null {
+  const times = backups
+    .map(runTime)
+    .filter((t): t is number => t !== null)
+    .sort((a, b) => a - b);
+  if (times.length < 3) return null;
+  const gaps = times.slice(1).map((t, i) => t - times[i]!).sort((a, b) => a - b);
+  const gap = gaps[Math.floor(gaps.length / 2)]!;
+  return gap > 0 ? gap : null;
+}
+
 function recentRuns(bundle: Bundle, backups: KubeObject[], n = 3): { text: string; evidence: Evidence[] } {
   const recent = newestFirst(backups).slice(0, n);
   return {
@@ -46,8 +58,10 @@ export const noRecentSuccessfulBackup: RuleDefinition = {
       'For each Schedule that is not paused, the rule works out when it last fired from its cron expression',
       '(Velero’s syntax: five fields, `@daily`-style descriptors, `@every <duration>`, an optional `CRON_TZ=`',
       'prefix) and expects a `Completed` backup of that Schedule from the fire before the last one, so that',
-      'one run in progress or one failure is tolerated. Without a Schedule, a cluster that has backups is',
-      'expected to have a `Completed` one from the last 7 days. Other findings usually name the cause.',
+      'one run in progress or one failure is tolerated. KOTS keeps its snapshot schedule to itself: its',
+      'period is read from the spacing of the snapshots it triggered (`kots.io/snapshot-trigger: schedule`).',
+      'Without either, a cluster that has backups is expected to have a `Completed` one from the last 7 days.',
+      'Other findings usually name the cause.',
     ].join('\n'),
     remediation: [
       'Look at the latest backups and why they did not complete:',
@@ -116,6 +130,26 @@ export const noRecentSuccessfulBackup: RuleDefinition = {
       });
     }
     if (schedules.length > 0 || backups.length === 0) return;
+
+    // KOTS schedules live in KOTS, not in Velero: their period shows in the spacing of the scheduled snapshots.
+    const kotsScheduled = backups.filter((b) => b.metadata.annotations?.['kots.io/snapshot-trigger'] === 'schedule');
+    const kotsPeriod = medianGap(kotsScheduled);
+    if (kotsPeriod !== null) {
+      const completedScheduled = newestFirst(kotsScheduled.filter((b) => b.status?.phase === 'Completed'));
+      const last = completedScheduled[0] ? runTime(completedScheduled[0]) : null;
+      const window = 2 * kotsPeriod + EVERY_GRACE_MS;
+      if (last !== null && now - last <= window) return;
+      const runs = recentRuns(bundle, kotsScheduled);
+      ctx.report({
+        message: `KOTS scheduled snapshots run about every ${formatDuration(kotsPeriod)} (from their spacing), and none has Completed in the last ${formatDuration(window)}: ${
+          last !== null ? `the last Completed one, ${nameOf(completedScheduled[0]!)}, ran ${formatDuration(now - last)} ago` : 'none has ever Completed'
+        }. Latest runs: ${runs.text}.`,
+        resources: newestFirst(kotsScheduled).slice(0, 3).map(refOf),
+        evidence: runs.evidence,
+        count: 1,
+      });
+      return;
+    }
 
     // No schedule: any backup at all shows the cluster is meant to be backed up.
     const completed = newestFirst(backups.filter((b) => b.status?.phase === 'Completed'));
