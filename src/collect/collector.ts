@@ -157,7 +157,7 @@ export class Collector {
           const path = customResourcePath('velero.io', resource.plural, ns || undefined);
           // Written at once (while other lists are still paging), except where our own ServerStatusRequest joins later.
           if (resource.plural === 'serverstatusrequests') this.addToArray(path, group);
-          else await this.writeText(path, `${JSON.stringify(group, null, 2)}\n`);
+          else await this.writeText(path, jsonArray(group));
         }
         return items;
       });
@@ -268,7 +268,7 @@ export class Collector {
         ? this.step('volumesnapshotclasses.snapshot.storage.k8s.io', async () => {
             const items = await this.listAll(`/apis/snapshot.storage.k8s.io/${snapshotVersion}/volumesnapshotclasses`);
             this.count('volumesnapshotclasses.snapshot.storage.k8s.io', 'VolumeSnapshotClass', items.length);
-            await this.writeText(customResourcePath('snapshot.storage.k8s.io', 'volumesnapshotclasses'), `${JSON.stringify(items, null, 2)}\n`);
+            await this.writeText(customResourcePath('snapshot.storage.k8s.io', 'volumesnapshotclasses'), jsonArray(items));
           })
         : Promise.resolve(),
     ]);
@@ -445,11 +445,10 @@ export class Collector {
 
   private async writeAccumulated(): Promise<void> {
     for (const [path, list] of [...this.lists].sort(([a], [b]) => a.localeCompare(b))) {
-      const body = { kind: list.kind, apiVersion: list.apiVersion, metadata: {}, items: [...list.items.values()] };
-      await this.writeText(path, `${JSON.stringify(body, null, 2)}\n`);
+      await this.writeText(path, jsonList(list.kind, list.apiVersion, [...list.items.values()]));
     }
     for (const [path, array] of [...this.arrays].sort(([a], [b]) => a.localeCompare(b))) {
-      await this.writeText(path, `${JSON.stringify([...array.values()], null, 2)}\n`);
+      await this.writeText(path, jsonArray([...array.values()]));
     }
   }
 
@@ -480,6 +479,23 @@ export function coverage(backups: KubeObject[]): Set<string> | 'all' {
     for (const ns of included) namespaces.add(ns);
   }
   return namespaces;
+}
+
+/** Above this many objects a file is written without indentation (see jsonArray). */
+const INDENT_LIMIT = 1000;
+
+/**
+ * A JSON array, indented as troubleshoot writes it for files a person reads, and compact for big
+ * lists: indentation makes 20,000 PodVolumeBackups half again as large, and every byte is stringified,
+ * redacted and gzipped on the collector's one thread (bench/collect.bench.ts).
+ */
+export function jsonArray(items: unknown[]): string {
+  return `${JSON.stringify(items, null, items.length > INDENT_LIMIT ? undefined : 2)}\n`;
+}
+
+/** A Kubernetes List object (troubleshoot's core-kind files). */
+export function jsonList(kind: string, apiVersion: string, items: unknown[]): string {
+  return `${JSON.stringify({ kind, apiVersion, metadata: {}, items }, null, items.length > INDENT_LIMIT ? undefined : 2)}\n`;
 }
 
 function groupByNamespace(items: KubeObject[]): Map<string, KubeObject[]> {
