@@ -40,6 +40,8 @@ export const resticDeprecated: RuleDefinition = {
       'For KOTS, upgrade KOTS to 1.130.7 or later before Velero 1.17: it switches snapshots to kopia.',
     ].join('\n'),
     docs: ['https://velero.io/docs/main/upgrade-to-1.17/', 'https://velero.io/docs/main/file-system-backup/', 'https://docs.replicated.com/vendor/snapshots-overview'],
+    // On 1.17+ a server started with --uploader-type=restic exits; that crash is its own root-cause finding.
+    explainedBy: ['uploader-type-invalid'],
   },
   logPatterns: [
     { regex: "Uploader 'restic' is deprecated", literals: ["Uploader 'restic' is deprecated"] },
