@@ -3,6 +3,7 @@ import { BundleWriter } from '../bundle/writer.js';
 import { loadConfig } from '../config/index.js';
 import { TOOL_NAME } from '../constants.js';
 import { CollectError } from '../errors.js';
+import { REDACTIONS_FILE, type RedactionsFile } from '../redact/copy.js';
 import { createRedactor } from '../redact/index.js';
 import { TOOL_VERSION } from '../version.js';
 import { KubeApiError, KubeClient, KubeNetworkError } from './client.js';
@@ -72,6 +73,15 @@ export async function collect(options: CollectOptions = {}): Promise<CollectResu
         requests: client.requestCount,
       };
       await collector.writeText(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
+      // Written last and not itself redacted: it holds counts only, never a secret.
+      const redactions: RedactionsFile = {
+        tool: { name: TOOL_NAME, version: TOOL_VERSION },
+        generatedAt: clock().toISOString(),
+        input: `${client.server}${context ? ` (context ${context})` : ''}`,
+        ...redactor.summary(),
+        skipped: [],
+      };
+      await writer.addFile(REDACTIONS_FILE, `${JSON.stringify(redactions, null, 2)}\n`);
       const written = await writer.close();
       return { path: written.path, manifest, durationMs: Date.now() - started };
     } catch (error) {

@@ -293,3 +293,26 @@ test('the README RBAC (scripts/rbac.yaml) is enough: nothing is denied; without 
     { rbac: grants.filter((g) => g.namespace === undefined) },
   );
 });
+
+test('text is redacted before it is written, and redactions.json counts what was masked', async () => {
+  const planted = 'aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYPLANTEDKEY';
+  await withFake(
+    async ({ dir, kubeconfig }) => {
+      const output = join(dir, 'b.tar.gz');
+      await collect({ kubeconfig, output, ...FAST });
+      const { files } = await readBundle(output);
+      const log = files.get('cluster-resources/pods/logs/velero/velero-6f5b7c9d4-8kqzn/velero.log') ?? '';
+      assert.ok(!log.includes('bPxRfiCYPLANTEDKEY'), 'the planted key is masked');
+      assert.match(log, /aws_secret_access_key=/, 'the key name stays');
+      const redactions = json<{ total: number; redactions: { file: string }[] }>(files, 'snapshot-doctor/redactions.json');
+      assert.ok(redactions.total >= 1);
+      assert.ok(redactions.redactions.some((r) => r.file === 'cluster-resources/pods/logs/velero/velero-6f5b7c9d4-8kqzn/velero.log'));
+    },
+    {
+      cluster: (c) => {
+        const key = 'velero/velero-6f5b7c9d4-8kqzn/velero';
+        c.logs.set(key, `${c.logs.get(key) ?? ''}time="2024-05-20T08:59:30Z" level=error msg="loaded credentials ${planted}" logSource="pkg/x.go:1"\n`);
+      },
+    },
+  );
+});
