@@ -147,7 +147,9 @@ export const nodeAgentMissing: RuleDefinition = {
     if (signals.length === 0 && logHits.length === 0) return;
 
     const velero = parseVersion(bundle.versions.velero);
-    const name = velero && inRange(velero, '<1.10.0') ? 'restic' : 'node-agent';
+    // 1.16+ checks Linux and Windows nodes apart; the Windows warning alone means node-agent-windows is missing.
+    const windowsOnly = logHits.length > 0 && signals.length === 0 && logHits.every(({ hit }) => hit.groups.os === 'Windows');
+    const name = velero && inRange(velero, '<1.10.0') ? 'restic' : windowsOnly ? 'node-agent-windows' : 'node-agent';
     const evidence: Evidence[] = [];
     for (const { file, hit } of logHits.slice(0, 2)) evidence.push({ file: file.path, line: hit.line, text: hit.text });
     for (const s of signals) evidence.push(s.evidence);
