@@ -164,3 +164,29 @@ describe('hostile archives', () => {
     assert.deepEqual(source.problems, []);
   });
 });
+
+describe('YAML copies of custom resources', () => {
+  it('a broken YAML copy is no problem when its JSON is there, and the YAML is used (with its problem) when alone', async () => {
+    const tmp = await tempDir();
+    try {
+      const copy = await copyFixture('formats/troubleshoot-v0.100-json-and-yaml', tmp.dir);
+      const yamlPath = 'cluster-resources/custom-resources/backups.velero.io/velero.yaml';
+      await writeFile(join(copy, yamlPath), '- apiVersion: velero.io/v1\n  kind: Backup\n  metadata: {name: [unclosed\n');
+      const yamlFirst = await packFolder(copy, join(tmp.dir, 'yaml-first.tar.gz'), {
+        order: (paths) => [...paths].sort((a, b) => Number(b.endsWith('.yaml')) - Number(a.endsWith('.yaml'))),
+      });
+      for (const input of [copy, yamlFirst]) {
+        const bundle = await readInputs([input]);
+        assert.deepEqual(bundle.problems, []);
+        assert.equal(bundle.objects.count('Backup'), 2);
+      }
+      await rm(join(copy, 'cluster-resources/custom-resources/backups.velero.io/velero.json'));
+      const alone = await readInputs([copy]);
+      assert.equal(alone.objects.count('Backup'), 0);
+      assert.deepEqual(alone.problems.map((p) => p.source), [yamlPath]);
+      assert.match(alone.problems[0]!.message, /YAML/);
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+});

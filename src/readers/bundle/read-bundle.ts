@@ -64,7 +64,7 @@ export async function readBundle(source: EntrySource, ctx: ReadContext, forced?:
   /** custom resources by `<crd>/<ns>` read from JSON: the YAML copies of those are ignored. */
   const jsonSeen = new Set<string>();
   /** YAML copies read before their JSON (v0.76–v0.132): used only if no JSON arrives. */
-  const pendingYaml = new Map<string, { path: string; objects: KubeObject[] }>();
+  const pendingYaml = new Map<string, { path: string; objects: KubeObject[]; problem: string | undefined }>();
   const { builder } = ctx;
   const input = ctx.inputPath;
 
@@ -84,6 +84,7 @@ export async function readBundle(source: EntrySource, ctx: ReadContext, forced?:
   }
   for (const [key, pending] of pendingYaml) {
     if (jsonSeen.has(key)) continue;
+    if (pending.problem) builder.addProblem(pending.path, pending.problem);
     for (const object of pending.objects) builder.addObject(object, pending.path);
   }
   for (const problem of source.problems) builder.addProblem(problem.source, problem.message);
@@ -115,9 +116,14 @@ export async function readBundle(source: EntrySource, ctx: ReadContext, forced?:
         builder.noteCollectedKind(role.kind);
         if (role.ext === 'yaml') {
           if (jsonSeen.has(key) || pendingYaml.has(key)) return;
-          const { objects, skipped } = extractObjects(await structured(entry), role.kind);
-          if (skipped > 0) builder.addProblem(entry.path, `${skipped} item(s) are not Kubernetes objects: skipped`);
-          pendingYaml.set(key, { path: entry.path, objects });
+          // Whether this copy counts (and so whether its flaws are worth a problem) is known only at the end.
+          try {
+            const { objects, skipped } = extractObjects(await structured(entry), role.kind);
+            pendingYaml.set(key, { path: entry.path, objects, problem: skipped > 0 ? `${skipped} item(s) are not Kubernetes objects: skipped` : undefined });
+          } catch (error) {
+            if (!(error instanceof StructuredFileError)) throw error;
+            pendingYaml.set(key, { path: entry.path, objects: [], problem: error.message });
+          }
           return;
         }
         jsonSeen.add(key);
