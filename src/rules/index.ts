@@ -3,6 +3,7 @@ import type { RuleDefinition } from '../engine/types.js';
 import { backupStuck } from './backup-stuck.js';
 import { backupsFailingSince } from './backups-failing-since.js';
 import { bslMissing } from './bsl-missing.js';
+import { bslValidationStale } from './bsl-validation-stale.js';
 import { csiSnapshotClassMissing } from './csi-snapshot-class-missing.js';
 import { kotsInstanceBackupMissingApp } from './kots-instance-backup-missing-app.js';
 import { nodeAgentMissing } from './node-agent-missing.js';
@@ -34,4 +35,5 @@ export const BUILTIN_TS_RULES: RuleDefinition[] = [
   kotsInstanceBackupMissingApp,
   backupsFailingSince,
   pvcNotBackedUp,
+  bslValidationStale,
 ];
