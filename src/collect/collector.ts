@@ -1,7 +1,7 @@
 // The collection itself: what to ask the API server, in which order, and how each answer lands in the bundle.
 import type { BundleWriter } from '../bundle/writer.js';
 import type { KubeObject } from '../model/kube.js';
-import type { Redactor } from '../redact/index.js';
+
 import { KubeApiError, KubeNetworkError, type KubeClient } from './client.js';
 import { discover, type ApiResource, type Discovery } from './discovery.js';
 import {
@@ -12,6 +12,7 @@ import {
   podLogPath,
   resultsPath,
 } from './layout.js';
+import type { CollectRedactor } from './redaction.js';
 import type { CollectedEntry, CollectIssue, CollectManifest, CollectProgress, ResolvedOptions } from './options.js';
 import { secretKeys, sanitizeNode, slimPod } from './sanitize.js';
 import { CollectError } from '../errors.js';
@@ -59,7 +60,7 @@ export class Collector {
   constructor(
     private readonly client: KubeClient,
     private readonly writer: BundleWriter,
-    private readonly redactor: Redactor,
+    private readonly redactor: CollectRedactor,
     private readonly options: ResolvedOptions,
   ) {}
 
@@ -453,8 +454,8 @@ export class Collector {
   }
 
   /** Every text file goes through the redactor before it reaches the archive. */
-  writeText(path: string, text: string): Promise<void> {
-    return this.writer.addFile(path, this.redactor.redactText(text, path));
+  async writeText(path: string, text: string): Promise<void> {
+    await this.writer.addFile(path, await this.redactor.redactText(text, path));
   }
 
   private emit(): void {

@@ -4,11 +4,11 @@ import { loadConfig } from '../config/index.js';
 import { TOOL_NAME } from '../constants.js';
 import { CollectError } from '../errors.js';
 import { REDACTIONS_FILE, type RedactionsFile } from '../redact/copy.js';
-import { createRedactor } from '../redact/index.js';
 import { TOOL_VERSION } from '../version.js';
 import { KubeApiError, KubeClient, KubeNetworkError } from './client.js';
 import { Collector } from './collector.js';
 import { loadKubeConfig } from './kubeconfig.js';
+import { CollectRedactor } from './redaction.js';
 import { CLUSTER_VERSION, MANIFEST, VERSION_YAML } from './layout.js';
 import { bundleBaseName, resolveOptions, type CollectManifest, type CollectOptions, type CollectResult } from './options.js';
 
@@ -33,7 +33,7 @@ export async function collect(options: CollectOptions = {}): Promise<CollectResu
   const started = Date.now();
   const resolved = resolveOptions(options, startedAt);
   const config = typeof options.config === 'string' ? await loadConfig(options.config) : options.config;
-  const redactor = createRedactor(config?.redaction);
+  const redactor = new CollectRedactor(config?.redaction);
   const { kubeConfig, context, source } = loadKubeConfig(resolved);
   let client: KubeClient;
   try {
@@ -78,7 +78,7 @@ export async function collect(options: CollectOptions = {}): Promise<CollectResu
         tool: { name: TOOL_NAME, version: TOOL_VERSION },
         generatedAt: clock().toISOString(),
         input: `${client.server}${context ? ` (context ${context})` : ''}`,
-        ...redactor.summary(),
+        ...(await redactor.summary()),
         skipped: [],
       };
       await writer.addFile(REDACTIONS_FILE, `${JSON.stringify(redactions, null, 2)}\n`);
@@ -90,6 +90,7 @@ export async function collect(options: CollectOptions = {}): Promise<CollectResu
     }
   } finally {
     client.close();
+    await redactor.close();
   }
 }
 

@@ -294,7 +294,7 @@ test('the README RBAC (scripts/rbac.yaml) is enough: nothing is denied; without 
   );
 });
 
-test('text is redacted before it is written, and redactions.json counts what was masked', async () => {
+test('text is redacted before it is written (big texts on a worker thread), and redactions.json counts what was masked', async () => {
   const planted = 'aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYPLANTEDKEY';
   await withFake(
     async ({ dir, kubeconfig }) => {
@@ -311,7 +311,9 @@ test('text is redacted before it is written, and redactions.json counts what was
     {
       cluster: (c) => {
         const key = 'velero/velero-6f5b7c9d4-8kqzn/velero';
-        c.logs.set(key, `${c.logs.get(key) ?? ''}time="2024-05-20T08:59:30Z" level=error msg="loaded credentials ${planted}" logSource="pkg/x.go:1"\n`);
+        // Big enough (over 256 KiB) to be redacted on the worker thread, whose tally must reach redactions.json.
+        const filler = 'time="2024-05-20T08:59:29Z" level=info msg="Checking for existing backup locations ready to be verified" logSource="pkg/controller/backup_storage_location_controller.go:91"\n'.repeat(2500);
+        c.logs.set(key, `${c.logs.get(key) ?? ''}${filler}time="2024-05-20T08:59:30Z" level=error msg="loaded credentials ${planted}" logSource="pkg/x.go:1"\n`);
       },
     },
   );
