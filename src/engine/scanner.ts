@@ -2,7 +2,7 @@
 import type { LogFile, LogHit, LogScanner } from '../model/bundle.js';
 import { parseLogLine, type ParsedLogLine } from '../logs/line.js';
 import type { CompiledPattern } from './patterns.js';
-import { Prefilter, type PrefilterHandler } from './prefilter.js';
+import { Prefilter } from './prefilter.js';
 
 export interface ScannerOptions {
   /** Characters of one line that are scanned and kept; longer lines are cut. */
@@ -26,8 +26,8 @@ const TAIL_BYTES = 4 * 1024 * 1024;
 
 export class PatternScanner implements LogScanner {
   private readonly prefilter: Prefilter | undefined;
-  /** Literal id → indexes (into `patterns`) of the patterns that own it. */
-  private readonly literalPatterns: number[][];
+  /** Each pattern's literals, ASCII lower-cased, to tell which patterns a candidate line is for. */
+  readonly foldedLiterals: string[][];
   readonly maxLineLength: number;
   readonly maxHitsPerPattern: number;
   readonly tailLines: number;
@@ -39,142 +39,84 @@ export class PatternScanner implements LogScanner {
     this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
     this.maxHitsPerPattern = options.maxHitsPerPattern ?? DEFAULT_MAX_HITS_PER_PATTERN;
     this.tailLines = options.tailLines ?? DEFAULT_TAIL_LINES;
-    const ids = new Map<string, number>();
-    const literalPatterns: number[][] = [];
-    patterns.forEach((pattern, p) => {
-      for (const literal of pattern.literals) {
-        const folded = literal.replace(/[A-Z]+/g, (s) => s.toLowerCase());
-        let id = ids.get(folded);
-        if (id === undefined) {
-          id = literalPatterns.length;
-          ids.set(folded, id);
-          literalPatterns.push([]);
-        }
-        literalPatterns[id]!.push(p);
-      }
-    });
-    this.literalPatterns = literalPatterns;
-    this.prefilter = literalPatterns.length > 0 ? new Prefilter([...ids.keys()]) : undefined;
+    this.foldedLiterals = patterns.map((p) => p.literals.map(foldAscii));
+    const unique = [...new Set(this.foldedLiterals.flat())];
+    this.prefilter = unique.length > 0 ? new Prefilter(unique) : undefined;
   }
 
   async scan(file: LogFile, source: AsyncIterable<Buffer>): Promise<void> {
-    const state = new FileScan(this, file, this.literalPatterns);
-    const prefilter = state.anyActive ? this.prefilter : undefined;
-    let s = prefilter?.initialState ?? 0;
-    for await (const chunk of source) {
-      state.beginChunk(chunk);
-      if (prefilter) s = prefilter.scan(chunk, 0, chunk.length, s, state);
-      else {
-        // No pattern applies to this file's component: only lines, tail and times.
-        for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) state.onNewline(i);
-      }
-      state.endChunk();
-    }
+    const state = new FileScan(this, file, this.prefilter);
+    for await (const chunk of source) state.push(chunk);
     state.finish();
   }
 }
 
-/** The per-file scan state; the prefilter calls it back on literals and newlines. */
-class FileScan implements PrefilterHandler {
-  readonly anyActive: boolean;
-  private readonly active: Uint8Array;
-  private readonly stamp: Int32Array;
-  private readonly candidates: number[] = [];
+export function foldAscii(text: string): string {
+  return text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/** The per-file scan state. Regions handed to the prefilter always hold whole lines. */
+class FileScan {
+  private readonly active: number[] = [];
+  private readonly prefilter: Prefilter | undefined;
   private readonly kept = new Map<string, number>();
-  private chunk: Buffer = Buffer.alloc(0);
-  /** Start of the current line in `chunk` (0 when it began in an earlier chunk: see `carry`). */
-  private lineStart = 0;
+  /** The start of a line that began in an earlier chunk (at most maxLineLength bytes). */
   private carry: Buffer[] = [];
   private carryBytes = 0;
-  private lineNo = 1;
+  /** Lines completed so far. */
+  private lineNo = 0;
   private bytes = 0;
   private needFirstTime = true;
+  private firstTried = 0;
   private recent: { buf: Buffer; newlines: number }[] = [];
   private recentBytes = 0;
-  private chunkFirstLine = 1;
 
   constructor(
     private readonly scanner: PatternScanner,
     private readonly file: LogFile,
-    private readonly literalPatterns: number[][],
+    prefilter: Prefilter | undefined,
   ) {
-    const n = scanner.patterns.length;
-    this.active = new Uint8Array(n);
-    this.stamp = new Int32Array(n);
-    let any = false;
     scanner.patterns.forEach((p, i) => {
-      if (!p.components || p.components.has(file.component)) {
-        this.active[i] = 1;
-        any = true;
-      }
+      if (!p.components || p.components.has(file.component)) this.active.push(i);
     });
-    this.anyActive = any;
+    this.prefilter = this.active.length > 0 ? prefilter : undefined;
   }
 
-  beginChunk(chunk: Buffer): void {
-    this.chunk = chunk;
-    this.lineStart = 0;
+  push(chunk: Buffer): void {
     this.bytes += chunk.length;
-    this.chunkFirstLine = this.lineNo;
-  }
-
-  onLiteral(outputs: readonly number[], _i: number): void {
-    const line = this.lineNo;
-    for (const id of outputs) {
-      for (const p of this.literalPatterns[id]!) {
-        if (this.active[p] === 1 && this.stamp[p] !== line) {
-          this.stamp[p] = line;
-          this.candidates.push(p);
-        }
+    const before = this.lineNo;
+    const firstNewline = chunk.indexOf(10);
+    if (firstNewline < 0) {
+      this.appendCarry(chunk, 0);
+    } else {
+      let regionStart = 0;
+      if (this.carryBytes > 0) {
+        const room = Math.max(0, this.scanner.maxLineLength - this.carryBytes);
+        const line = Buffer.concat([...this.carry, chunk.subarray(0, Math.min(firstNewline, room)), NEWLINE]);
+        this.carry = [];
+        this.carryBytes = 0;
+        this.region(line, 0, line.length);
+        regionStart = firstNewline + 1;
       }
+      const lastNewline = chunk.lastIndexOf(10);
+      if (lastNewline >= regionStart) this.region(chunk, regionStart, lastNewline + 1);
+      this.appendCarry(chunk, lastNewline + 1);
     }
-  }
-
-  onNewline(i: number): void {
-    if (this.candidates.length > 0 || this.needFirstTime) this.lineEnded(i);
-    this.lineNo++;
-    this.lineStart = i + 1;
-    if (this.carryBytes > 0) {
-      this.carry = [];
-      this.carryBytes = 0;
-    }
-  }
-
-  endChunk(): void {
-    const { chunk } = this;
-    if (this.lineStart < chunk.length) {
-      const room = this.scanner.maxLineLength - this.carryBytes;
-      if (room > 0) {
-        const piece = chunk.subarray(this.lineStart, Math.min(chunk.length, this.lineStart + room));
-        // Copied (it is small): recent chunks are kept by reference only for the tail.
-        this.carry.push(Buffer.from(piece));
-        this.carryBytes += piece.length;
-      }
-    }
-    const newlines = this.lineNo - this.chunkFirstLine;
-    this.recent.push({ buf: chunk, newlines });
-    this.recentBytes += chunk.length;
-    const want = this.scanner.tailLines + 1;
-    while (this.recent.length > 1) {
-      const oldest = this.recent[0]!;
-      const rest = this.recent.slice(1);
-      const newer = rest.reduce((n, r) => n + r.newlines, 0);
-      if (newer < want && this.recentBytes - oldest.buf.length < TAIL_BYTES) break;
-      this.recent.shift();
-      this.recentBytes -= oldest.buf.length;
-    }
+    this.keepRecent(chunk, this.lineNo - before);
   }
 
   finish(): void {
-    const pendingLine = this.carryBytes > 0;
-    if (pendingLine) {
-      this.chunk = Buffer.alloc(0);
-      this.lineStart = 0;
-      if (this.candidates.length > 0 || this.needFirstTime) this.lineEnded(0);
+    if (this.carryBytes > 0) {
+      const line = Buffer.concat([...this.carry, NEWLINE]);
+      this.carry = [];
+      this.carryBytes = 0;
+      this.region(line, 0, line.length);
     }
     const file = this.file;
     file.bytes = this.bytes;
-    file.lines = pendingLine ? this.lineNo : this.lineNo - 1;
+    file.lines = this.lineNo;
     file.tail = this.tail();
     for (let k = file.tail.length - 1; k >= 0; k--) {
       const time = parseLogLine(file.tail[k]!).time;
@@ -185,36 +127,62 @@ class FileScan implements PrefilterHandler {
     }
   }
 
-  /** The line that ends at byte `end` of the chunk (exclusive), cut at maxLineLength. */
-  private lineText(end: number): string {
-    const max = this.scanner.maxLineLength;
-    let text: string;
-    if (this.carryBytes === 0) {
-      text = this.chunk.toString('utf8', this.lineStart, Math.min(end, this.lineStart + max));
-    } else {
-      const room = Math.max(0, max - this.carryBytes);
-      const parts = [...this.carry, this.chunk.subarray(0, Math.min(end, room))];
-      text = Buffer.concat(parts).toString('utf8');
-    }
-    if (text.endsWith('\r')) text = text.slice(0, -1);
-    return text.length > max ? text.slice(0, max) : text;
+  private appendCarry(chunk: Buffer, from: number): void {
+    const room = this.scanner.maxLineLength - this.carryBytes;
+    if (from >= chunk.length || room <= 0) return;
+    // Copied (it is at most one line): recent chunks are kept by reference only for the tail.
+    const piece = Buffer.from(chunk.subarray(from, Math.min(chunk.length, from + room)));
+    this.carry.push(piece);
+    this.carryBytes += piece.length;
   }
 
-  private lineEnded(end: number): void {
-    const text = this.lineText(end);
-    let parsed: ParsedLogLine | undefined;
-    if (this.needFirstTime) {
-      parsed = parseLogLine(text);
-      if (parsed.time) {
-        this.file.firstTime = parsed.time;
-        this.needFirstTime = false;
-      } else if (this.lineNo >= FIRST_TIME_LINES) this.needFirstTime = false;
+  /** Scans buf[start, end), which holds whole lines (the last one ends with its newline). */
+  private region(buf: Buffer, start: number, end: number): void {
+    const base = this.lineNo;
+    if (this.needFirstTime) this.findFirstTime(buf, start, end);
+    let counted = start;
+    let lines = 0;
+    const countUpTo = (limit: number) => {
+      for (let i = buf.indexOf(10, counted); i >= 0 && i < limit; i = buf.indexOf(10, i + 1)) {
+        lines++;
+        counted = i + 1;
+      }
+    };
+    this.prefilter?.search(buf, start, end, (lineStart, lineEnd) => {
+      countUpTo(lineStart);
+      this.matchLine(buf, lineStart, lineEnd, base + lines + 1);
+    });
+    countUpTo(end);
+    this.lineNo = base + lines;
+  }
+
+  private decode(buf: Buffer, start: number, end: number): string {
+    let text = buf.toString('utf8', start, Math.min(end, start + this.scanner.maxLineLength));
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    return text.length > this.scanner.maxLineLength ? text.slice(0, this.scanner.maxLineLength) : text;
+  }
+
+  private findFirstTime(buf: Buffer, start: number, end: number): void {
+    let lineStart = start;
+    while (this.needFirstTime && lineStart < end) {
+      let lineEnd = buf.indexOf(10, lineStart);
+      if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+      const time = parseLogLine(this.decode(buf, lineStart, lineEnd)).time;
+      this.firstTried++;
+      if (time) this.file.firstTime = time;
+      if (time || this.firstTried >= FIRST_TIME_LINES) this.needFirstTime = false;
+      lineStart = lineEnd + 1;
     }
-    if (this.candidates.length === 0) return;
-    const patterns = this.scanner.patterns;
-    // Candidates in pattern order, so that hits come out in the same order whatever the literal order.
-    const candidates = this.candidates.length > 1 ? this.candidates.sort((a, b) => a - b) : this.candidates;
-    for (const p of candidates) {
+  }
+
+  /** A candidate line: try the patterns (of this file's component) whose literals it holds. */
+  private matchLine(buf: Buffer, start: number, end: number, lineNo: number): void {
+    const text = this.decode(buf, start, end);
+    const folded = foldAscii(text);
+    const { patterns, foldedLiterals } = this.scanner;
+    let parsed: ParsedLogLine | undefined;
+    for (const p of this.active) {
+      if (!foldedLiterals[p]!.some((l) => folded.includes(l))) continue;
       const pattern = patterns[p]!;
       const m = pattern.regex.exec(text);
       if (!m) continue;
@@ -222,12 +190,11 @@ class FileScan implements PrefilterHandler {
         parsed ??= parseLogLine(text);
         if (!parsed.level || !pattern.levels.has(parsed.level)) continue;
       }
-      this.record(pattern, m, text);
+      this.record(pattern, m, text, lineNo);
     }
-    this.candidates.length = 0;
   }
 
-  private record(pattern: CompiledPattern, m: RegExpExecArray, text: string): void {
+  private record(pattern: CompiledPattern, m: RegExpExecArray, text: string, lineNo: number): void {
     const counts = this.file.hitCounts;
     counts[pattern.key] = (counts[pattern.key] ?? 0) + 1;
     const kept = this.kept.get(pattern.key) ?? 0;
@@ -237,11 +204,24 @@ class FileScan implements PrefilterHandler {
     if (m.groups) for (const [k, v] of Object.entries(m.groups)) if (v !== undefined) groups[k] = v;
     const hit: LogHit = {
       patternKey: pattern.key,
-      line: this.lineNo,
+      line: lineNo,
       text: text.length > MAX_KEPT_LINE ? text.slice(0, MAX_KEPT_LINE) : text,
       groups,
     };
     this.file.hits.push(hit);
+  }
+
+  private keepRecent(chunk: Buffer, newlines: number): void {
+    this.recent.push({ buf: chunk, newlines });
+    this.recentBytes += chunk.length;
+    const want = this.scanner.tailLines + 1;
+    while (this.recent.length > 1) {
+      const oldest = this.recent[0]!;
+      const newer = this.recent.reduce((n, r) => n + r.newlines, 0) - oldest.newlines;
+      if (newer < want && this.recentBytes - oldest.buf.length < TAIL_BYTES) break;
+      this.recent.shift();
+      this.recentBytes -= oldest.buf.length;
+    }
   }
 
   private tail(): string[] {
