@@ -8,6 +8,8 @@ import { Header, Pax } from 'tar';
 
 const BLOCK = 512;
 const ZERO_BLOCKS = Buffer.alloc(BLOCK * 2);
+/** Writes to gzip are gathered up to this size. */
+const COALESCE_BYTES = 64 * 1024;
 
 export interface BundleWriterOptions {
   /** A folder every entry is placed under (troubleshoot bundles have one top-level folder). */
@@ -54,6 +56,8 @@ export class BundleWriter {
   private state: 'open' | 'closed' | 'aborted' = 'open';
   private failure: Error | undefined;
   private entryCount = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private byteCount = 0;
 
   private constructor(path: string, options: BundleWriterOptions) {
@@ -156,6 +160,7 @@ export class BundleWriter {
     try {
       await this.queue;
       await this.writeChunk(ZERO_BLOCKS);
+      await this.flush();
       this.gzip.end();
       await this.finished;
       await rename(this.tempPath, this.path);
@@ -238,7 +243,20 @@ export class BundleWriter {
 
   private writeChunk(chunk: Buffer): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.gzip.write(chunk)) return Promise.resolve();
+    // Small records (headers, padding, small files) are gathered into larger writes: one zlib call
+    // per 512-byte record made a bundle of 200,000 small files take minutes.
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    return this.pendingBytes < COALESCE_BYTES ? Promise.resolve() : this.flush();
+  }
+
+  private flush(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.pendingBytes === 0) return Promise.resolve();
+    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (this.gzip.write(data)) return Promise.resolve();
     return new Promise((resolveDrain, reject) => {
       const onError = (error: Error) => reject(error);
       this.gzip.once('error', onError);
@@ -248,6 +266,7 @@ export class BundleWriter {
       });
     });
   }
+
 }
 
 /** Forward slashes, no leading `/` or `./`, no `..` segments, no empty path. */
