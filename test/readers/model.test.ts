@@ -131,3 +131,19 @@ describe('BundleBuilder', () => {
     ]);
   });
 });
+
+describe('describe output', () => {
+  it('keeps every validation error and leaves unknown times out', async () => {
+    const { readInputs } = await import('../../src/readers/index.js');
+    const { join } = await import('node:path');
+    const { FIXTURES } = await import('./support.js');
+    const bundle = await readInputs([join(FIXTURES, 'formats/describe-failed-validation/describe-backup-manual-20240501.txt')]);
+    const backup = bundle.objects.get('Backup', 'manual-20240501', 'velero')!;
+    assert.equal(backup.status.phase, 'FailedValidation');
+    assert.equal(backup.status.validationErrors.length, 2);
+    assert.match(backup.status.validationErrors[0], /backupstoragelocations\.velero\.io "default" not found$/);
+    assert.match(backup.status.validationErrors[1], /^Invalid included\/excluded namespace lists/);
+    assert.equal(backup.status.startTimestamp, undefined);
+    assert.equal(backup.spec.storageLocation, 'default');
+  });
+});
