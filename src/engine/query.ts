@@ -48,19 +48,31 @@ export function parsePath(path: string): PathSegment[] {
  * "holds when any element does"); the value at the end of the path is returned as is, arrays included.
  */
 export function resolvePath(root: unknown, segments: PathSegment[]): unknown[] {
-  let values: unknown[] = [root];
-  for (const segment of segments) {
+  // Fast path (objects all the way down, the common case): no intermediate arrays.
+  let value: unknown = root;
+  let i = 0;
+  for (; i < segments.length; i++) {
+    if (value === null || value === undefined) return [];
+    if (typeof value !== 'object' || (Array.isArray(value) && typeof segments[i] === 'string')) break;
+    if (!Object.hasOwn(value, segments[i]!)) return [];
+    value = (value as Record<string | number, unknown>)[segments[i]!];
+  }
+  if (i === segments.length) return value === null || value === undefined ? [] : [value];
+  if (typeof value !== 'object') return [];
+  let values: unknown[] = [value];
+  for (; i < segments.length; i++) {
+    const segment = segments[i]!;
     const next: unknown[] = [];
-    for (const value of values) {
-      if (value === null || value === undefined) continue;
-      if (Array.isArray(value) && typeof segment === 'string') {
-        for (const element of value) {
+    for (const v of values) {
+      if (v === null || v === undefined) continue;
+      if (Array.isArray(v) && typeof segment === 'string') {
+        for (const element of v) {
           if (element !== null && typeof element === 'object' && Object.hasOwn(element, segment)) {
             next.push((element as Record<string, unknown>)[segment]);
           }
         }
-      } else if (typeof value === 'object' && Object.hasOwn(value, segment)) {
-        next.push((value as Record<string | number, unknown>)[segment]);
+      } else if (typeof v === 'object' && Object.hasOwn(v, segment)) {
+        next.push((v as Record<string | number, unknown>)[segment]);
       }
     }
     values = next.filter((v) => v !== undefined && v !== null);
@@ -167,7 +179,7 @@ export function testCondition(cond: CompiledCondition, obj: KubeObject, now: Dat
   const values = resolvePath(obj, cond.segments);
   const spec = cond.spec;
   // Scalars to compare: the values, with final arrays opened so that `matches` holds when an element does.
-  const scalars = values.flatMap((v) => (Array.isArray(v) ? v : [v]));
+  const scalars = values.length === 1 && !Array.isArray(values[0]) ? values : values.flatMap((v) => (Array.isArray(v) ? v : [v]));
   if (spec.exists !== undefined && spec.exists !== values.length > 0) return false;
   if (spec.empty !== undefined && spec.empty !== values.every(isEmptyValue)) return false;
   if (spec.equals !== undefined && !(spec.equals === null ? values.length === 0 : scalars.some((v) => same(v, spec.equals!)))) return false;
@@ -175,12 +187,14 @@ export function testCondition(cond: CompiledCondition, obj: KubeObject, now: Dat
   if (spec.in !== undefined && !scalars.some((v) => spec.in!.some((x) => same(v, x)))) return false;
   if (spec.notIn !== undefined && scalars.some((v) => spec.notIn!.some((x) => same(v, x)))) return false;
   if (spec.contains !== undefined && !values.some((v) => Array.isArray(v) && v.some((x) => same(x, spec.contains!)))) return false;
-  const numbers = scalars.map((v) => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN));
-  const numeric = (test: (n: number) => boolean) => numbers.some((n) => Number.isFinite(n) && test(n));
-  if (spec.gt !== undefined && !numeric((n) => n > spec.gt!)) return false;
-  if (spec.gte !== undefined && !numeric((n) => n >= spec.gte!)) return false;
-  if (spec.lt !== undefined && !numeric((n) => n < spec.lt!)) return false;
-  if (spec.lte !== undefined && !numeric((n) => n <= spec.lte!)) return false;
+  if (spec.gt !== undefined || spec.gte !== undefined || spec.lt !== undefined || spec.lte !== undefined) {
+    const numbers = scalars.map((v) => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN));
+    const numeric = (test: (n: number) => boolean) => numbers.some((n) => Number.isFinite(n) && test(n));
+    if (spec.gt !== undefined && !numeric((n) => n > spec.gt!)) return false;
+    if (spec.gte !== undefined && !numeric((n) => n >= spec.gte!)) return false;
+    if (spec.lt !== undefined && !numeric((n) => n < spec.lt!)) return false;
+    if (spec.lte !== undefined && !numeric((n) => n <= spec.lte!)) return false;
+  }
   if (cond.olderThanMs !== undefined || cond.newerThanMs !== undefined) {
     const times = scalars.map((v) => Date.parse(String(v))).filter(Number.isFinite);
     const age = (t: number) => now.getTime() - t;
