@@ -147,3 +147,27 @@ describe('describe output', () => {
     assert.equal(backup.spec.storageLocation, 'default');
   });
 });
+
+describe('entry path hygiene', () => {
+  it('normalizes clean paths and refuses absolute ones and `..` segments', async () => {
+    const { safeRelativePath, resolveLinkTarget } = await import('../../src/readers/entries/paths.js');
+    const cases: [string, string | undefined][] = [
+      ['a/b.log', 'a/b.log'],
+      ['a/b/', 'a/b'],
+      ['./a/./b', 'a/b'],
+      ['a//b', 'a/b'],
+      ['foo..bar/x.log', 'foo..bar/x.log'],
+      ['/etc/passwd', undefined],
+      ['a/../../b', undefined],
+      ['..', undefined],
+      ['.', undefined],
+      ['a/.', 'a'],
+      ['C:/Windows/x', undefined],
+      ['', undefined],
+    ];
+    for (const [raw, expected] of cases) assert.equal(safeRelativePath(raw), expected, raw);
+    assert.equal(resolveLinkTarget('velero/logs/p/c.log', '../../../cluster-resources/pods/logs/velero/p/c.log'), 'cluster-resources/pods/logs/velero/p/c.log');
+    assert.equal(resolveLinkTarget('velero/logs/p/c.log', '../../../../etc/passwd'), undefined);
+    assert.equal(resolveLinkTarget('a.log', '/etc/passwd'), undefined);
+  });
+});
