@@ -1,6 +1,7 @@
 // collect() against a generated cluster of 5,000 backups, 20,000 PodVolumeBackups and 50 pods, with 20 ms added to every API call.
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,6 +113,28 @@ function ask<T>(child: ChildProcess, message?: string): Promise<T> {
   });
 }
 
+/** What `requests` small API calls cost, CONCURRENCY at a time, against the same server under the same load. */
+async function baseline(kubeconfig: string, requests: number): Promise<number> {
+  const server = /server: (\S+)/.exec(await readFile(kubeconfig, 'utf8'))?.[1] ?? '';
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const get = () =>
+    new Promise<void>((resolve, reject) => {
+      http.get(`${server}/version`, { agent }, (res) => res.resume().on('end', resolve)).on('error', reject);
+    });
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < requests) {
+        next += 1;
+        await get();
+      }
+    }),
+  );
+  agent.destroy();
+  return performance.now() - started;
+}
+
 async function measure(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'sd-bench-collect-'));
   const server = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, SD_BENCH_ROLE: 'server', SD_BENCH_DIR: dir } });
@@ -125,6 +148,7 @@ async function measure(): Promise<void> {
     const cpu = process.cpuUsage(cpuBefore);
     const { requests: after } = await ask<{ requests: number }>(server, 'requests');
     const requests = after - before;
+    const baselineMs = await baseline(kubeconfig, requests);
     const idealMs = (requests * LATENCY_MS) / CONCURRENCY;
     const ratio = wallMs / idealMs;
     const count = (what: string) => result.manifest.collected.find((c) => c.what === what)?.count ?? 0;
@@ -135,6 +159,9 @@ async function measure(): Promise<void> {
     console.log(`wall time: ${(wallMs / 1000).toFixed(2)} s (collector CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s; load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores)`);
     console.log(`requests x ${LATENCY_MS} ms / concurrency: ${(idealMs / 1000).toFixed(2)} s`);
     console.log(`ratio: ${ratio.toFixed(2)} (target <= ${TARGET_RATIO}); under ${LIMIT_SECONDS} s: ${wallMs < LIMIT_SECONDS * 1000 ? 'yes' : 'NO'}`);
+    console.log(
+      `baseline on this machine now: the same ${requests} requests, empty answers, ${CONCURRENCY} at a time: ${(baselineMs / 1000).toFixed(2)} s; collect / baseline: ${(wallMs / baselineMs).toFixed(2)}`,
+    );
     if (count('backups.velero.io') !== BACKUPS || count('podvolumebackups.velero.io') !== POD_VOLUME_BACKUPS) {
       console.log('FAILED: not everything was collected');
       process.exitCode = 1;

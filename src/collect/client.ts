@@ -93,6 +93,25 @@ export class KubeClient {
     this.agent.destroy();
   }
 
+  private staticAuth: http.OutgoingHttpHeaders | undefined;
+
+  /**
+   * The credentials' headers. Exec plugins, auth providers and token files (in-cluster service
+   * accounts rotate theirs) are asked before every request, as client-node does; a static token,
+   * client certificate or password once.
+   */
+  private async authHeaders(): Promise<http.OutgoingHttpHeaders> {
+    if (this.staticAuth) return this.staticAuth;
+    const opts: https.RequestOptions = { headers: {} };
+    await this.kubeConfig.applyToHTTPSOptions(opts);
+    const headers: http.OutgoingHttpHeaders = { ...(opts.headers as http.OutgoingHttpHeaders) };
+    if (opts.auth) headers.authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+    const user = this.kubeConfig.getCurrentUser();
+    const inCluster = this.kubeConfig.getCurrentContext() === 'inClusterContext';
+    if (user && !user.exec && !user.authProvider && !inCluster) this.staticAuth = headers;
+    return headers;
+  }
+
   async getJson<T>(path: string, query?: Record<string, string | number | boolean | undefined>): Promise<T> {
     const answer = await this.request('GET', withQuery(path, query));
     return parseJson<T>(path, answer.body);
@@ -165,11 +184,7 @@ export class KubeClient {
     const target = new URL(url);
     let agent: http.Agent | undefined = this.agent;
     if (auth) {
-      // Per request: exec and OIDC credentials may have been refreshed since the last one.
-      const opts: https.RequestOptions = { headers: {} };
-      await this.kubeConfig.applyToHTTPSOptions(opts);
-      Object.assign(headers, opts.headers);
-      if (opts.auth) headers.authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+      Object.assign(headers, await this.authHeaders());
     } else {
       agent = undefined;
     }
