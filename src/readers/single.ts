@@ -1,5 +1,6 @@
 // Reads one file that is not a bundle: a Velero log (plain or gzipped), describe output, or a kubectl dump.
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
 import type { InputFormat, LogComponent, LogFile } from '../model/bundle.js';
@@ -131,9 +132,12 @@ async function readLog(path: string, name: string, head: string, source: AsyncIt
   if (owner) file.owner = owner;
   ctx.builder.addLog(file);
   let bytes = 0;
+  const totalBytes = (await stat(path)).size;
   const counted = async function* () {
     for await (const chunk of source) {
       bytes += chunk.length;
+      // Decompressed bytes of a gzipped log can pass the file size: the bar then just stays full.
+      ctx.progress({ kind: 'archive', bytesRead: Math.min(bytes, totalBytes), totalBytes });
       yield chunk;
     }
   };
