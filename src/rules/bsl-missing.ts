@@ -3,7 +3,7 @@ import { Severity } from '../constants.js';
 import type { RuleDefinition } from '../engine/types.js';
 import { refOf } from '../model/kube.js';
 import type { Evidence } from '../report/types.js';
-import { containerArgs, flagValue, hasKots, inputCanShow, isTrue, nameOf, objectEvidence } from './support.js';
+import { containerArgs, flagValue, hasKots, inputCanShow, isTrue, listOf, nameOf, objectEvidence } from './support.js';
 
 const NO_DEFAULT_VALIDATION =
   /backup storage location was not specified at backup creation time and the (?:server )?default (?<location>\S+) (?:does not exist|was not found)/;
@@ -75,7 +75,7 @@ export const bslMissing: RuleDefinition = {
 
     if (canShow && locations.length === 0) {
       const evidence = logEvidence([0, 1, 2]);
-      if (server) evidence.unshift(objectEvidence(bundle, server, { image: server.spec?.template?.spec?.containers?.[0]?.image }));
+      if (server) evidence.unshift(objectEvidence(bundle, server, { image: listOf<{ image?: string } | null>(server.spec?.template?.spec?.containers)[0]?.image }));
       if (evidence.length === 0) evidence.push({ file: 'custom-resources/backupstoragelocations.velero.io', text: 'no BackupStorageLocation in the input' });
       ctx.report({
         message: `There is no BackupStorageLocation${bundle.veleroNamespace ? ` in namespace ${bundle.veleroNamespace}` : ''}: Velero has nowhere to write backups${kots ? ', and KOTS reports "no backup store location found"' : ''}.`,
@@ -119,11 +119,11 @@ export const bslMissing: RuleDefinition = {
     // The input cannot show locations: only Velero's own words count (server log, validation errors).
     const refused = bundle.objects
       .list('Backup')
-      .filter((b) => (b.status?.validationErrors ?? []).some((e: unknown) => NO_DEFAULT_VALIDATION.test(String(e))));
+      .filter((b) => listOf(b.status?.validationErrors).some((e) => NO_DEFAULT_VALIDATION.test(String(e))));
     if (ctx.hitCount(0) > 0) {
       ctx.report({ message: 'The Velero server finds no BackupStorageLocation ("No BackupStorageLocations found, at least one is required").', severity: Severity.CRITICAL, evidence: logEvidence([0]), count: ctx.hitCount(0) });
     } else if (refused.length > 0) {
-      const location = NO_DEFAULT_VALIDATION.exec(String(refused[0]?.status?.validationErrors?.[0] ?? ''))?.groups?.location;
+      const location = NO_DEFAULT_VALIDATION.exec(String(listOf(refused[0]?.status?.validationErrors)[0] ?? ''))?.groups?.location;
       ctx.report({
         message: `${refused.length} Backup${refused.length === 1 ? '' : 's'} (${refused.slice(0, 5).map(nameOf).join(', ')}) failed validation: no location was given and the server default${location ? ` "${location}"` : ''} does not exist.`,
         resources: refused.map(refOf),

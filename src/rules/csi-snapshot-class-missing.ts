@@ -7,7 +7,7 @@ import { refKey, refOf } from '../model/kube.js';
 import type { Evidence } from '../report/types.js';
 import { driverOf, selectionEra, selectSnapshotClass, VSC_DEFAULT_ANNOTATION, VSC_LABEL, VSC_PVC_ANNOTATION } from './data/csi-snapshot-class.js';
 import { pluginFamily } from './data/plugin-compat.js';
-import { backupRef, containerArgs, flagValue, inputCanShow, nameOf, objectEvidence, parseVersion } from './support.js';
+import { backupRef, containerArgs, flagValue, inputCanShow, nameOf, objectEvidence, parseVersion, stringsOf } from './support.js';
 
 /** CSI snapshots are in use: the feature flag, the CSI plugin, CSI snapshots or data uploads in backups. */
 export function csiInUse(bundle: Bundle): boolean {
@@ -24,8 +24,8 @@ function coveredNamespaces(bundle: Bundle): { included: Set<string> | null; excl
   const excluded = new Set<string>();
   let included: Set<string> | null = new Set();
   for (const spec of specs) {
-    const inc = (spec.includedNamespaces ?? []) as string[];
-    for (const ns of (spec.excludedNamespaces ?? []) as string[]) excluded.add(ns);
+    const inc = stringsOf(spec.includedNamespaces);
+    for (const ns of stringsOf(spec.excludedNamespaces)) excluded.add(ns);
     if (inc.length === 0 || inc.includes('*')) included = null;
     else if (included) for (const ns of inc) included.add(ns);
   }

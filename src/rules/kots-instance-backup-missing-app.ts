@@ -4,7 +4,7 @@ import type { RuleDefinition } from '../engine/types.js';
 import type { Bundle } from '../model/bundle.js';
 import type { KubeObject } from '../model/kube.js';
 import { refOf } from '../model/kube.js';
-import { formatDuration, inputCanShow, isTrue, nameOf, objectEvidence, timeOf } from './support.js';
+import { formatDuration, inputCanShow, isTrue, listOf, nameOf, objectEvidence, stringsOf, timeOf } from './support.js';
 
 const KOTS_BACKUP_LABEL = 'kots.io/backup';
 const DR_VERSION = 'replicated.com/disaster-recovery-version';
@@ -39,10 +39,10 @@ function appSlugs(backup: KubeObject): string[] {
 /** App workloads in the backup's namespaces that its label selectors leave out. */
 function leftOut(bundle: Bundle, backup: KubeObject): KubeObject[] {
   const spec = backup.spec ?? {};
-  const selectors: Selector[] = [...((spec.orLabelSelectors ?? []) as Selector[]), ...(spec.labelSelector ? [spec.labelSelector as Selector] : [])];
+  const selectors: Selector[] = [...listOf<Selector>(spec.orLabelSelectors), ...(spec.labelSelector && typeof spec.labelSelector === 'object' ? [spec.labelSelector as Selector] : [])].filter((s) => s && typeof s === 'object');
   if (selectors.length === 0) return [];
-  const included = (spec.includedNamespaces ?? []) as string[];
-  const excluded = new Set((spec.excludedNamespaces ?? []) as string[]);
+  const included = stringsOf(spec.includedNamespaces);
+  const excluded = new Set(stringsOf(spec.excludedNamespaces));
   const kotsNamespace = backup.metadata.annotations?.['kots.io/kotsadm-deploy-namespace'];
   const all = included.length === 0 || included.includes('*');
   const inScope = (ns: string) => !excluded.has(ns) && !NON_APP_NAMESPACES.has(ns) && ns !== bundle.veleroNamespace && (all ? ns === kotsNamespace : included.includes(ns));

@@ -5,14 +5,14 @@ import type { Bundle } from '../model/bundle.js';
 import { refOf } from '../model/kube.js';
 import type { Evidence } from '../report/types.js';
 import { checkPlugin, pluginFamily } from './data/plugin-compat.js';
-import { nameOf, parseVersion } from './support.js';
+import { listOf, nameOf, parseVersion } from './support.js';
 
 /** Evidence for a plugin: the init container of the Velero Deployment that runs its image. */
 function pluginEvidence(bundle: Bundle, name: string, image: string | undefined): Evidence {
   const deployment = bundle.workloads.veleroDeployment;
   const text = `plugin ${name}${image ? ` (image ${image})` : ''}; Velero server ${bundle.versions.velero}`;
   if (!deployment) return { file: bundle.inputs[0]?.path ?? 'input', text };
-  const init = ((deployment.spec?.template?.spec?.initContainers ?? []) as { name?: string; image?: string }[]).find(
+  const init = listOf<{ name?: string; image?: string }>(deployment.spec?.template?.spec?.initContainers).find(
     (c) => (image && c.image === image) || pluginFamily(String(c.image ?? '')) === pluginFamily(name),
   );
   return {

@@ -5,7 +5,7 @@ import type { Bundle } from '../model/bundle.js';
 import type { KubeObject } from '../model/kube.js';
 import { refOf } from '../model/kube.js';
 import type { Evidence } from '../report/types.js';
-import { inputCanShow, isTrue, nameOf, objectEvidence, timeOf } from './support.js';
+import { inputCanShow, isTrue, listOf, nameOf, objectEvidence, stringsOf, timeOf } from './support.js';
 
 type Selector = { matchLabels?: Record<string, string> };
 
@@ -18,12 +18,12 @@ function inScope(backup: KubeObject, pvc: KubeObject, veleroNamespace: string | 
   const spec = backup.spec ?? {};
   const ns = pvc.metadata.namespace ?? '';
   if (ns === veleroNamespace || ns === 'kube-system') return false;
-  const included = (spec.includedNamespaces ?? []) as string[];
+  const included = stringsOf(spec.includedNamespaces);
   if (included.length > 0 && !included.includes('*') && !included.includes(ns)) return false;
-  if (((spec.excludedNamespaces ?? []) as string[]).includes(ns)) return false;
+  if (stringsOf(spec.excludedNamespaces).includes(ns)) return false;
   if (isTrue(pvc.metadata.labels?.['velero.io/exclude-from-backup'])) return false;
-  if (spec.labelSelector && !selectorMatches(pvc.metadata.labels, spec.labelSelector as Selector)) return false;
-  const or = (spec.orLabelSelectors ?? []) as Selector[];
+  if (spec.labelSelector && typeof spec.labelSelector === 'object' && !selectorMatches(pvc.metadata.labels, spec.labelSelector as Selector)) return false;
+  const or = listOf<Selector>(spec.orLabelSelectors).filter((s) => s && typeof s === 'object');
   if (or.length > 0 && !or.some((s) => selectorMatches(pvc.metadata.labels, s))) return false;
   return true;
 }
@@ -37,7 +37,8 @@ interface Mount {
 function mountsByClaim(bundle: Bundle): Map<string, Mount[]> {
   const map = new Map<string, Mount[]>();
   for (const pod of bundle.objects.list('Pod')) {
-    for (const v of (pod.spec?.volumes ?? []) as { name?: string; persistentVolumeClaim?: { claimName?: string } }[]) {
+    for (const v of listOf<{ name?: string; persistentVolumeClaim?: { claimName?: string } } | null>(pod.spec?.volumes)) {
+      if (!v || typeof v !== 'object') continue;
       const claim = v.persistentVolumeClaim?.claimName;
       if (!claim || !v.name) continue;
       const key = `${pod.metadata.namespace}/${claim}`;
@@ -48,7 +49,8 @@ function mountsByClaim(bundle: Bundle): Map<string, Mount[]> {
 }
 
 function listAnnotation(obj: KubeObject, key: string): string[] {
-  return (obj.metadata.annotations?.[key] ?? '')
+  const value = obj.metadata.annotations?.[key];
+  return (typeof value === 'string' ? value : '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);

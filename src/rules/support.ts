@@ -6,8 +6,8 @@ import { refOf } from '../model/kube.js';
 import type { Evidence } from '../report/types.js';
 
 /** A version string as the model holds it (`1.13.2`, maybe `1.13.2-rc.1`), parsed leniently; null when absent or unparsable. */
-export function parseVersion(version: string | null | undefined): semver.SemVer | null {
-  if (!version) return null;
+export function parseVersion(version: unknown): semver.SemVer | null {
+  if (typeof version !== 'string' || !version) return null;
   return semver.parse(version) ?? semver.coerce(version);
 }
 
@@ -87,7 +87,7 @@ export function containerStatuses(pod: KubeObject): (ContainerStatus & { init: b
 /** The container spec of a workload (Deployment / DaemonSet: the pod template) or a pod, by name or the first. */
 export function containerSpec(workload: KubeObject, name?: string | string[]): Record<string, unknown> | undefined {
   const podSpec = workload.kind === 'Pod' ? workload.spec : workload.spec?.template?.spec;
-  const containers = (Array.isArray(podSpec?.containers) ? podSpec.containers : []) as Record<string, unknown>[];
+  const containers = listOf(podSpec?.containers).filter((c): c is Record<string, unknown> => c !== null && typeof c === 'object');
   if (name === undefined) return containers[0];
   const names = Array.isArray(name) ? name : [name];
   return containers.find((c) => names.includes(String(c.name))) ?? undefined;
@@ -121,8 +121,8 @@ export function flagValue(args: string[], name: string): string | undefined {
 const GO_DURATION_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** A Go duration (`4h0m0s`, `240m`, `1h30m`, `90s`) in milliseconds; null when it is not one. */
-export function parseGoDuration(text: string | undefined | null): number | null {
-  if (!text) return null;
+export function parseGoDuration(text: unknown): number | null {
+  if (typeof text !== 'string' || !text) return null;
   const trimmed = text.trim();
   if (trimmed === '0') return 0;
   const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
@@ -190,4 +190,14 @@ export function backupRef(text: string, fallbackNamespace: string | null): Objec
   if (!m?.groups?.name) return undefined;
   const ns = m.groups.ns ?? fallbackNamespace ?? undefined;
   return ns ? { kind: 'Backup', namespace: ns, name: m.groups.name } : { kind: 'Backup', name: m.groups.name };
+}
+
+/** An array field as read from loose input: the array, or empty when the field is missing or not an array. */
+export function listOf<T = unknown>(value: unknown): T[] {
+  return Array.isArray(value) ? (value as T[]) : [];
+}
+
+/** A list of strings (namespaces, names), dropping anything that is not a string. */
+export function stringsOf(value: unknown): string[] {
+  return listOf(value).filter((v): v is string => typeof v === 'string');
 }

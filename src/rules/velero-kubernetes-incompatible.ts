@@ -6,13 +6,13 @@ import { refOf } from '../model/kube.js';
 import type { Evidence } from '../report/types.js';
 import { checkVeleroKubernetes, CSI_V1_MIN_KUBERNETES, CSI_V1_MIN_VELERO, describeRange } from './data/kubernetes-compat.js';
 import { pluginFamily } from './data/plugin-compat.js';
-import { containerArgs, flagValue, inRange, nameOf, parseVersion } from './support.js';
+import { containerArgs, flagValue, inRange, listOf, nameOf, parseVersion } from './support.js';
 
 function versionEvidence(bundle: Bundle): Evidence[] {
   const evidence: Evidence[] = [];
   const deployment = bundle.workloads.veleroDeployment;
   if (deployment) {
-    const image = (deployment.spec?.template?.spec?.containers ?? []).find((c: { name?: string }) => c.name === 'velero')?.image;
+    const image = listOf<{ name?: string; image?: string } | null>(deployment.spec?.template?.spec?.containers).find((c) => c?.name === 'velero')?.image;
     evidence.push({ file: bundle.sourceOf(deployment) ?? `Deployment/${nameOf(deployment)}`, text: `Deployment ${nameOf(deployment)}: image=${image ?? '?'} (Velero ${bundle.versions.velero})` });
   }
   evidence.push({ file: bundle.inputs[0]?.path ?? 'input', text: `Kubernetes ${bundle.versions.kubernetes}, Velero ${bundle.versions.velero}` });

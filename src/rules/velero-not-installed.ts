@@ -4,7 +4,7 @@ import type { RuleDefinition } from '../engine/types.js';
 import type { KubeObject } from '../model/kube.js';
 import { refOf } from '../model/kube.js';
 import type { Evidence } from '../report/types.js';
-import { hasKots, inputCanShow, nameOf } from './support.js';
+import { hasKots, inputCanShow, listOf, nameOf } from './support.js';
 
 const VELERO_KINDS_IN_USE = ['Schedule', 'Backup', 'BackupStorageLocation', 'Restore'];
 
@@ -14,8 +14,8 @@ export function isVeleroServerDeployment(deployment: KubeObject): boolean {
   if (deployment.metadata.name === 'velero') return true;
   if (labels['app.kubernetes.io/name'] === 'velero' && !/node-agent|restic|minio|ui/.test(deployment.metadata.name)) return true;
   if (labels.component === 'velero' && !/node-agent|restic/.test(deployment.metadata.name)) {
-    const containers = (deployment.spec?.template?.spec?.containers ?? []) as { image?: string }[];
-    return containers.some((c) => /(^|\/)velero(:|@|$)/.test(String(c.image ?? '')));
+    const containers = listOf<{ image?: string } | null>(deployment.spec?.template?.spec?.containers);
+    return containers.some((c) => /(^|\/)velero(:|@|$)/.test(String(c?.image ?? '')));
   }
   return false;
 }

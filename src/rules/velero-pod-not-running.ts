@@ -4,7 +4,7 @@ import type { RuleDefinition } from '../engine/types.js';
 import type { KubeObject } from '../model/kube.js';
 import { refOf } from '../model/kube.js';
 import { containerEvidence, serverContainer } from './velero-pods.js';
-import { containerStatuses, formatDuration, nameOf, objectEvidence, timeOf } from './support.js';
+import { containerStatuses, formatDuration, listOf, nameOf, objectEvidence, timeOf } from './support.js';
 
 /** Waiting reasons that mean the container cannot run, whatever its age. */
 const BROKEN_WAITING = new Set([
@@ -47,7 +47,7 @@ function diagnosePod(pod: KubeObject, now: number): PodProblem | undefined {
     return { pod, summary: `pod is ${phase}${pod.status?.reason ? ` (${pod.status.reason}${pod.status?.message ? `: ${pod.status.message}` : ''})` : ''}` };
   }
   if (phase === 'Pending' && oldEnough) {
-    const conditions = (pod.status?.conditions ?? []) as { type?: string; status?: string; reason?: string; message?: string }[];
+    const conditions = listOf<{ type?: string; status?: string; reason?: string; message?: string } | null>(pod.status?.conditions).filter((c) => c !== null && typeof c === 'object') as { type?: string; status?: string; reason?: string; message?: string }[];
     const unscheduled = conditions.find((c) => c.type === 'PodScheduled' && c.status === 'False');
     const waiting = containerStatuses(pod).find((c) => c.state?.waiting?.reason)?.state?.waiting?.reason;
     const why = unscheduled ? `not scheduled (${unscheduled.reason ?? 'Unschedulable'}${unscheduled.message ? `: ${unscheduled.message}` : ''})` : waiting ? `waiting: ${waiting}` : 'not started';
@@ -147,7 +147,7 @@ export const veleroPodNotRunning: RuleDefinition = {
       return;
     }
     if (available === 0 && deployment.status !== undefined) {
-      const conditions = (deployment.status?.conditions ?? []) as { type?: string; status?: string; message?: string; lastUpdateTime?: string }[];
+      const conditions = listOf<{ type?: string; status?: string; message?: string; lastUpdateTime?: string } | null>(deployment.status?.conditions).filter((c) => c !== null && typeof c === 'object') as { type?: string; status?: string; message?: string; lastUpdateTime?: string }[];
       const progressing = conditions.find((c) => c.type === 'Available' && c.status === 'False');
       const since = timeOf(progressing?.lastUpdateTime);
       ctx.report({

@@ -2,7 +2,7 @@
 import type { Bundle } from '../model/bundle.js';
 import type { ContainerStatus, KubeObject } from '../model/kube.js';
 import type { Evidence } from '../report/types.js';
-import { containerStatuses, objectEvidence, podLogs, tailEvidence } from './support.js';
+import { containerStatuses, listOf, objectEvidence, podLogs, tailEvidence } from './support.js';
 
 /** The server container's status: the one named `velero`, else the first regular container. */
 export function serverContainer(pod: KubeObject): (ContainerStatus & { init: boolean }) | undefined {
@@ -41,6 +41,7 @@ export function containerEvidence(bundle: Bundle, pod: KubeObject, c: ContainerS
 
 /** A memory limit from the pod spec of the named container, for messages. */
 export function memoryLimit(pod: KubeObject, container: string): string | undefined {
-  const containers = (pod.spec?.containers ?? []) as { name?: string; resources?: { limits?: { memory?: string } } }[];
-  return containers.find((c) => c.name === container)?.resources?.limits?.memory;
+  const containers = listOf<{ name?: string; resources?: { limits?: { memory?: unknown } } } | null>(pod.spec?.containers);
+  const limit = containers.find((c) => c?.name === container)?.resources?.limits?.memory;
+  return typeof limit === 'string' || typeof limit === 'number' ? String(limit) : undefined;
 }

@@ -17,8 +17,8 @@ export interface ScheduleTimes {
  * descriptors, `@every <Go duration>`, and an optional `CRON_TZ=` / `TZ=` prefix; the server's zone is UTC
  * in the Velero image. Six-field (seconds) expressions fail Velero's validation, so they get null here.
  */
-export function scheduleTimes(expression: string | undefined, now: Date): ScheduleTimes | null {
-  if (!expression) return null;
+export function scheduleTimes(expression: unknown, now: Date): ScheduleTimes | null {
+  if (typeof expression !== 'string' || !expression) return null;
   let expr = expression.trim();
   let timeZone = 'UTC';
   const tz = /^(?:CRON_TZ|TZ)=(\S+)\s+(.*)$/.exec(expr);
