@@ -171,3 +171,28 @@ describe('entry path hygiene', () => {
     assert.equal(resolveLinkTarget('a.log', '/etc/passwd'), undefined);
   });
 });
+
+describe('collected kinds', () => {
+  it('a Velero CRD troubleshoot listed without a custom-resources file means none exist', async () => {
+    const { readInputs } = await import('../../src/readers/index.js');
+    const { writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { copyFixture, tempDir } = await import('./support.js');
+    const tmp = await tempDir();
+    try {
+      const copy = await copyFixture('formats/troubleshoot-v0.133-symlinks', tmp.dir);
+      const crd = (plural: string, kind: string, group: string) => ({ metadata: { name: `${plural}.${group}` }, spec: { group, names: { kind, plural }, scope: 'Namespaced' } });
+      await writeFile(
+        join(copy, 'cluster-resources/custom-resource-definitions.json'),
+        JSON.stringify({ kind: 'CustomResourceDefinitionList', apiVersion: 'apiextensions.k8s.io/v1', items: [crd('restores', 'Restore', 'velero.io'), crd('volumesnapshots', 'VolumeSnapshot', 'snapshot.storage.k8s.io'), crd('widgets', 'Widget', 'acme.io')] }),
+      );
+      const bundle = await readInputs([copy]);
+      assert.ok(bundle.collectedKinds?.has('Restore'));
+      assert.ok(bundle.collectedKinds?.has('VolumeSnapshot'));
+      assert.ok(!bundle.collectedKinds?.has('Widget'));
+      assert.equal(bundle.objects.count('Restore'), 0);
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+});

@@ -136,7 +136,17 @@ export async function readBundle(source: EntrySource, ctx: ReadContext, forced?:
           builder.noteCollectedAt(timeFromCapture(role.captureTime), 'captured');
           for (const kind of VELERO_KIND_NAMES) builder.noteCollectedKind(kind);
         }
-        addObjects(entry.path, await structured(entry), role.kind);
+        const documents = await structured(entry);
+        addObjects(entry.path, documents, role.kind);
+        // troubleshoot lists the objects of every CRD it lists, writing files only for those that have some:
+        // a listed Velero or snapshot CRD without a file means none exist, not "not collected".
+        if (role.kind === 'CustomResourceDefinition' && entry.path.startsWith('cluster-resources/')) {
+          for (const crd of extractObjects(documents, role.kind).objects) {
+            const group: unknown = crd.spec?.group;
+            const kind: unknown = crd.spec?.names?.kind;
+            if ((group === 'velero.io' || group === 'snapshot.storage.k8s.io') && typeof kind === 'string') builder.noteCollectedKind(kind);
+          }
+        }
         return;
       }
       case 'errors': {
