@@ -36,11 +36,12 @@ export const diagnoseCommand: CommandModule<DiagnoseArgs> = {
       .option('rules', { type: 'string', array: true, describe: 'A directory of extra YAML rules (repeatable)' }),
   async run(args) {
     const quiet = Boolean(args.quiet);
-    const folder = resolve(args.outputDir ?? bundleBaseName(new Date()));
+    const startedAt = new Date();
+    const folder = resolve(args.outputDir ?? bundleBaseName(startedAt));
     const formats = parseFormats({ format: args.format, outputDir: folder, failOn: args.failOn }, DEFAULT_FORMATS.length > 0 ? DEFAULT_FORMATS : FORMAT_NAMES);
     const failOn = parseFailOn(args.failOn);
 
-    const collected = await runCollect({ ...collectOptionsFrom(args, () => {}), output: join(folder, `${bundleBaseName(new Date())}.tar.gz`) }, quiet);
+    const collected = await runCollect({ ...collectOptionsFrom(args, () => {}), output: join(folder, `${bundleBaseName(startedAt)}.tar.gz`) }, quiet);
     if (!quiet) for (const line of collectSummary(collected)) process.stderr.write(`${line}\n`);
 
     const progress = createProgress({ quiet });
@@ -60,7 +61,11 @@ export const diagnoseCommand: CommandModule<DiagnoseArgs> = {
 export function summaryLines(report: Report, max = 15): string[] {
   const counts = SEVERITIES.map((s) => `${report.summary[s]} ${s}`).join(', ');
   const lines = [`${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} (${counts})`];
-  for (const finding of report.findings.slice(0, max)) lines.push(`  ${finding.severity.padEnd(8)} ${finding.ruleId}: ${finding.title}`);
+  for (const finding of report.findings.slice(0, max)) {
+    const where = finding.resources.slice(0, 2).map((r) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`);
+    const more = finding.resources.length > 2 ? ` +${finding.resources.length - 2}` : '';
+    lines.push(`  ${finding.severity.padEnd(8)} ${finding.ruleId}: ${finding.title}${where.length > 0 ? ` (${where.join(', ')}${more})` : ''}`);
+  }
   if (report.findings.length > max) lines.push(`  … and ${report.findings.length - max} more in the reports`);
   if (report.problems.length > 0) lines.push(`${report.problems.length} problem(s) reading or collecting data (see the reports)`);
   return lines;
