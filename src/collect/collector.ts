@@ -34,6 +34,8 @@ interface KubeList {
 const FAILED_PHASES = new Set(['Failed', 'PartiallyFailed', 'FinalizingPartiallyFailed', 'WaitingForPluginOperationsPartiallyFailed']);
 const CRD_GROUPS_KEPT = /\.(velero\.io|snapshot\.storage\.k8s\.io)$/;
 const KOTSADM_SELECTOR = 'app=kotsadm';
+/** The velero.io lists that later steps use (coverage, downloads, credential keys). */
+const KEPT_FOR_LATER_STEPS = new Set(['backups', 'restores', 'backupstoragelocations', 'volumesnapshotlocations']);
 
 export interface CollectorOutput {
   veleroNamespace: string | null;
@@ -160,7 +162,8 @@ export class Collector {
           if (resource.plural === 'serverstatusrequests') this.addToArray(path, group);
           else await this.writeText(path, jsonArray(group));
         }
-        return items;
+        // Later steps read only these; letting go of the rest (20,000 PodVolumeBackups) spares the heap.
+        return KEPT_FOR_LATER_STEPS.has(resource.plural) ? items : [];
       });
       lists.set(resource.plural, listed);
     }
