@@ -190,3 +190,30 @@ describe('YAML copies of custom resources', () => {
     }
   });
 });
+
+describe('archive layouts', () => {
+  it('`./`-prefixed entries (tar -C dir .) with the bundle folder inside', async () => {
+    const tmp = await tempDir();
+    try {
+      const archive = join(tmp.dir, 'packed.tar.gz');
+      const root = './support-bundle-2024-05-01T12_30_00';
+      await writeFile(
+        archive,
+        rawTarGz([
+          { path: './', type: 'Directory' },
+          { path: `${root}/`, type: 'Directory' },
+          { path: `${root}/version.yaml`, content: 'apiVersion: troubleshoot.sh/v1beta2\nkind: SupportBundle\nspec:\n  versionNumber: v0.133.0\n' },
+          { path: `${root}/cluster-resources/custom-resources/backups.velero.io/velero.json`, content: JSON.stringify([{ apiVersion: 'velero.io/v1', kind: 'Backup', metadata: { name: 'b1', namespace: 'velero' }, status: { phase: 'Completed' } }]) },
+          { path: `${root}/cluster-resources/pods/logs/velero/velero-1/velero.log`, content: 'time="2024-05-01T12:00:00Z" level=info msg="hello"\n' },
+        ]),
+      );
+      const bundle = await readInputs([archive]);
+      assert.equal(bundle.inputs[0]?.format, 'troubleshoot');
+      assert.equal(bundle.objects.count('Backup'), 1);
+      assert.deepEqual(bundle.logs.map((l) => l.path), ['cluster-resources/pods/logs/velero/velero-1/velero.log']);
+      assert.equal(bundle.collectedAt, '2024-05-01T12:30:00Z');
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+});

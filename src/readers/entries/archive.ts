@@ -147,7 +147,11 @@ export class ArchiveEntries implements EntrySource {
 
   private toEntry(raw: ReadEntry): Omit<Entry, 'stream'> | undefined {
     if (SKIPPED_TYPES.has(raw.type)) {
-      if (raw.type === 'Directory') this.decideRoot(raw.path, true);
+      if (raw.type === 'Directory') {
+        // `./` (from `tar -C dir .`) says nothing about a root folder.
+        const dir = safeRelativePath(raw.path);
+        if (dir) this.decideRoot(dir, true);
+      }
       return undefined;
     }
     const safe = safeRelativePath(raw.path);
