@@ -140,6 +140,7 @@ describe('bundle formats and eras', () => {
     assert.deepEqual(results?.owner, { kind: 'Backup', name: 'daily-20240501020000', namespace: 'velero' });
     assert.equal(results?.lines, 2);
     assert.deepEqual(bundle.credentialKeys?.map((c) => [c.secret, c.keys]), [['cloud-credentials', ['cloud']]]);
+    assert.ok(bundle.collectedKinds?.has('DataUpload'), 'kinds the manifest says were listed are collected even when none exist');
   });
 
   it('velero debug: describe output becomes the Backup only where no object exists, and its text a describe log', async () => {

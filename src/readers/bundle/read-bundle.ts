@@ -228,9 +228,25 @@ export async function readBundle(source: EntrySource, ctx: ReadContext, forced?:
       }
       case 'manifest': {
         const [doc] = await structured(entry);
-        const manifest = (doc ?? {}) as { collectedAt?: unknown; veleroNamespace?: unknown; errors?: unknown };
+        const manifest = (doc ?? {}) as {
+          collectedAt?: unknown;
+          veleroNamespace?: unknown;
+          errors?: unknown;
+          cluster?: { kubernetesVersion?: unknown };
+          serverStatus?: { serverVersion?: unknown } | null;
+          collected?: unknown;
+        };
         if (typeof manifest.collectedAt === 'string') builder.noteCollectedAt(manifest.collectedAt, 'stated');
         if (typeof manifest.veleroNamespace === 'string') builder.noteVeleroNamespace(manifest.veleroNamespace);
+        // Fallbacks only: cluster_version.json and the workloads' images say it first.
+        const kubernetes = manifest.cluster?.kubernetesVersion;
+        if (typeof kubernetes === 'string' && !builder.versionHints.kubernetes) builder.versionHints.kubernetes = kubernetes;
+        const server = manifest.serverStatus?.serverVersion;
+        if (typeof server === 'string' && !builder.versionHints.veleroServer) builder.versionHints.veleroServer = server;
+        // What the collector listed (even when it found none) is what rules may call "none exist".
+        if (Array.isArray(manifest.collected)) {
+          for (const c of manifest.collected as { kind?: unknown }[]) if (c && typeof c.kind === 'string') builder.noteCollectedKind(c.kind);
+        }
         if (Array.isArray(manifest.errors)) {
           for (const e of manifest.errors as { source?: unknown; message?: unknown }[]) {
             if (e && typeof e.message === 'string') builder.addProblem(typeof e.source === 'string' ? e.source : 'collect', e.message);
