@@ -182,8 +182,8 @@ test('a group that is not served is recorded (no CSI snapshot CRDs)', async () =
 test('transient 500s and slow answers are retried with backoff', async () => {
   await withFake(async ({ fake, dir, kubeconfig }) => {
     fake.fault('/apis/velero.io/v1/backups', { status: 500, times: 2 });
-    fake.fault('/api/v1/nodes', { delayMs: 600, times: 1 });
-    const result = await collect({ kubeconfig, output: join(dir, 'b.tar.gz'), ...FAST, requestTimeoutMs: 200 });
+    fake.fault('/api/v1/nodes', { delayMs: 3000, times: 1 });
+    const result = await collect({ kubeconfig, output: join(dir, 'b.tar.gz'), ...FAST, requestTimeoutMs: 800 });
     assert.deepEqual(result.manifest.errors.map((e) => e.source), ['DownloadRequest BackupResults velero/instance-7vd5p']);
     assert.equal(fake.requests.filter((r) => r.path === '/apis/velero.io/v1/backups').length, 3);
     assert.equal(result.manifest.collected.find((c) => c.what === 'nodes')?.count, 2);
@@ -195,7 +195,8 @@ test('a call that stays slow gives up at the overall deadline and the bundle is 
     fake.fault('/apis/velero.io/v1/podvolumebackups', { delayMs: 5000 });
     const started = Date.now();
     const result = await collect({ kubeconfig, output: join(dir, 'b.tar.gz'), ...FAST, requestTimeoutMs: 300, timeoutSeconds: 1.5 });
-    assert.ok(Date.now() - started < 4000, 'bounded by the deadline');
+    // Without the deadline: four attempts of 5 s each. Generous, so that a loaded machine does not fail it.
+    assert.ok(Date.now() - started < 10_000, 'bounded by the deadline');
     const pvb = result.manifest.errors.find((e) => e.source === 'podvolumebackups.velero.io');
     assert.match(pvb?.message ?? '', /deadline|no answer/);
     assert.equal(result.manifest.collected.find((c) => c.what === 'backups.velero.io')?.count, 3);
