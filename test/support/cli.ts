@@ -7,14 +7,19 @@ export interface CliResult {
   stderr: string;
 }
 
-/** In-process run: fast, and exercises the same code path as the bin (which only sets process.exitCode). */
+/**
+ * In-process run: fast, and exercises the same code path as the bin (which only sets process.exitCode).
+ * Only string writes are captured: under `node --test` the runner itself reports to the parent through
+ * binary writes on this same stdout, and those must pass through untouched.
+ */
 export async function runCli(argv: string[]): Promise<CliResult> {
   const out: string[] = [];
   const err: string[] = [];
   const stdoutWrite = process.stdout.write.bind(process.stdout);
   const stderrWrite = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    if (typeof chunk !== 'string') return stdoutWrite(chunk, ...rest);
+    out.push(chunk);
     return true;
   }) as typeof process.stdout.write;
   process.stderr.write = ((chunk: string | Uint8Array) => {
