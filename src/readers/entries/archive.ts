@@ -61,9 +61,12 @@ export class ArchiveEntries implements EntrySource {
     });
     let entriesSeen = 0;
     let current: ReadEntry | undefined;
+    /** The consumer stopped early (break, throw): the pump must not wait for a parser nobody reads. */
+    let stopped = false;
     const pump = (async () => {
       try {
         for await (const chunk of source as AsyncIterable<Buffer>) {
+          if (stopped) return;
           this.bytesRead += chunk.length;
           if (this.bytesRead > this.budget.maxDecompressedBytes) {
             throw new BudgetError(
@@ -73,6 +76,7 @@ export class ArchiveEntries implements EntrySource {
           }
           if (!parser.write(chunk)) await once(parser, 'drain');
         }
+        if (stopped) return;
         // Listen first: with nothing pending, end() emits 'end' synchronously.
         const ended = once(parser, 'end');
         parser.end();
@@ -123,6 +127,7 @@ export class ArchiveEntries implements EntrySource {
     } finally {
       if (!finished) {
         // The consumer stopped early: stop reading, and release a pump waiting for the parser to drain.
+        stopped = true;
         source.destroy();
         file.destroy();
         parser.emit('drain');
