@@ -15,7 +15,7 @@ export interface AnalyzeOptions {
   rulesDirs?: string[];
   /** A --config file path, or an already loaded config (ignores, redaction patterns, budgets). */
   config?: string | Config;
-  /** The clock for inputs that do not say when they were collected (tests pin it). */
+  /** The clock that ages are measured against; defaults to the input's collection time, else the current time. */
   now?: Date;
   /** Limits for reading hostile input (decompressed bytes, file count, nesting depth). */
   budget?: Partial<ReadBudget>;

@@ -5,8 +5,11 @@ import { refOf } from '../model/kube.js';
 import type { Evidence } from '../report/types.js';
 import { containerArgs, flagValue, hasKots, inputCanShow, isTrue, listOf, nameOf, objectEvidence } from './support.js';
 
-const NO_DEFAULT_VALIDATION =
-  /backup storage location was not specified at backup creation time and the (?:server )?default (?<location>\S+) (?:does not exist|was not found)/;
+// 1.6–1.14 write "wasn't … the server default 'x' doesn't exist" / "the default 'x' wasn't found";
+// later versions "was not … the server default x does not exist" / "the default x was not found".
+const NO_DEFAULT_VALIDATION_SOURCE =
+  "backup storage location (?:was not|wasn't) specified at backup creation time and the (?:server )?default '?(?<location>[^\\s']+)'? (?:does not exist|doesn't exist|was not found|wasn't found)";
+const NO_DEFAULT_VALIDATION = new RegExp(NO_DEFAULT_VALIDATION_SOURCE);
 
 export const bslMissing: RuleDefinition = {
   meta: {
@@ -59,8 +62,8 @@ export const bslMissing: RuleDefinition = {
       components: ['server'],
     },
     {
-      regex: 'an existing backup storage location was not specified at backup creation time and the (?:server )?default (?<location>\\S+) (?:does not exist|was not found)',
-      literals: ['was not specified at backup creation time'],
+      regex: `an existing ${NO_DEFAULT_VALIDATION_SOURCE}`,
+      literals: ['specified at backup creation time'],
     },
   ],
   check(ctx) {
