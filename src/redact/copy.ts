@@ -191,8 +191,12 @@ async function copyToArchive(source: EntrySource, output: string, redactor: Reda
       options.onProgress?.({ phase: 'redacting', bytesRead: source.bytesRead, totalBytes: source.totalBytes });
       const out = await open();
       if (entry.path === REDACTIONS_FILE) continue;
+      if (out.has(entry.path)) {
+        skipped.push({ source: entry.path, message: 'a second entry with the same path: not copied (the first one was)' });
+        continue;
+      }
       if (entry.type === 'symlink' && entry.linkTarget !== undefined) {
-        await out.addSymlink(entry.path, posix.relative(posix.dirname(entry.path), entry.linkTarget));
+        await out.addSymlink(entry.path, linkTarget(entry.path, entry.linkTarget));
       } else {
         let result;
         try {
@@ -225,14 +229,20 @@ async function copyToArchive(source: EntrySource, output: string, redactor: Reda
 async function copyToFolder(source: EntrySource, output: string, redactor: Redactor, budget: ReadBudget, skipped: Problem[], options: RedactCopyOptions): Promise<number> {
   const staging = await mkdtemp(join(dirname(output), `.${basename(output)}.tmp-`));
   const links: { path: string; target: string }[] = [];
+  const seen = new Set<string>();
   let count = 0;
   try {
     for await (const entry of source) {
       options.onProgress?.({ phase: 'redacting', bytesRead: source.bytesRead, totalBytes: source.totalBytes });
       if (entry.path === REDACTIONS_FILE) continue;
+      if (seen.has(entry.path)) {
+        skipped.push({ source: entry.path, message: 'a second entry with the same path: not copied (the first one was)' });
+        continue;
+      }
+      seen.add(entry.path);
       if (entry.type === 'symlink' && entry.linkTarget !== undefined) {
         // Links are made last, so that no file write can pass through a link made from the input.
-        links.push({ path: entry.path, target: posix.relative(posix.dirname(entry.path), entry.linkTarget) });
+        links.push({ path: entry.path, target: linkTarget(entry.path, entry.linkTarget) });
       } else {
         const target = join(staging, ...entry.path.split('/'));
         await mkdir(dirname(target), { recursive: true });
@@ -294,6 +304,11 @@ async function* limit(source: AsyncIterable<Buffer>, max: number, shown: string)
     if (total > max) throw new BudgetError(shown, `expands to more than ${max} bytes (the decompressed-size budget); not read further`);
     yield chunk;
   }
+}
+
+/** A link's target relative to its own folder (readers give it relative to the bundle root). */
+function linkTarget(path: string, target: string): string {
+  return posix.relative(posix.dirname(path), target) || '.';
 }
 
 function redactionsJson(summary: RedactionSummary, source: EntrySource, skipped: Problem[]): string {
