@@ -4,6 +4,9 @@ import { deriveLiterals, MIN_DERIVED_LITERAL } from './literals.js';
 import type { LogPatternSpec } from './types.js';
 import { checkRange } from './versions.js';
 
+/** The shortest literal the prefilter accepts (the rule schema says the same). */
+export const MIN_LITERAL = 3;
+
 export interface CompiledPattern {
   /** `<ruleId>#<index>`, the LogHit.patternKey. */
   key: string;
@@ -50,6 +53,10 @@ export function compilePattern(ruleId: string, index: number, spec: LogPatternSp
       );
     }
     literals = derived.literals;
+  }
+  const short = literals.find((l) => Buffer.byteLength(l) < MIN_LITERAL);
+  if (short !== undefined) {
+    throw new PatternError('literals', `literal "${short}" is too short: literals need at least ${MIN_LITERAL} characters (the scan skips by the shortest)`);
   }
   if (spec.velero !== undefined) {
     const problem = checkRange(spec.velero);

@@ -34,23 +34,14 @@ export class Prefilter {
       for (let i = 0; i < bytes.length; i++) bytes[i] = FOLD[bytes[i]!]!;
       return new Uint8Array(bytes);
     });
-    // Literals are at least 3 bytes (the rule schema's minimum); a shorter one (TypeScript rules) is padded
-    // to a window of 3 by trying every block that ends with it.
-    const m = Math.max(3, Math.min(255, ...this.literals.map((l) => l.length)));
+    // Literals are at least MIN_LITERAL (3) bytes (checked when patterns compile): a window always holds a block.
+    const m = Math.min(255, ...this.literals.map((l) => l.length));
+    if (!(m >= 3)) throw new Error('prefilter literals need at least 3 bytes');
     this.m = m;
     this.shift = new Uint8Array(BLOCKS).fill(m - 2);
     this.bucketOf = new Int32Array(BLOCKS);
     const common = commonBlocks();
     this.offsets = this.literals.map((lit, id) => {
-      if (lit.length < 3) {
-        for (let a = 0; a < 256; a++) {
-          for (let b = 0; b < 256; b++) {
-            this.addEnding(lit.length === 2 ? blockHash(a, lit[0]!, lit[1]!) : blockHash(a, b, lit[0]!), id);
-            if (lit.length === 2) break;
-          }
-        }
-        return 0;
-      }
       // The window of this literal that ordinary log text is least likely to hold: its last block decides
       // how often the search stops to verify, its other blocks how far it skips.
       let best = 0;
@@ -102,8 +93,8 @@ export class Prefilter {
       let hit = false;
       for (const id of buckets[bucketOf[h]! - 1]!) {
         const lit = literals[id]!;
-        // A literal shorter than the window ends at `pos`; the others hold the window at their offset.
-        const litStart = lit.length < m ? pos - (lit.length - 1) : pos - (m - 1) - offsets[id]!;
+        // Each literal holds its window at its offset.
+        const litStart = pos - (m - 1) - offsets[id]!;
         if (litStart < start || litStart + lit.length > end) continue;
         let k = 0;
         while (k < lit.length && FOLD[buf[litStart + k]!] === lit[k]) k++;

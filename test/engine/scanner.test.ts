@@ -108,3 +108,40 @@ test('deriveLiterals: the longest plain run of each top-level alternative', () =
   assert.ok('missing' in deriveLiterals('foo|\\d+ bar'));
   assert.ok('missing' in deriveLiterals('(?:AccessDenied|Forbidden)'));
 });
+
+test('the prefilter never misses a line the regexes match (property, against the naive loop)', async () => {
+  // Literals of different lengths sharing prefixes and suffixes, so that windows, shifts and buckets overlap.
+  const specs = [
+    { regex: 'AccessDenied', flags: 'i' },
+    { regex: 'is unavailable: (?<why>\\w+)' },
+    { regex: 'no such host' },
+    { regex: 'signal: killed' },
+    { regex: 'Error 403' },
+    { regex: 'code: 403 Forbidden' },
+    { regex: 'some backup storage locations are invalid' },
+    { regex: 'backup storage', literals: ['backup storage'] },
+    { regex: 'x509: certificate signed by unknown authority' },
+    { regex: 'é[tT]é', literals: ['été', 'éTé'] },
+  ];
+  const s = scanner(specs);
+  const words = ['AccessDenied', 'accessdenied', 'Access', 'Denied', 'is unavailable: ', 'no such host', 'no such', ' host', 'signal: killed', 'signal:', 'Error 403', 'code: 403 Forbidden', 'code: 403', 'some backup storage locations are invalid', 'backup storage', 'backup', ' storage', 'x509: certificate signed by unknown authority', 'x509', 'été', 'éTé', 'ÉTÉ', 'abc', ' ', '=', '"', '\n', '\r\n', 'level=error '];
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.constantFrom(...words), { maxLength: 80 }), fc.integer({ min: 1, max: 64 }), async (parts, size) => {
+      const text = parts.join('');
+      const file = await scanText(s, { path: 'p.log', text, chunkSize: size });
+      const expected: [string, number][] = [];
+      text.split('\n').forEach((raw, i) => {
+        const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+        s.patterns.forEach((p) => {
+          if (p.regex.test(line)) expected.push([p.key, i + 1]);
+        });
+      });
+      assert.deepEqual(file.hits.map((h) => [h.patternKey, h.line]), expected);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('literals shorter than three bytes are refused: the scan skips by the shortest', () => {
+  assert.throws(() => compilePattern('r', 0, { regex: 'ab', literals: ['ab'] }), (e: Error & { field?: string }) => e.field === 'literals' && /literal "ab" is too short/.test(e.message));
+});
