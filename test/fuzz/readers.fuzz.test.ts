@@ -14,7 +14,7 @@ import { redactCopy } from '../../src/redact/copy.js';
 import { rawTar, type RawEntry } from '../hostile/support/tar.js';
 
 /** More runs for a longer hunt: FUZZ_RUNS=5000 node scripts/run-tests.mjs test/fuzz */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 500);
 const SEED = Number(process.env.FUZZ_SEED ?? 20240501);
 /** A case that takes longer than this is a hang. */
 const CASE_TIMEOUT_MS = 20_000;
