@@ -28,10 +28,11 @@ export async function analyze(inputs: string | string[], options: AnalyzeOptions
   const paths = Array.isArray(inputs) ? inputs : [inputs];
   const config = typeof options.config === 'string' ? await loadConfig(options.config) : options.config;
   const ruleSet = await loadRules({ rulesDirs: options.rulesDirs ?? [] });
+  const budget = { ...config?.budget, ...options.budget };
   const bundle = await readInputs(paths, {
-    scanner: ruleSet.createScanner(),
+    scanner: ruleSet.createScanner(budget.maxLineLength === undefined ? {} : { maxLineLength: budget.maxLineLength }),
     inputFormat: options.inputFormat,
-    budget: { ...config?.budget, ...options.budget },
+    budget,
     onProgress: options.onProgress,
   });
   const now = options.now ?? (bundle.collectedAt ? new Date(bundle.collectedAt) : new Date());
