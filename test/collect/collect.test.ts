@@ -319,3 +319,23 @@ test('text is redacted before it is written (big texts on a worker thread), and 
     },
   );
 });
+
+test('a cluster without Velero still gives a bundle: no Velero namespace, the missing API group recorded', async () => {
+  await withFake(
+    async ({ fake, dir, kubeconfig }) => {
+      const result = await collect({ kubeconfig, output: join(dir, 'b.tar.gz'), ...FAST });
+      assert.equal(result.manifest.veleroNamespace, null);
+      assert.equal(result.manifest.serverStatus, null);
+      assert.ok(result.manifest.errors.some((e) => e.source === 'velero.io' && /not served/.test(e.message)));
+      assert.ok(!fake.requests.some((r) => r.method !== 'GET'), 'nothing to create without Velero');
+      const { files } = await readBundle(result.path);
+      assert.equal(json<List>(files, 'cluster-resources/nodes.json').items.length, 2);
+      assert.ok(files.has('snapshot-doctor/manifest.json'));
+    },
+    {
+      cluster: (c) => {
+        c.objects = c.objects.filter((o) => !o.apiVersion?.startsWith('velero.io') && !o.metadata.name.endsWith('.velero.io') && o.metadata.namespace !== 'velero');
+      },
+    },
+  );
+});
