@@ -84,6 +84,12 @@ for (const rule of ruleSet.rules) {
   });
 }
 
+test('explainedBy names rules that exist', () => {
+  const ids = new Set(ruleSet.rules.map((r) => r.meta.id));
+  const unknown = ruleSet.rules.flatMap((r) => (r.meta.explainedBy ?? []).filter((id) => !ids.has(id)).map((id) => `${r.meta.id} -> ${id}`));
+  assert.deepEqual(unknown, [], 'explainedBy ids without a rule');
+});
+
 test('case folders belong to known rules', async () => {
   const ids = new Set(ruleSet.rules.map((r) => r.meta.id));
   const orphans = (await entries(CASES)).filter((name) => !ids.has(name));
