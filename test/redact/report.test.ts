@@ -1,0 +1,45 @@
+// Every evidence line and message of a report is redacted: a log line that fires a rule and carries secrets shows them masked.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyze } from '../../src/analyze.js';
+import { formatReport, FORMAT_NAMES } from '../../src/formatters/index.js';
+import { MASK } from '../../src/redact/index.js';
+import { runCli } from '../support/cli.js';
+
+const KEY_ID = 'AKIAZ3PLANTED0000002';
+const SECRET = 'pLaNtEd/AwsSecret+Key0123456789abcdefXYZ';
+const PASSWORD = 'planted-evidence-passw0rd';
+const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJwbGFudGVkIjoiZXZpZGVuY2UifQ.PlantedEvidenceSig_123';
+const SECRETS = [KEY_ID, SECRET, PASSWORD, TOKEN];
+
+// The message shape of velero-plugin-for-aws when the key id is unknown (as in velero#2587), with secrets added to the line.
+const LOG = [
+  'time="2024-05-01T02:00:00Z" level=info msg="Starting Velero server v1.13.2" logSource="pkg/cmd/server/server.go:236"',
+  `time="2024-05-01T02:00:02Z" level=error msg="Error getting backup store for this location" backupLocation=velero/default controller=backup-sync error="rpc error: code = Unknown desc = InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.\\n\\tstatus code: 403, request id: 4Q8NXK3QZ1B2C3D4 (key ${KEY_ID}, secret_access_key=${SECRET}, password=${PASSWORD}, Authorization: Bearer ${TOKEN})" logSource="pkg/controller/backup_sync_controller.go:98"`,
+  '',
+].join('\n');
+
+test('a finding whose evidence line carries secrets shows them masked, in every format', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'sd-evidence-'));
+  try {
+    const log = join(dir, 'velero.log');
+    await writeFile(log, LOG);
+    const report = await analyze(log, { now: new Date('2024-05-01T03:00:00Z') });
+    const finding = report.findings.find((f) => f.ruleId === 'objstore-access-denied');
+    assert.ok(finding, `objstore-access-denied fires on the line (findings: ${report.findings.map((f) => f.ruleId).join(', ')})`);
+    const evidence = finding.evidence.map((e) => e.text).join('\n');
+    assert.match(evidence, /InvalidAccessKeyId/, 'the diagnosis stays readable');
+    assert.ok(evidence.includes(MASK), 'the evidence shows the mask');
+    for (const format of FORMAT_NAMES) {
+      const text = formatReport(report, format, {});
+      for (const secret of SECRETS) assert.ok(!text.includes(secret), `${format} report holds no ${secret}`);
+    }
+    const cli = await runCli(['analyze', log, '--format', 'json', '--fail-on', 'none']);
+    for (const secret of SECRETS) assert.ok(!cli.stdout.includes(secret), `CLI output holds no ${secret}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
