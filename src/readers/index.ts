@@ -1,12 +1,13 @@
 // readInputs: detects what each input is (bundle archive or folder, log, describe output, kubectl dump) and reads them all into one Bundle.
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { BundleBuilder } from '../model/build.js';
-import type { Bundle, InputFormat } from '../model/bundle.js';
-import { readBundle } from './bundle/read-bundle.js';
+import type { Bundle, InputFormat, InputInfo } from '../model/bundle.js';
+import { NotABundleError, readBundle } from './bundle/read-bundle.js';
 import { ReadContext } from './context.js';
 import { gzipHoldsTar, openEntries, sniffContainer } from './entries/index.js';
-import { readSingleFile, type SingleFormat } from './single.js';
+import { detectSingle, readSingleFile, type SingleFormat } from './single.js';
 import { resolveBudget, type ReadOptions } from './types.js';
 
 export type { ReadBudget, ReadOptions, ReadProgress } from './types.js';
@@ -27,10 +28,32 @@ export async function readInputs(paths: string[], options: ReadOptions = {}): Pr
   const ctx = new ReadContext(builder, resolveBudget(options.budget), options.scanner, options.onProgress);
   for (const path of paths) {
     ctx.inputPath = path;
-    const format = await readInput(path, ctx, options.inputFormat);
-    builder.addInput({ path, format });
+    try {
+      const format = await readInput(path, ctx, options.inputFormat);
+      builder.addInput({ path, format });
+    } catch (error) {
+      if (!(error instanceof NotABundleError) || options.inputFormat || !(await stat(path)).isDirectory()) throw error;
+      // A folder of loose files from a ticket (a server log, a describe output, a dump): each is an input.
+      const files = await looseFiles(path, ctx);
+      if (files.length === 0) throw error;
+      for (const info of files) builder.addInput(info);
+    }
   }
   return builder.build();
+}
+
+/** Reads the Velero files at the top of a folder that is no bundle; the others are left alone. */
+async function looseFiles(folder: string, ctx: ReadContext): Promise<InputInfo[]> {
+  const read: InputInfo[] = [];
+  const entries = (await readdir(folder, { withFileTypes: true })).filter((d) => d.isFile() && !d.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name));
+  for (const d of entries) {
+    const path = join(folder, d.name);
+    const detected = await detectSingle(path).catch(() => undefined);
+    if (!detected) continue;
+    ctx.inputPath = path;
+    read.push({ path, format: await readSingleFile(path, ctx, detected.gzipped, detected.format) });
+  }
+  return read;
 }
 
 async function readInput(path: string, ctx: ReadContext, forced: InputFormat | undefined): Promise<InputFormat> {

@@ -6,7 +6,7 @@ import { InputError } from '../errors.js';
 import type { InputFormat, LogComponent, LogFile } from '../model/bundle.js';
 import { parseLogLine } from '../logs/line.js';
 import { parseDescribe, sniffDescribe } from './describe.js';
-import { gunzipHead } from './entries/index.js';
+import { gunzipHead, gzipHoldsTar, sniffContainer } from './entries/index.js';
 import { componentFromContent, componentFromFileName, newLogFile, scanLog } from './logs.js';
 import { gunzipIfNeeded, type ReadContext } from './context.js';
 import { extractObjects, parseDocuments, readAll, StructuredFileError } from './structured.js';
@@ -61,6 +61,18 @@ export function sniffSingle(head: string): SingleFormat | undefined {
   if (looksLikeDump(head)) return 'kubectl-dump';
   if (looksLikeLog(head)) return 'log-file';
   return undefined;
+}
+
+/** What a regular file is, by its first bytes, without reading it; undefined for anything we do not read. */
+export async function detectSingle(path: string): Promise<{ format: SingleFormat; gzipped: boolean } | undefined> {
+  const container = await sniffContainer(path);
+  if (container === 'tar') return undefined;
+  const gzipped = container === 'gzip';
+  if (gzipped && (await gzipHoldsTar(path))) return undefined;
+  const head = await readHead(path, gzipped);
+  if (head.length === 0 || head.includes('\u0000')) return undefined;
+  const format = sniffSingle(head);
+  return format ? { format, gzipped } : undefined;
 }
 
 /** Reads `path` (a regular file, possibly gzipped, not an archive) into the context's builder. */

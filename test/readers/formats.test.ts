@@ -273,3 +273,23 @@ describe('progress', () => {
     }
   });
 });
+
+describe('a folder of loose files', () => {
+  it('reads each Velero file at its top as an input, and leaves the rest alone', async () => {
+    const tmp = await tempDir();
+    try {
+      const folder = join(tmp.dir, 'ticket-4711');
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(folder);
+      await copyFile(join(FIXTURES, 'formats/server-log-logfmt/velero.log'), join(folder, 'velero.log'));
+      await copyFile(join(FIXTURES, 'formats/describe-1.13/describe-backup-daily-20240501020000.txt'), join(folder, 'describe.txt'));
+      await writeFile(join(folder, 'notes.txt'), 'Customer says backups fail since Tuesday.\n');
+      const bundle = await readInputs([folder]);
+      assert.deepEqual(bundle.inputs.map((i) => [i.path.slice(folder.length + 1), i.format]), [['describe.txt', 'describe'], ['velero.log', 'log-file']]);
+      assert.equal(bundle.logs.length, 2);
+      assert.equal(bundle.objects.count('Backup'), 1);
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+});

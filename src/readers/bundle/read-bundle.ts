@@ -39,6 +39,9 @@ class FormatEvidence {
   }
 }
 
+/** Nothing in the archive or folder belongs to a bundle layout. */
+export class NotABundleError extends InputError {}
+
 /** `support-bundle-2024-05-01T12_30_00` (troubleshoot) or `bundle-2024-05-01-12-30-00` (velero debug) → ISO. */
 export function timeFromBundleName(name: string | undefined): string | undefined {
   if (!name) return undefined;
@@ -91,7 +94,7 @@ export async function readBundle(source: EntrySource, ctx: ReadContext, forced?:
 
   const format = forced ?? evidence.format();
   if (!format || evidence.recognized === 0) {
-    throw new InputError(input, source.kind === 'folder' ? 'no support bundle, velero debug bundle or Velero file found in this folder' : 'not a support bundle or velero debug bundle (no file of either layout in the archive)');
+    throw new NotABundleError(input, source.kind === 'folder' ? 'no support bundle, velero debug bundle or Velero file found in this folder' : 'not a support bundle or velero debug bundle (no file of either layout in the archive)');
   }
   const named = timeFromBundleName(source.root) ?? timeFromBundleName(basename(input));
   if (named) builder.noteCollectedAt(named, 'stated');
