@@ -61,6 +61,9 @@ export async function redactCopy(input: string, output: string, options: RedactC
     throw new InputError(input, error.code === 'ENOENT' ? 'no such file or folder' : error.message);
   });
   await refuseSelfOverwrite(input, inputPath, output, outputPath, info.isDirectory());
+  await mkdir(dirname(outputPath), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw new SnapshotDoctorError(`${output}: cannot create its folder: ${error.code ?? error.message}`);
+  });
   const redactor = createRedactor(options.redaction, { configFile: options.configFile });
   const budget = resolveBudget(options.budget);
   let container: 'archive' | 'gzip' | 'plain';
