@@ -55,6 +55,7 @@ function noise(length: number): Buffer {
 
 /** The child finished in time and under the memory ceiling, with one result per run. */
 function assertChild(child: ChildResult, runs: number): RunResult[] {
+  console.log(`# child: ${runs} run(s), peak RSS ${child.maxRssMb} MB, ${child.seconds.toFixed(1)} s`);
   assert.equal(child.timedOut, false, `finished in time (${child.seconds.toFixed(1)} s)`);
   assert.equal(child.runs.length, runs, `every run finished (child exit ${child.exitCode}): ${child.crash}`);
   assert.ok(child.maxRssMb > 0 && child.maxRssMb < MAX_RSS_MB, `peak RSS ${child.maxRssMb} MB stays under ${MAX_RSS_MB} MB`);
