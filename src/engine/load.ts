@@ -55,10 +55,7 @@ export async function loadRules(options: LoadRulesOptions = {}): Promise<RuleSet
   };
   const builtinDir = options.builtinDir === undefined ? BUILTIN_RULES_DIR : options.builtinDir;
   if (builtinDir !== false) {
-    for (const file of await yamlFiles(builtinDir, true)) {
-      const rule = await loadRuleFile(file, 'builtin');
-      add(rule, displayPath(file));
-    }
+    for (const { rule, where } of await builtinRules(builtinDir)) add(rule, where);
   }
   for (const rule of options.tsRules ?? BUILTIN_TS_RULES) add({ ...rule, origin: 'builtin' }, `src/rules (TypeScript rule ${rule.meta.id})`);
   for (const dir of options.rulesDirs ?? []) {
@@ -76,6 +73,26 @@ export async function loadRules(options: LoadRulesOptions = {}): Promise<RuleSet
     });
   }
   return { rules, patterns, createScanner: (scannerOptions) => new PatternScanner(patterns, scannerOptions) };
+}
+
+/**
+ * The built-in catalog is read and compiled once per process (compiled rules hold no state between
+ * runs): a test suite or a server analyzing many inputs does not pay for it again. A failed load is not kept.
+ */
+const builtinCache = new Map<string, Promise<{ rule: LoadedRule; where: string }[]>>();
+
+function builtinRules(dir: string): Promise<{ rule: LoadedRule; where: string }[]> {
+  let cached = builtinCache.get(dir);
+  if (!cached) {
+    cached = (async () => {
+      const loaded: { rule: LoadedRule; where: string }[] = [];
+      for (const file of await yamlFiles(dir, true)) loaded.push({ rule: await loadRuleFile(file, 'builtin'), where: displayPath(file) });
+      return loaded;
+    })();
+    builtinCache.set(dir, cached);
+    cached.catch(() => builtinCache.delete(dir));
+  }
+  return cached;
 }
 
 function displayPath(file: string): string {
