@@ -183,7 +183,8 @@ export function compileYamlRule(spec: YamlRuleSpec): RuleDefinition {
           .reduce((a, b) => (severityRank(b) < severityRank(a) ? b : a));
         const variantMessage = members.find((h) => h.variant.message)?.variant.message;
         ctx.report({
-          message: (variantMessage ?? message)(context).trim(),
+          // One line: values such as `error` carry Go's `\n\t` continuation lines.
+          message: (variantMessage ?? message)(context).replace(/\s*\n\s*/g, ' ').trim(),
           severity,
           resources,
           evidence: members.slice(0, MAX_EVIDENCE).map((h) => evidenceOf(h, ctx.bundle)),

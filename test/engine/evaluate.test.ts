@@ -81,6 +81,17 @@ test('object queries and log lines about the same object form one finding, with 
   assert.deepEqual(outcomes, [{ id: 'bsl-unavailable', title: 'bsl-unavailable title', severity: 'critical', category: 'storage', fired: true }]);
 });
 
+test('messages are one line even when a field holds Go continuation lines', async () => {
+  const set = await ruleSet({
+    r: head('no-creds', `match:\n  logs:\n    - regex: 'NoCredentialProviders'\nmessage: "No credentials: {{line.error}}"\n`),
+  });
+  const line =
+    'time="2023-06-29T16:52:00Z" level=error msg="Error getting backup store for this location" backupLocation=velero/default controller=backup-sync error="rpc error: code = Unknown desc = NoCredentialProviders: no valid providers in chain. Deprecated.\\n\\tFor verbose messaging see aws.Config.CredentialsChainVerboseErrors" logSource="pkg/controller/backup_sync_controller.go:100"';
+  const { findings } = await run(set, { logs: [{ path: 'velero.log', text: `${line}\n` }] });
+  assert.equal(findings[0]!.message, 'No credentials: rpc error: code = Unknown desc = NoCredentialProviders: no valid providers in chain. Deprecated. For verbose messaging see aws.Config.CredentialsChainVerboseErrors');
+  assert.deepEqual(findings[0]!.resources, [{ kind: 'BackupStorageLocation', namespace: 'velero', name: 'default' }]);
+});
+
 test('a rule that does not fire still has an outcome', async () => {
   const set = await ruleSet({ bsl: BSL_RULE });
   const { findings, outcomes } = await run(set, { objects: [obj('BackupStorageLocation', 'default', { status: { phase: 'Available' } })] });
