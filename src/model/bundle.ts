@@ -143,11 +143,14 @@ export interface Bundle {
 /** Objects by kind. `BackupRepository` also lists the older `ResticRepository` objects. */
 export class ObjectIndex {
   private readonly byKind = new Map<string, KubeObject[]>();
+  /** `kind` → name → objects of that name (any namespace), built on the first `get` of a kind: rules look names up per log line and per object. */
+  private readonly byName = new Map<string, Map<string, KubeObject[]>>();
 
   add(obj: KubeObject): void {
     const list = this.byKind.get(obj.kind);
     if (list) list.push(obj);
     else this.byKind.set(obj.kind, [obj]);
+    this.byName.clear();
   }
 
   list<T extends KubeObject = KubeObject>(kind: string): T[] {
@@ -157,9 +160,18 @@ export class ObjectIndex {
   }
 
   get<T extends KubeObject = KubeObject>(kind: string, name: string, namespace?: string): T | undefined {
-    return this.list<T>(kind).find(
-      (o) => o.metadata.name === name && (namespace === undefined || o.metadata.namespace === namespace),
-    );
+    let names = this.byName.get(kind);
+    if (!names) {
+      names = new Map();
+      for (const o of this.list(kind)) {
+        const same = names.get(o.metadata.name);
+        if (same) same.push(o);
+        else names.set(o.metadata.name, [o]);
+      }
+      this.byName.set(kind, names);
+    }
+    const found = names.get(name)?.find((o) => namespace === undefined || o.metadata.namespace === namespace);
+    return found as T | undefined;
   }
 
   count(kind: string): number {
