@@ -6,7 +6,7 @@ import type { KubeObject } from '../model/kube.js';
 import { refOf } from '../model/kube.js';
 import type { Evidence } from '../report/types.js';
 import { serverContainer } from './velero-pods.js';
-import { containerArgs, flagValue, formatDuration, inRange, nameOf, objectEvidence, parseGoDuration, parseVersion, timeOf } from './support.js';
+import { byLabel, containerArgs, flagValue, formatDuration, inRange, nameOf, objectEvidence, parseGoDuration, parseVersion, timeOf } from './support.js';
 
 const HOUR = 3_600_000;
 /** Velero's defaults: --fs-backup-timeout (--restic-timeout before 1.10) and --default-item-operation-timeout (1.11+). */
@@ -54,7 +54,7 @@ export function allowedMs(phase: string, backup: KubeObject, timeouts: Timeouts)
 }
 
 function pendingWork(bundle: Bundle, backup: KubeObject): { text: string; evidence: Evidence[] } {
-  const byBackup = (kind: string) => bundle.objects.list(kind).filter((o) => o.metadata.labels?.['velero.io/backup-name'] === backup.metadata.name);
+  const byBackup = (kind: string) => byLabel(bundle, kind, 'velero.io/backup-name', backup.metadata.name);
   const done = new Set(['Completed', 'Failed', 'Canceled']);
   const parts: string[] = [];
   const evidence: Evidence[] = [];

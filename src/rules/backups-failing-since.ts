@@ -15,6 +15,11 @@ export const MIN_STREAK = 3;
 const CHANGE_WINDOW_MS = 24 * 3_600_000;
 const K8S_VERSION_ANNOTATION = 'velero.io/source-cluster-k8s-gitversion';
 
+interface Run {
+  backup: KubeObject;
+  time: number;
+}
+
 function runTime(b: KubeObject): number | null {
   return timeOf(b.status?.startTimestamp) ?? timeOf(b.metadata.creationTimestamp);
 }
@@ -51,29 +56,37 @@ export const backupsFailingSince: RuleDefinition = {
   },
   check(ctx) {
     const { bundle } = ctx;
-    const groups = new Map<string, KubeObject[]>();
+    // One pass: each backup's run time parsed once, grouped by schedule (10,000 backups make re-parsing in the sort comparator, or copying the group per backup, the hot spot).
+    const groups = new Map<string, Run[]>();
     for (const b of bundle.objects.list('Backup')) {
+      const time = runTime(b);
+      const phase = String(b.status?.phase);
+      if (time === null || (phase !== 'Completed' && !FAILED.has(phase))) continue;
       const key = b.metadata.labels?.['velero.io/schedule-name'] ?? '';
-      groups.set(key, [...(groups.get(key) ?? []), b]);
+      const list = groups.get(key);
+      if (list) list.push({ backup: b, time });
+      else groups.set(key, [{ backup: b, time }]);
     }
     const serverStarts = bundle.workloads.veleroPods
       .map((p) => timeOf(serverContainer(p)?.state?.running?.startedAt))
       .filter((t): t is number => t !== null);
 
-    for (const [schedule, list] of groups) {
-      const runs = list.filter((b) => runTime(b) !== null).sort((a, b) => runTime(a)! - runTime(b)!);
-      const terminal = runs.filter((b) => b.status?.phase === 'Completed' || FAILED.has(String(b.status?.phase)));
+    for (const [schedule, runs] of groups) {
+      runs.sort((a, b) => a.time - b.time);
       let lastGood = -1;
-      terminal.forEach((b, i) => {
-        if (b.status?.phase === 'Completed') lastGood = i;
-      });
+      for (let i = runs.length - 1; i >= 0; i--) {
+        if (runs[i]!.backup.status?.phase === 'Completed') {
+          lastGood = i;
+          break;
+        }
+      }
       if (lastGood < 0) continue;
-      const streak = terminal.slice(lastGood + 1);
+      const streak = runs.slice(lastGood + 1).map((r) => r.backup);
       if (streak.length < MIN_STREAK) continue;
-      const good = terminal[lastGood]!;
+      const good = runs[lastGood]!.backup;
       const first = streak[0]!;
-      const firstTime = runTime(first)!;
-      const goodTime = runTime(good)!;
+      const firstTime = runs[lastGood + 1]!.time;
+      const goodTime = runs[lastGood]!.time;
 
       const changes: string[] = [];
       const kubeBefore = good.metadata.annotations?.[K8S_VERSION_ANNOTATION];

@@ -104,7 +104,9 @@ export const kotsInstanceBackupMissingApp: RuleDefinition = {
       // Only improved-DR snapshots (Embedded Cluster) are split into parts; KOTS counts parts only for them.
       const name = b.metadata.labels?.[DR_BACKUP_NAME];
       if (!name || b.metadata.annotations?.[DR_VERSION] === undefined) continue;
-      groups.set(name, [...(groups.get(name) ?? []), b]);
+      const parts = groups.get(name);
+      if (parts) parts.push(b);
+      else groups.set(name, [b]);
     }
     for (const [name, parts] of groups) {
       const expected = Number(parts[0]?.metadata.annotations?.[DR_BACKUP_COUNT] ?? 1);

@@ -5,7 +5,7 @@ import type { Bundle } from '../model/bundle.js';
 import type { KubeObject } from '../model/kube.js';
 import { refOf } from '../model/kube.js';
 import type { Evidence } from '../report/types.js';
-import { inputCanShow, isTrue, listOf, nameOf, objectEvidence, stringsOf, timeOf } from './support.js';
+import { byLabel, inputCanShow, isTrue, listOf, nameOf, objectEvidence, stringsOf, timeOf } from './support.js';
 
 type Selector = { matchLabels?: Record<string, string> };
 
@@ -42,7 +42,9 @@ function mountsByClaim(bundle: Bundle): Map<string, Mount[]> {
       const claim = v.persistentVolumeClaim?.claimName;
       if (!claim || !v.name) continue;
       const key = `${pod.metadata.namespace}/${claim}`;
-      map.set(key, [...(map.get(key) ?? []), { pod, volume: v.name }]);
+      const list = map.get(key);
+      if (list) list.push({ pod, volume: v.name });
+      else map.set(key, [{ pod, volume: v.name }]);
     }
   }
   return map;
@@ -106,7 +108,7 @@ export const pvcNotBackedUp: RuleDefinition = {
     for (const backup of newest.values()) {
       const name = backup.metadata.name;
       const started = timeOf(backup.status?.startTimestamp) ?? timeOf(backup.metadata.creationTimestamp) ?? Infinity;
-      const ofBackup = (kind: string) => bundle.objects.list(kind).filter((o) => o.metadata.labels?.['velero.io/backup-name'] === name);
+      const ofBackup = (kind: string) => byLabel(bundle, kind, 'velero.io/backup-name', name);
       const pvbs = ofBackup('PodVolumeBackup');
       const uploads = ofBackup('DataUpload');
       const snapshots = Number(backup.status?.volumeSnapshotsCompleted ?? 0) + Number(backup.status?.csiVolumeSnapshotsCompleted ?? 0);

@@ -201,3 +201,29 @@ export function listOf<T = unknown>(value: unknown): T[] {
 export function stringsOf(value: unknown): string[] {
   return listOf(value).filter((v): v is string => typeof v === 'string');
 }
+
+/** Per bundle, objects grouped by a label, built once and shared by every rule (hot with 10,000 backups and their PodVolumeBackups). */
+const labelIndexes = new WeakMap<Bundle, Map<string, Map<string, KubeObject[]>>>();
+
+/**
+ * The objects of `kind` whose `label` has the given value, from an index built on first use per bundle:
+ * PodVolumeBackups / DataUploads by `velero.io/backup-name`, Backups by `velero.io/schedule-name`.
+ * Objects without the label are listed under `''`.
+ */
+export function byLabel(bundle: Bundle, kind: string, label: string, value: string): KubeObject[] {
+  let indexes = labelIndexes.get(bundle);
+  if (!indexes) labelIndexes.set(bundle, (indexes = new Map()));
+  const key = `${kind}\u0000${label}`;
+  let index = indexes.get(key);
+  if (!index) {
+    index = new Map();
+    for (const o of bundle.objects.list(kind)) {
+      const v = o.metadata.labels?.[label] ?? '';
+      const list = index.get(v);
+      if (list) list.push(o);
+      else index.set(v, [o]);
+    }
+    indexes.set(key, index);
+  }
+  return index.get(value) ?? [];
+}
