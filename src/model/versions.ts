@@ -38,6 +38,10 @@ export interface VersionHints {
   kubernetes?: string;
   /** `velero version` output (velero debug's version.txt): the server's version. */
   veleroServer?: string;
+  /** `Starting Velero server vX (…)` in a log's first lines: used only when no image, request or version.txt tells. */
+  veleroFromLog?: string;
+  /** `Starting Velero node-agent server vX` / `restic server vX`: the node-agent's version, and Velero's as a last resort. */
+  nodeAgentFromLog?: string;
 }
 
 export function detectVersions(objects: ObjectIndex, workloads: Workloads, hints: VersionHints): Versions {
@@ -45,7 +49,10 @@ export function detectVersions(objects: ObjectIndex, workloads: Workloads, hints
     kubernetes: kubernetesVersion(objects, hints),
     velero: veleroVersion(objects, workloads, hints),
     kots: kotsVersion(workloads),
-    nodeAgent: imageVersion(containerImage(workloads.nodeAgentDaemonSet, ['node-agent', 'restic'])) ?? imageVersion(workloads.nodeAgentPods.map((p) => containerImage(p, ['node-agent', 'restic'])).find(Boolean)),
+    nodeAgent:
+      imageVersion(containerImage(workloads.nodeAgentDaemonSet, ['node-agent', 'restic'])) ??
+      imageVersion(workloads.nodeAgentPods.map((p) => containerImage(p, ['node-agent', 'restic'])).find(Boolean)) ??
+      normalizeVersion(hints.nodeAgentFromLog),
     plugins: pluginVersions(objects, workloads),
   };
 }
@@ -78,7 +85,8 @@ function veleroVersion(objects: ObjectIndex, workloads: Workloads, hints: Versio
     .sort((a, b) => String(b.status?.processedTimestamp ?? '').localeCompare(String(a.status?.processedTimestamp ?? '')));
   const fromRequest = normalizeVersion(requests[0]?.status?.serverVersion);
   if (fromRequest) return fromRequest;
-  return normalizeVersion(hints.veleroServer);
+  // The node-agent runs the same image as the server (the install and the Helm chart give them one tag).
+  return normalizeVersion(hints.veleroServer) ?? normalizeVersion(hints.veleroFromLog) ?? normalizeVersion(hints.nodeAgentFromLog);
 }
 
 function kotsVersion(workloads: Workloads): string | null {

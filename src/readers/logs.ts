@@ -143,3 +143,31 @@ async function countLog(file: LogFile, source: AsyncIterable<Buffer>): Promise<v
     }
   }
 }
+
+/**
+ * `Starting Velero server v1.12.1 (<sha>)` (pkg/cmd/server/server.go, every 1.x), `Starting Velero node-agent
+ * server v1.12.1 (<sha>)` (1.10+) and `Starting Velero restic server v1.9.5 (<sha>)` (1.1–1.9), in logfmt or
+ * JSON (`"msg":"Starting …"`). Dev builds (`main`, no version) do not match.
+ */
+const STARTUP_LINE = /Starting Velero (server|node-agent server|restic server) (v?\d+\.\d+(?:\.\d+)?(?:-[\w.]+)?)[\s"\\]/;
+
+/**
+ * The versions the start-up lines in a log's first bytes state: the server's, and the node-agent's (restic's
+ * before 1.10). The last start in the head wins (a container restarted after an upgrade logs both).
+ */
+export function startupVersions(head: string): { server?: string; nodeAgent?: string } {
+  const found: { server?: string; nodeAgent?: string } = {};
+  let at = head.indexOf('Starting Velero ');
+  while (at !== -1) {
+    const lineStart = head.lastIndexOf('\n', at) + 1;
+    const lineEnd = head.indexOf('\n', at);
+    const line = head.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
+    const m = STARTUP_LINE.exec(`${line} `);
+    if (m) {
+      if (m[1] === 'server') found.server = m[2]!;
+      else found.nodeAgent = m[2]!;
+    }
+    at = head.indexOf('Starting Velero ', at + 16);
+  }
+  return found;
+}

@@ -7,7 +7,7 @@ import type { InputFormat, LogComponent, LogFile } from '../model/bundle.js';
 import { parseLogLine } from '../logs/line.js';
 import { parseDescribe, sniffDescribe } from './describe.js';
 import { gunzipHead, gzipHoldsTar, sniffContainer } from './entries/index.js';
-import { componentFromContent, componentFromFileName, newLogFile, scanLog } from './logs.js';
+import { componentFromContent, componentFromFileName, newLogFile, scanLog, startupVersions } from './logs.js';
 import { gunzipIfNeeded, type ReadContext } from './context.js';
 import { extractObjects, parseDocuments, readAll, StructuredFileError } from './structured.js';
 import { linesSource } from './results.js';
@@ -28,13 +28,20 @@ async function readHead(path: string, gzipped: boolean): Promise<string> {
   return Buffer.concat(chunks, total).toString('utf8');
 }
 
+/**
+ * What a Velero binary prints when it exits before its logger runs, with no `level=` / `msg=`: Velero's
+ * `cmd.CheckError` (`An error occurred: unable to register plugin (kind=…`, `An error occurred: invalid
+ * uploader type 'restic', valid type: 'kopia'`), and cobra's usage errors for the velero command
+ * (`Error: unknown command "server-junk" for "velero"`). A ticket often carries a log of just that line.
+ */
+const CRASH_LINE = /^(?:An error occurred: \S|Error: .*\bfor "velero(?: [\w-]+)*"\s*$)/;
+
 function looksLikeLog(head: string): boolean {
-  let parsed = 0;
   for (const line of head.split('\n').slice(0, 200)) {
     if (!line.trim()) continue;
     const p = parseLogLine(line);
-    if (p.format !== 'text' && (p.level !== undefined || p.msg !== undefined)) parsed += 1;
-    if (parsed >= 1) return true;
+    if (p.format !== 'text' && (p.level !== undefined || p.msg !== undefined)) return true;
+    if (CRASH_LINE.test(line.trimEnd())) return true;
   }
   return false;
 }
@@ -143,6 +150,7 @@ async function readLog(path: string, name: string, head: string, source: AsyncIt
   const file = newLogFile({ path: name, input: ctx.inputPath, component });
   if (owner) file.owner = owner;
   ctx.builder.addLog(file);
+  ctx.builder.noteLogVersions(startupVersions(head));
   let bytes = 0;
   const totalBytes = (await stat(path)).size;
   const counted = async function* () {
