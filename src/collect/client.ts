@@ -113,8 +113,13 @@ export class KubeClient {
   }
 
   async getJson<T>(path: string, query?: Record<string, string | number | boolean | undefined>): Promise<T> {
-    const answer = await this.request('GET', withQuery(path, query));
-    return parseJson<T>(path, answer.body);
+    return parseJson<T>(path, await this.getBody(path, query));
+  }
+
+  /** The raw JSON bytes of a GET. `urgent` requests (the next page of a list) jump the queue. */
+  async getBody(path: string, query?: Record<string, string | number | boolean | undefined>, urgent = false): Promise<Buffer> {
+    const answer = await this.request('GET', withQuery(path, query), undefined, 'application/json', urgent);
+    return answer.body;
   }
 
   async getText(path: string, query?: Record<string, string | number | boolean | undefined>): Promise<string> {
@@ -137,16 +142,16 @@ export class KubeClient {
     return answer.body;
   }
 
-  private async request(method: string, path: string, body?: string, accept = 'application/json'): Promise<Answer> {
-    return this.attempts(path, () => this.send(method, this.server + path, body, accept, true));
+  private async request(method: string, path: string, body?: string, accept = 'application/json', urgent = false): Promise<Answer> {
+    return this.attempts(path, () => this.send(method, this.server + path, body, accept, true), urgent);
   }
 
   /** Runs one request with retries for transient failures, each attempt inside the concurrency bound. */
-  private async attempts(label: string, send: () => Promise<Answer>): Promise<Answer> {
+  private async attempts(label: string, send: () => Promise<Answer>, urgent = false): Promise<Answer> {
     for (let attempt = 0; ; attempt += 1) {
       let failure: unknown;
       try {
-        const answer = await this.limiter.run(send);
+        const answer = await this.limiter.run(send, urgent);
         if (answer.status < 400) return answer;
         failure = apiError(label, answer);
         if (!TRANSIENT_STATUS.has(answer.status)) throw failure;
@@ -212,7 +217,7 @@ function withQuery(path: string, query?: Record<string, string | number | boolea
   return text ? `${path}?${text}` : path;
 }
 
-function parseJson<T>(path: string, body: Buffer): T {
+export function parseJson<T>(path: string, body: Buffer): T {
   try {
     return JSON.parse(body.toString('utf8')) as T;
   } catch {

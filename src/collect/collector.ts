@@ -2,7 +2,7 @@
 import type { BundleWriter } from '../bundle/writer.js';
 import type { KubeObject } from '../model/kube.js';
 
-import { KubeApiError, KubeNetworkError, type KubeClient } from './client.js';
+import { KubeApiError, KubeNetworkError, parseJson, type KubeClient } from './client.js';
 import { discover, type ApiResource, type Discovery } from './discovery.js';
 import {
   backupLogPath,
@@ -12,6 +12,8 @@ import {
   podLogPath,
   resultsPath,
 } from './layout.js';
+import { ArrayFile, INDENT_LIMIT, jsonArray } from './array-file.js';
+import { guessContinue } from './pages.js';
 import type { CollectRedactor } from './redaction.js';
 import type { CollectedEntry, CollectIssue, CollectManifest, CollectProgress, ResolvedOptions } from './options.js';
 import { secretKeys, sanitizeNode, slimPod } from './sanitize.js';
@@ -55,6 +57,8 @@ export class Collector {
   private readonly arrays = new Map<string, Map<string, KubeObject>>();
   private readonly truncated: string[] = [];
   private readonly loggedContainers = new Set<string>();
+  /** Files being written while collection goes on; run() waits for them before it finishes. */
+  private readonly writes: Promise<void>[] = [];
   private done = 0;
   private total = 0;
   private phase = 'connecting';
@@ -101,6 +105,7 @@ export class Collector {
 
     this.phase = 'writing';
     this.emit();
+    await Promise.all(this.writes);
     await this.writeAccumulated();
     return {
       veleroNamespace,
@@ -153,31 +158,55 @@ export class Collector {
   private collectVeleroObjects(discovery: Discovery, namespace: Promise<string | null>): Map<string, Promise<KubeObject[]>> {
     const lists = new Map<string, Promise<KubeObject[]>>();
     for (const resource of discovery.resources('velero.io')) {
-      const listed = this.step(`${resource.plural}.velero.io`, () => this.listVelero(resource, namespace)).then(async (items) => {
-        if (!items) return [];
-        this.count(`${resource.plural}.velero.io`, resource.kind, items.length);
-        for (const [ns, group] of groupByNamespace(items)) {
-          const path = customResourcePath('velero.io', resource.plural, ns || undefined);
-          // Written at once (while other lists are still paging), except where our own ServerStatusRequest joins later.
-          if (resource.plural === 'serverstatusrequests') this.addToArray(path, group);
-          else await this.writeText(path, jsonArray(group));
+      const listed = this.step(`${resource.plural}.velero.io`, () => this.listVelero(resource, namespace)).then((list) => {
+        if (!list) return [];
+        this.count(`${resource.plural}.velero.io`, resource.kind, list.count);
+        if (resource.plural === 'serverstatusrequests') {
+          // Our own ServerStatusRequest joins these later.
+          for (const [ns, group] of groupByNamespace(list.items)) this.addToArray(customResourcePath('velero.io', resource.plural, ns || undefined), group);
+        } else {
+          // Steps waiting for these objects need not wait for the files as well.
+          for (const file of list.files.values()) this.background(file.text().then((text) => this.writer.addFile(file.path, text)));
         }
-        // Later steps read only these; letting go of the rest (20,000 PodVolumeBackups) spares the heap.
-        return KEPT_FOR_LATER_STEPS.has(resource.plural) ? items : [];
+        return list.items;
       });
       lists.set(resource.plural, listed);
     }
     return lists;
   }
 
-  private async listVelero(resource: ApiResource, namespacePromise: Promise<string | null>): Promise<KubeObject[]> {
+  /**
+   * One velero.io list, each page turned into its files' text as it arrives. Returns the files, the
+   * object count, and the objects themselves only where later steps read them: letting go of the
+   * rest (20,000 PodVolumeBackups) spares the heap.
+   */
+  private async listVelero(resource: ApiResource, namespacePromise: Promise<string | null>): Promise<{ files: Map<string, ArrayFile>; items: KubeObject[]; count: number }> {
     const base = `/apis/velero.io/${resource.version}`;
+    const keep = KEPT_FOR_LATER_STEPS.has(resource.plural) || resource.plural === 'serverstatusrequests';
+    const files = resource.plural !== 'serverstatusrequests';
+    const listInto = async (path: string) => {
+      const result = { files: new Map<string, ArrayFile>(), items: [] as KubeObject[], count: 0 };
+      await this.listPages(path, {}, (items) => {
+        result.count += items.length;
+        if (keep) for (const item of items) result.items.push(item);
+        if (!files) return;
+        for (const [ns, group] of groupByNamespace(items)) {
+          let file = result.files.get(ns);
+          if (!file) {
+            file = new ArrayFile(customResourcePath('velero.io', resource.plural, ns || undefined), (text, at) => this.redactor.redactText(text, at));
+            result.files.set(ns, file);
+          }
+          file.add(group);
+        }
+      });
+      return result;
+    };
     try {
-      return await this.listAll(`${base}/${resource.plural}`);
+      return await listInto(`${base}/${resource.plural}`);
     } catch (error) {
       const namespace = await namespacePromise;
       if (!(error instanceof KubeApiError && error.status === 403 && namespace && resource.namespaced)) throw error;
-      return this.listAll(`${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}`);
+      return listInto(`${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}`);
     }
   }
 
@@ -387,21 +416,41 @@ export class Collector {
     return items;
   }
 
-  /** Every page of a list (limit/continue); items get the kind and apiVersion that typed lists leave out. */
+  /** Every object of a list, all pages. */
   private async listAll(path: string, query: Record<string, string> = {}): Promise<KubeObject[]> {
     const items: KubeObject[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.client.getJson<KubeList>(path, { ...query, limit: this.options.pageSize, continue: token });
+    await this.listPages(path, query, (page) => {
+      for (const item of page) items.push(item);
+    });
+    return items;
+  }
+
+  /**
+   * Hands every page of a list (limit/continue) to `onPage`; items get the kind and apiVersion that
+   * typed lists leave out. Pages of one list are a chain of round trips, the longest in a run: the
+   * next page is asked for (ahead of the queue) as soon as its token is read off the raw bytes, and
+   * this one is parsed and handled while it travels.
+   */
+  private async listPages(path: string, query: Record<string, string>, onPage: (items: KubeObject[]) => void): Promise<void> {
+    const fetchPage = (token?: string) => this.client.getBody(path, { ...query, limit: this.options.pageSize, continue: token }, token !== undefined);
+    let pending: Promise<Buffer> | undefined = fetchPage();
+    while (pending) {
+      const body: Buffer = await pending;
+      const guess = guessContinue(body);
+      const ahead = guess ? fetchPage(guess) : undefined;
+      // Left unawaited if this page fails: its rejection must not go unhandled.
+      ahead?.catch(() => {});
+      const page = parseJson<KubeList>(path, body);
       const kind = page.kind?.replace(/List$/, '');
-      for (const item of page.items ?? []) {
+      const items = page.items ?? [];
+      for (const item of items) {
         item.kind ??= kind ?? '';
         item.apiVersion ??= page.apiVersion;
-        items.push(item);
       }
-      token = page.metadata?.continue || undefined;
-    } while (token);
-    return items;
+      onPage(items);
+      const token = page.metadata?.continue || undefined;
+      pending = token === (guess ?? undefined) ? ahead : token ? fetchPage(token) : undefined;
+    }
   }
 
   /** Runs one collection step, counting it for progress; a Kubernetes failure becomes a manifest error. */
@@ -456,6 +505,11 @@ export class Collector {
     }
   }
 
+  private background(write: Promise<void>): void {
+    write.catch(() => {}); // observed by run(), which awaits every one
+    this.writes.push(write);
+  }
+
   /** Every text file goes through the redactor before it reaches the archive. */
   async writeText(path: string, text: string): Promise<void> {
     await this.writer.addFile(path, await this.redactor.redactText(text, path));
@@ -483,18 +537,6 @@ export function coverage(backups: KubeObject[]): Set<string> | 'all' {
     for (const ns of included) namespaces.add(ns);
   }
   return namespaces;
-}
-
-/** Above this many objects a file is written without indentation (see jsonArray). */
-const INDENT_LIMIT = 1000;
-
-/**
- * A JSON array, indented as troubleshoot writes it for files a person reads, and compact for big
- * lists: indentation makes 20,000 PodVolumeBackups half again as large, and every byte is stringified,
- * redacted and gzipped on the collector's one thread (bench/collect.bench.ts).
- */
-export function jsonArray(items: unknown[]): string {
-  return `${JSON.stringify(items, null, items.length > INDENT_LIMIT ? undefined : 2)}\n`;
 }
 
 /** A Kubernetes List object (troubleshoot's core-kind files). */

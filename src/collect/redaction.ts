@@ -13,8 +13,8 @@ interface Pending {
 
 /**
  * The collector spends most of its CPU redacting big object lists; on a worker thread that work
- * overlaps with parsing the next pages on the main one (measured in bench/collect.bench.ts). A file
- * goes wholly to one side, so the two tallies merge without double counting.
+ * overlaps with parsing the next pages on the main one (measured in bench/collect.bench.ts). Each
+ * side keeps its own tally; summary() merges them.
  */
 export class CollectRedactor {
   private readonly inline: Redactor;
@@ -92,8 +92,16 @@ export class CollectRedactor {
   }
 }
 
+/** The two tallies; a file redacted in parts on both sides (a big list's pages) is counted once per redactor. */
 function mergeSummaries(a: RedactionSummary, b: RedactionSummary): RedactionSummary {
-  const redactions = [...a.redactions, ...b.redactions].sort((x, y) => x.file.localeCompare(y.file) || x.redactor.localeCompare(y.redactor));
+  const pairs = new Map<string, RedactionSummary['redactions'][number]>();
+  for (const entry of [...a.redactions, ...b.redactions]) {
+    const key = `${entry.redactor}\0${entry.file}`;
+    const seen = pairs.get(key);
+    if (seen) seen.count += entry.count;
+    else pairs.set(key, { ...entry });
+  }
+  const redactions = [...pairs.values()].sort((x, y) => x.file.localeCompare(y.file) || x.redactor.localeCompare(y.redactor));
   const byRedactor: Record<string, number> = {};
   for (const name of [...new Set([...Object.keys(a.byRedactor), ...Object.keys(b.byRedactor)])].sort()) {
     byRedactor[name] = (a.byRedactor[name] ?? 0) + (b.byRedactor[name] ?? 0);
