@@ -24,17 +24,23 @@ export class ArrayFile {
     private readonly redact: Redact,
   ) {}
 
-  add(items: KubeObject[]): void {
+  /**
+   * Adds a page's objects. `raw`, when given, is their text as the server sent it (items joined by
+   * commas, see itemsText): in a compact file it is written instead of stringifying the objects again.
+   */
+  add(items: KubeObject[], raw?: string): void {
     this.count += items.length;
     let fresh = items;
+    let text = raw;
     if (this.items) {
       for (const item of items) this.items.push(item);
       if (this.count <= INDENT_LIMIT) return;
       fresh = this.items;
       this.items = undefined;
+      if (fresh.length !== items.length) text = undefined;
     }
     if (fresh.length === 0) return;
-    const part = this.redact(fresh.map((item) => JSON.stringify(item)).join(','), this.path);
+    const part = this.redact(text ?? fresh.map((item) => JSON.stringify(item)).join(','), this.path);
     part.catch(() => {}); // awaited by text(); a list that fails half way never asks
     this.parts.push(part);
   }

@@ -217,9 +217,9 @@ function withQuery(path: string, query?: Record<string, string | number | boolea
   return text ? `${path}?${text}` : path;
 }
 
-export function parseJson<T>(path: string, body: Buffer): T {
+export function parseJson<T>(path: string, body: Buffer | string): T {
   try {
-    return JSON.parse(body.toString('utf8')) as T;
+    return JSON.parse(typeof body === 'string' ? body : body.toString('utf8')) as T;
   } catch {
     throw new KubeApiError(path, 200, undefined, 'the answer is not JSON');
   }

@@ -13,7 +13,7 @@ import {
   resultsPath,
 } from './layout.js';
 import { ArrayFile, INDENT_LIMIT, jsonArray } from './array-file.js';
-import { guessContinue } from './pages.js';
+import { guessContinue, itemsText } from './pages.js';
 import type { CollectRedactor } from './redaction.js';
 import type { CollectedEntry, CollectIssue, CollectManifest, CollectProgress, ResolvedOptions } from './options.js';
 import { secretKeys, sanitizeNode, slimPod } from './sanitize.js';
@@ -186,17 +186,19 @@ export class Collector {
     const files = resource.plural !== 'serverstatusrequests';
     const listInto = async (path: string) => {
       const result = { files: new Map<string, ArrayFile>(), items: [] as KubeObject[], count: 0 };
-      await this.listPages(path, {}, (items) => {
+      await this.listPages(path, {}, (items, raw) => {
         result.count += items.length;
         if (keep) for (const item of items) result.items.push(item);
         if (!files) return;
-        for (const [ns, group] of groupByNamespace(items)) {
+        const groups = groupByNamespace(items);
+        for (const [ns, group] of groups) {
           let file = result.files.get(ns);
           if (!file) {
             file = new ArrayFile(customResourcePath('velero.io', resource.plural, ns || undefined), (text, at) => this.redactor.redactText(text, at));
             result.files.set(ns, file);
           }
-          file.add(group);
+          // The page's own bytes serve when they are the whole of one file's part, objects unchanged.
+          file.add(group, groups.size === 1 ? raw?.() : undefined);
         }
       });
       return result;
@@ -431,7 +433,7 @@ export class Collector {
    * next page is asked for (ahead of the queue) as soon as its token is read off the raw bytes, and
    * this one is parsed and handled while it travels.
    */
-  private async listPages(path: string, query: Record<string, string>, onPage: (items: KubeObject[]) => void): Promise<void> {
+  private async listPages(path: string, query: Record<string, string>, onPage: (items: KubeObject[], raw?: () => string | undefined) => void): Promise<void> {
     const fetchPage = (token?: string) => this.client.getBody(path, { ...query, limit: this.options.pageSize, continue: token }, token !== undefined);
     let pending: Promise<Buffer> | undefined = fetchPage();
     while (pending) {
@@ -440,14 +442,18 @@ export class Collector {
       const ahead = guess ? fetchPage(guess) : undefined;
       // Left unawaited if this page fails: its rejection must not go unhandled.
       ahead?.catch(() => {});
-      const page = parseJson<KubeList>(path, body);
+      const text = body.toString('utf8');
+      const page = parseJson<KubeList>(path, text);
       const kind = page.kind?.replace(/List$/, '');
       const items = page.items ?? [];
+      let complete = true;
       for (const item of items) {
+        if (item.kind === undefined || item.apiVersion === undefined) complete = false;
         item.kind ??= kind ?? '';
         item.apiVersion ??= page.apiVersion;
       }
-      onPage(items);
+      // The raw items are the objects as written only when none needed its kind or apiVersion filled in.
+      onPage(items, () => (complete ? itemsText(text, page) : undefined));
       const token = page.metadata?.continue || undefined;
       pending = token === (guess ?? undefined) ? ahead : token ? fetchPage(token) : undefined;
     }

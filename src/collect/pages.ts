@@ -1,4 +1,4 @@
-// Paging helpers: a cheap guess at a list page's continue token from its raw bytes, so the next page is asked for before this one is parsed.
+// Paging helpers on a list page's raw text: a cheap guess at its continue token (to ask for the next page before parsing this one) and its items as sent.
 
 /** How far from either end of a page the list's own metadata is looked for. */
 const WINDOW = 4096;
@@ -24,4 +24,28 @@ export function guessContinue(body: Buffer): string | null {
   if (end < 0 || end - start > WINDOW) return null;
   const token = body.toString('latin1', start, end);
   return token.includes('\\') ? null : token;
+}
+
+const ITEMS_KEY = '"items":[';
+
+/**
+ * The text of a parsed list page's items as the server sent them (without the brackets), or
+ * undefined when it cannot be cut out safely. Writing these bytes spares re-serialising every object
+ * (a quarter of the collector's main thread on 20,000 PodVolumeBackups). The cut runs from the first
+ * `"items":[` to the last `]`, and is taken as good only when what is left around it parses as the
+ * very page, every field but the items equal, with no items.
+ */
+export function itemsText(text: string, page: object): string | undefined {
+  const open = text.indexOf(ITEMS_KEY);
+  const close = text.lastIndexOf(']');
+  if (open < 0 || close < open + ITEMS_KEY.length) return undefined;
+  const start = open + ITEMS_KEY.length;
+  try {
+    const shell = JSON.parse(text.slice(0, start) + text.slice(close)) as { items?: unknown };
+    if (!Array.isArray(shell.items) || shell.items.length !== 0) return undefined;
+    if (JSON.stringify({ ...shell, items: 0 }) !== JSON.stringify({ ...page, items: 0 })) return undefined;
+  } catch {
+    return undefined;
+  }
+  return text.slice(start, close).trim();
 }

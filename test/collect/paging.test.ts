@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ArrayFile, INDENT_LIMIT, jsonArray } from '../../src/collect/array-file.js';
 import { Limiter } from '../../src/collect/limiter.js';
-import { guessContinue } from '../../src/collect/pages.js';
+import { guessContinue, itemsText } from '../../src/collect/pages.js';
 import type { KubeObject } from '../../src/model/kube.js';
 
 const pvb = (i: number): KubeObject => ({
@@ -47,4 +47,29 @@ test('an array file built page by page has the bytes of the whole list stringifi
     assert.equal(file.count, total);
     assert.equal(await file.text(), await redact(jsonArray(items)), `${total} objects`);
   }
+});
+
+test('a page\'s items are cut out of its text only where the cut is certain', () => {
+  const items = [pvb(1), pvb(2)];
+  const joined = items.map((i) => JSON.stringify(i)).join(',');
+  const cut = (page: object, space?: number) => itemsText(JSON.stringify(page, null, space), page);
+  assert.equal(cut({ apiVersion: 'velero.io/v1', items, kind: 'L', metadata: { continue: 'x' } }), joined);
+  assert.equal(cut({ kind: 'L', metadata: {}, items }), joined);
+  assert.equal(cut({ kind: 'L', items: [] }), '');
+  // An array after the items (not a list's own field) makes the cut unsafe: no raw text.
+  assert.equal(cut({ items, extra: [1] }), undefined);
+  assert.equal(cut({ items, extra: { a: [1] }, tail: ']' }), undefined);
+  assert.equal(cut({ kind: 'L', metadata: {} }), undefined);
+  // A pretty-printed page (no API server sends one) is stringified again.
+  assert.equal(cut({ kind: 'L', items }, 2), undefined);
+});
+
+test('an array file writes a page\'s raw text once it is compact, and stringifies the objects before that', async () => {
+  const keep = async (text: string) => text;
+  const items = Array.from({ length: INDENT_LIMIT + 10 }, (_, i) => pvb(i));
+  const file = new ArrayFile('x.json', keep);
+  file.add(items.slice(0, 10), 'NOT USED');
+  file.add(items.slice(10), 'RAW'); // the switch to compact covers both pages: the raw text of one is not enough
+  file.add([pvb(9999)], 'RAW2');
+  assert.equal(await file.text(), `[${items.map((i) => JSON.stringify(i)).join(',')},RAW2]\n`);
 });
