@@ -339,3 +339,32 @@ test('a cluster without Velero still gives a bundle: no Velero namespace, the mi
     },
   );
 });
+
+test('a big list is written page by page with the bytes the server sent, and a token guessed wrong costs one discarded request', async () => {
+  const pvb = (name: string, spec: Record<string, unknown> = {}): KubeObject => ({
+    apiVersion: 'velero.io/v1',
+    kind: 'PodVolumeBackup',
+    metadata: { name, namespace: 'velero', labels: { 'velero.io/backup-name': 'b' } },
+    spec: { volume: 'data', ...spec },
+    status: { phase: 'Completed' },
+  });
+  const cluster = (c: { objects: KubeObject[] }) => {
+    for (let i = 0; i < 1200; i += 1) c.objects.push(pvb(`p-${String(i).padStart(5, '0')}`));
+    // Sorted last, so it ends the last page: its `continue` field looks like the list's own token.
+    c.objects.push(pvb('zzz', { continue: 'bm90LWEtdG9rZW4' }));
+  };
+  await withFake(
+    async ({ fake, dir, kubeconfig }) => {
+      const result = await collect({ kubeconfig, output: join(dir, 'b.tar.gz'), pageSize: 500, ...FAST });
+      assert.deepEqual(result.manifest.errors.filter((e) => e.source.includes('podvolumebackups')), []);
+      const pages = fake.requests.filter((r) => r.path === '/apis/velero.io/v1/podvolumebackups');
+      assert.deepEqual(pages.map((r) => r.status), [200, 200, 200, 400], 'three pages, then the guess from the last item, refused');
+      const whole = (await (await fetch(`${fake.url}/apis/velero.io/v1/podvolumebackups`, { headers: { authorization: 'Bearer fake-token' } })).json()) as List;
+      assert.ok(whole.items.length > 1201);
+      assert.equal(result.manifest.collected.find((c) => c.what === 'podvolumebackups.velero.io')?.count, whole.items.length);
+      const { files } = await readBundle(result.path);
+      assert.equal(files.get('cluster-resources/custom-resources/podvolumebackups.velero.io/velero.json'), `${JSON.stringify(whole.items)}\n`);
+    },
+    { cluster },
+  );
+});
