@@ -102,6 +102,7 @@ export const MATCHER_NAMES = [
   'in',
   'notIn',
   'matches',
+  'notMatches',
   'flags',
   'exists',
   'empty',
@@ -122,6 +123,8 @@ export interface MatcherSpec {
   in?: Scalar[];
   notIn?: Scalar[];
   matches?: string;
+  notMatches?: string;
+  /** Flags of `matches` and `notMatches`. */
   flags?: string;
   exists?: boolean;
   empty?: boolean;
@@ -140,6 +143,7 @@ export interface CompiledCondition {
   segments: PathSegment[];
   spec: MatcherSpec;
   regex?: RegExp;
+  notRegex?: RegExp;
   olderThanMs?: number;
   newerThanMs?: number;
 }
@@ -148,12 +152,19 @@ export interface CompiledCondition {
 export function compileCondition(path: string, value: Scalar | MatcherSpec): CompiledCondition {
   const spec: MatcherSpec = value !== null && typeof value === 'object' ? value : { equals: value };
   const compiled: CompiledCondition = { path, segments: parsePath(path), spec };
-  if (spec.matches !== undefined) {
+  for (const key of ['matches', 'notMatches'] as const) {
+    const source = spec[key];
+    if (source === undefined) continue;
     try {
-      compiled.regex = new RegExp(spec.matches, spec.flags);
+      compiled[key === 'matches' ? 'regex' : 'notRegex'] = new RegExp(source, spec.flags);
     } catch (error) {
-      throw new Error(`invalid regular expression: ${(error as Error).message}`, { cause: error });
+      throw new Error(`${key}: invalid regular expression: ${(error as Error).message}`, { cause: error });
     }
+  }
+  for (const key of ['in', 'notIn'] as const) {
+    // A missing field never satisfies `in` and always satisfies `notIn`; a null in the list would read
+    // as "or missing" and do the opposite, so it is refused (say `exists: false`).
+    if (spec[key]?.includes(null)) throw new Error(`${key}: null in the list never matches a missing field; use \`exists: false\``);
   }
   for (const key of ['olderThan', 'newerThan'] as const) {
     const text = spec[key];
@@ -184,6 +195,7 @@ export function testCondition(cond: CompiledCondition, obj: KubeObject, now: Dat
   if (spec.empty !== undefined && spec.empty !== values.every(isEmptyValue)) return false;
   if (spec.equals !== undefined && !(spec.equals === null ? values.length === 0 : scalars.some((v) => same(v, spec.equals!)))) return false;
   if (spec.notEquals !== undefined && scalars.some((v) => same(v, spec.notEquals!))) return false;
+  // A missing field (or an empty array) has no value: `in` fails, `notIn` holds.
   if (spec.in !== undefined && !scalars.some((v) => spec.in!.some((x) => same(v, x)))) return false;
   if (spec.notIn !== undefined && scalars.some((v) => spec.notIn!.some((x) => same(v, x)))) return false;
   if (spec.contains !== undefined && !values.some((v) => Array.isArray(v) && v.some((x) => same(x, spec.contains!)))) return false;
@@ -200,6 +212,10 @@ export function testCondition(cond: CompiledCondition, obj: KubeObject, now: Dat
     const age = (t: number) => now.getTime() - t;
     if (cond.olderThanMs !== undefined && !times.some((t) => age(t) > cond.olderThanMs!)) return false;
     if (cond.newerThanMs !== undefined && !times.some((t) => age(t) < cond.newerThanMs!)) return false;
+  }
+  if (cond.notRegex) {
+    const re = cond.notRegex;
+    if (scalars.some((v) => typeof v !== 'object' && re.test(String(v)))) return false;
   }
   if (cond.regex) {
     let matched = false;

@@ -1,4 +1,4 @@
-// Handlebars templates for rule messages and remediation: one isolated instance, plain-text output, three helpers.
+// Handlebars templates for rule messages and remediation: one isolated instance, plain-text output, a few helpers.
 import Handlebars from 'handlebars';
 
 const hb = Handlebars.create();
@@ -12,6 +12,30 @@ hb.registerHelper('truncate', (value: unknown, length: unknown) => {
   const max = typeof length === 'number' && length > 0 ? length : 200;
   return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
 });
+
+const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
+/** Handlebars passes its options object as the last argument of every helper call. */
+const args = (all: unknown[]): unknown[] => all.slice(0, -1);
+
+/** logfmt escapes: `\"` → `"`, `\\` → `\` (values quoted inside a logfmt field, such as Go's `%q` in `error=`). */
+hb.registerHelper('unescape', (value: unknown) => text(value).replace(/\\(["\\])/g, '$1'));
+/** `velero/nightly` → `nightly` (log fields name objects as namespace/name). */
+hb.registerHelper('shortName', (value: unknown) => {
+  const t = text(value);
+  return t.slice(t.indexOf('/') + 1);
+});
+/** Every occurrence of a literal string (no regex). */
+hb.registerHelper('replace', (value: unknown, find: unknown, by: unknown) => {
+  const t = text(value);
+  return find === undefined || find === null || text(find) === '' ? t : t.split(text(find)).join(text(by));
+});
+/** `{{#if (eq phase "Failed")}}`: compared as strings, as `where` does. */
+hb.registerHelper('eq', (...all: unknown[]) => {
+  const [a, b] = args(all);
+  return a === b || (a !== undefined && a !== null && b !== undefined && b !== null && String(a) === String(b));
+});
+/** The first truthy argument (or false): `{{#if (or a b)}}`, `{{or reason "unknown"}}`. */
+hb.registerHelper('or', (...all: unknown[]) => args(all).find((v) => Boolean(v) && !(Array.isArray(v) && v.length === 0)) ?? false);
 
 export type Template = (context: object) => string;
 

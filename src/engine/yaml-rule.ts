@@ -70,11 +70,36 @@ function template(source: string, field: string): Template {
   }
 }
 
+/**
+ * Names the template context already gives (rules/README.md "Templates") and the helpers: a capture
+ * of one of these names would shadow it or be shadowed, depending on the hit. `backup`, `restore` and
+ * `location` are captures by design (they name resources).
+ */
+export const RESERVED_CAPTURES: ReadonlySet<string> = new Set([
+  'count', 'names', 'versions', 'veleroNamespace', 'object', 'kind', 'name', 'namespace', 'groups', 'line', 'file',
+  'lookup', 'default', 'truncate', 'unescape', 'shortName', 'replace', 'eq', 'or', 'if', 'unless', 'each', 'with', 'log',
+]);
+
+/** Named groups of a regex source (`(?<name>`), escaped parentheses and lookbehinds aside. */
+export function captureNames(source: string): string[] {
+  const names: string[] = [];
+  for (const m of source.matchAll(/(\\*)\(\?<([A-Za-z_$][\w$]*)>/g)) if (m[1]!.length % 2 === 0) names.push(m[2]!);
+  return names;
+}
+
+function checkCaptures(source: string, field: string): void {
+  const reserved = captureNames(source).find((n) => RESERVED_CAPTURES.has(n));
+  if (reserved !== undefined) {
+    throw new RuleSpecError(field, `capture name "${reserved}" is reserved (a template name or helper); rename the group`);
+  }
+}
+
 /** Compiles a validated spec; throws RuleSpecError naming the field. */
 export function compileYamlRule(spec: YamlRuleSpec): RuleDefinition {
   const when: Condition | undefined = spec.when ? compileWhen(spec.when) : undefined;
   const logSpecs = spec.match.logs ?? [];
   const logVariants: Variant[] = logSpecs.map((p, i) => {
+    checkCaptures(p.regex, `match.logs[${i}].regex`);
     try {
       compilePattern(spec.id, i, p);
     } catch (error) {
@@ -94,6 +119,11 @@ export function compileYamlRule(spec: YamlRuleSpec): RuleDefinition {
     }
   });
   const objectSources: ObjectSource[] = (spec.match.objects ?? []).map((q, i) => {
+    for (const [path, value] of Object.entries(q.where ?? {})) {
+      if (value !== null && typeof value === 'object' && value.matches !== undefined) {
+        checkCaptures(value.matches, `match.objects[${i}].where${/^[\w.]+$/.test(path) ? `.${path}` : `[${JSON.stringify(path)}]`}.matches`);
+      }
+    }
     let query: CompiledQuery;
     try {
       query = compileQuery(q.kind, q.where);
@@ -171,17 +201,22 @@ export function compileYamlRule(spec: YamlRuleSpec): RuleDefinition {
         const first = members[0]!;
         const resources = dedupeRefs(members.flatMap((h) => h.resources));
         const count = members.length + extra;
-        const context = contextOf(first, ctx.bundle, count, resources);
-        // Captures, and the first log line, of every member: an object finding joined by log lines can
-        // say `{{reason}}` from them.
-        const firstLog = members.find((h) => h.type === 'log');
-        if (firstLog && first.type === 'object') Object.assign(context, { line: firstLog.line, file: fileContext(firstLog.ref.file) });
-        const captures = Object.assign({}, ...members.map(groupsOf).reverse(), groupsOf(first)) as Record<string, string>;
+        // A finding about an object (its first hit) speaks with that object's variant; lines and other
+        // objects that joined it do not change what it is about.
+        const lead = first.type === 'object' && first.variant.message ? first : leadOf(members, spec.severity);
+        // The object (when there is one) gives `object`; the chosen variant's hit its line and captures.
+        const base = first.type === 'object' ? first : lead;
+        const context = contextOf(base, ctx.bundle, count, resources);
+        // Captures, and a log line, of every member: an object finding joined by log lines can say
+        // `{{reason}}` from them.
+        const logHit = lead.type === 'log' ? lead : members.find((h) => h.type === 'log');
+        if (logHit?.type === 'log' && base.type === 'object') Object.assign(context, { line: logHit.line, file: fileContext(logHit.ref.file) });
+        const captures = Object.assign({}, ...members.map(groupsOf).reverse(), groupsOf(first), groupsOf(lead)) as Record<string, string>;
         Object.assign(context, { ...captures, ...context, groups: captures });
         const severity = members
           .map((h) => h.variant.severity ?? spec.severity)
           .reduce((a, b) => (severityRank(b) < severityRank(a) ? b : a));
-        const variantMessage = members.find((h) => h.variant.message)?.variant.message;
+        const variantMessage = lead.variant.message;
         ctx.report({
           // One line: values such as `error` carry Go's `\n\t` continuation lines.
           message: (variantMessage ?? message)(context).replace(/\s*\n\s*/g, ' ').trim(),
@@ -196,6 +231,27 @@ export function compileYamlRule(spec: YamlRuleSpec): RuleDefinition {
   };
   if (logSpecs.length > 0) rule.logPatterns = logSpecs;
   return rule;
+}
+
+/**
+ * The hit whose variant speaks for a finding whose hits come from several patterns: among the variants
+ * with a message, the most severe, then the one with most hits, then the first seen; its first hit.
+ * Without any variant message, the first hit.
+ */
+export function leadOf<H extends { variant: { message?: unknown; severity?: Severity } }>(members: H[], defaultSeverity: Severity): H {
+  const tally = new Map<H['variant'], { first: H; n: number; order: number }>();
+  for (const hit of members) {
+    if (!hit.variant.message) continue;
+    const entry = tally.get(hit.variant);
+    if (entry) entry.n++;
+    else tally.set(hit.variant, { first: hit, n: 1, order: tally.size });
+  }
+  let best: { first: H; n: number; order: number; rank: number } | undefined;
+  for (const [variant, entry] of tally) {
+    const rank = severityRank(variant.severity ?? defaultSeverity);
+    if (!best || rank < best.rank || (rank === best.rank && (entry.n > best.n || (entry.n === best.n && entry.order < best.order)))) best = { ...entry, rank };
+  }
+  return best?.first ?? members[0]!;
 }
 
 function compileWhen(spec: ConditionSpec): Condition {
