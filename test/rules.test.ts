@@ -25,6 +25,8 @@ interface CaseSpec {
     count?: number;
     messageContains?: string[];
     resources?: { kind: string; name: string; namespace?: string }[];
+    /** The root causes some finding names (`[]`: a finding that names none). */
+    explainedBy?: string[];
   };
 }
 
@@ -76,6 +78,11 @@ for (const rule of ruleSet.rules) {
         for (const r of expect.resources ?? []) {
           const found = mine.some((f) => f.resources.some((x) => x.kind === r.kind && x.name === r.name && (r.namespace === undefined || x.namespace === r.namespace)));
           assert.ok(found, `${where}: no finding names ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}: ${JSON.stringify(mine.map((f) => f.resources))}`);
+        }
+        if (expect.explainedBy !== undefined) {
+          const wanted = [...expect.explainedBy].sort().join(', ');
+          const got = mine.map((f) => [...(f.explainedBy ?? [])].sort().join(', '));
+          assert.ok(got.includes(wanted), `${where}: expected a finding explained by [${wanted}], got: ${JSON.stringify(got)}`);
         }
       });
     }

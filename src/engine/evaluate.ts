@@ -4,6 +4,7 @@ import type { Bundle } from '../model/bundle.js';
 import type { ObjectRef } from '../model/kube.js';
 import type { Finding, RuleOutcome } from '../report/types.js';
 import type { RuleSet } from './load.js';
+import { Relations } from './relations.js';
 import { patternKey, type CompiledPattern } from './patterns.js';
 import { compileTemplate, isTemplate } from './templates.js';
 import type { FindingInput, LoadedRule, LogHitRef, RuleContext } from './types.js';
@@ -75,7 +76,7 @@ export function evaluate(ruleSet: RuleSet, bundle: Bundle, options: EvaluateOpti
       bundle.problems.push({ source: `rule ${rule.meta.id}`, message: `the rule failed and was skipped: ${message}` });
     }
   }
-  explainSymptoms(ruleSet.rules, findingsByRule);
+  explainSymptoms(ruleSet.rules, findingsByRule, new Relations(bundle));
   applyIgnores(findingsByRule, ruleSet.rules, bundle, options);
   const findings = ruleSet.rules.flatMap((r) => findingsByRule.get(r.meta.id) ?? []);
   const outcomes: RuleOutcome[] = ruleSet.rules.map((r) => ({
@@ -139,14 +140,20 @@ function runRule(rule: LoadedRule, patterns: CompiledPattern[], bundle: Bundle, 
   });
 }
 
-/** A symptom whose root cause fired too says so, and sorts after it. */
-function explainSymptoms(rules: LoadedRule[], findingsByRule: Map<string, Finding[]>): void {
+/**
+ * A symptom whose root cause fired too says so, and sorts after it. A rule's `explainedBy` says which
+ * rules may explain it; a root-cause finding explains a symptom finding when their resources are
+ * related (relations.ts), or when the cause is cluster-wide.
+ */
+function explainSymptoms(rules: LoadedRule[], findingsByRule: Map<string, Finding[]>, relations: Relations): void {
   const titles = new Map(rules.map((r) => [r.meta.id, r.meta.title]));
   for (const rule of rules) {
-    const causes = (rule.meta.explainedBy ?? []).filter((id) => id !== rule.meta.id && (findingsByRule.get(id)?.length ?? 0) > 0);
-    if (causes.length === 0) continue;
-    const because = causes.map((id) => `${id} (${titles.get(id)})`).join(', ');
+    const candidates = (rule.meta.explainedBy ?? []).filter((id) => id !== rule.meta.id && (findingsByRule.get(id)?.length ?? 0) > 0);
+    if (candidates.length === 0) continue;
     for (const finding of findingsByRule.get(rule.meta.id) ?? []) {
+      const causes = candidates.filter((id) => findingsByRule.get(id)!.some((cause) => relations.explains(cause.resources, finding.resources)));
+      if (causes.length === 0) continue;
+      const because = causes.map((id) => `${id} (${titles.get(id)})`).join(', ');
       finding.explainedBy = causes;
       finding.message = `${finding.message.replace(/\s+$/, '')}${/[.!?]$/.test(finding.message.trim()) ? '' : '.'} Likely caused by: ${because}.`;
     }
