@@ -1,6 +1,6 @@
 // `when` conditions: versions, plugins, object existence, logs read, and all / any / not, compiled once.
 import type { Bundle, LogComponent } from '../model/bundle.js';
-import { compileQuery, runQuery, type CompiledQuery, type MatcherSpec, type Scalar } from './query.js';
+import { anyMatch, compileQuery, type CompiledQuery, type MatcherSpec, type Scalar } from './query.js';
 import { checkRange, versionSatisfies } from './versions.js';
 
 export interface ConditionSpec {
@@ -64,7 +64,7 @@ export function compileCondition(spec: ConditionSpec, field: string): Condition 
       throw new ConditionError(`${field}.${key}${sub ? `.${sub}` : ''}`, (error as Error).message);
     }
     const wanted = key === 'exists';
-    parts.push((bundle, now) => runQuery(query, bundle.objects.list(query.kind), now).length > 0 === wanted);
+    parts.push((bundle, now) => anyMatch(query, bundle.objects.list(query.kind), now) === wanted);
   }
   if (spec.logs !== undefined) {
     const components = new Set(Array.isArray(spec.logs) ? spec.logs : [spec.logs]);

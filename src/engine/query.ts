@@ -146,12 +146,24 @@ export interface CompiledCondition {
   notRegex?: RegExp;
   olderThanMs?: number;
   newerThanMs?: number;
+  /** Whether a missing field fails the condition (any matcher but exists/empty/equals null/not*). */
+  needsValue: boolean;
+  /** Cheap tests first: 0 for plain comparisons, 1 for regexes and dates. */
+  cost: number;
 }
 
 /** Compiles one `where` entry; throws a message naming the problem (the caller adds the field). */
 export function compileCondition(path: string, value: Scalar | MatcherSpec): CompiledCondition {
   const spec: MatcherSpec = value !== null && typeof value === 'object' ? value : { equals: value };
-  const compiled: CompiledCondition = { path, segments: parsePath(path), spec };
+  const needsValue =
+    (spec.equals !== undefined && spec.equals !== null) ||
+    spec.in !== undefined ||
+    spec.matches !== undefined ||
+    spec.contains !== undefined ||
+    [spec.gt, spec.gte, spec.lt, spec.lte, spec.olderThan, spec.newerThan].some((x) => x !== undefined) ||
+    spec.exists === true;
+  const cost = spec.matches !== undefined || spec.notMatches !== undefined || spec.olderThan !== undefined || spec.newerThan !== undefined ? 1 : 0;
+  const compiled: CompiledCondition = { path, segments: parsePath(path), spec, needsValue, cost };
   for (const key of ['matches', 'notMatches'] as const) {
     const source = spec[key];
     if (source === undefined) continue;
@@ -189,6 +201,9 @@ const same = (a: unknown, b: Scalar) => (b === null ? a === null || a === undefi
 export function testCondition(cond: CompiledCondition, obj: KubeObject, now: Date, captures: Record<string, string>): boolean {
   const values = resolvePath(obj, cond.segments);
   const spec = cond.spec;
+  // Hot path (each query runs over every object of its kind): a missing field fails every matcher
+  // that needs a value, without building anything.
+  if (values.length === 0 && cond.needsValue) return false;
   // Scalars to compare: the values, with final arrays opened so that `matches` holds when an element does.
   const scalars = values.length === 1 && !Array.isArray(values[0]) ? values : values.flatMap((v) => (Array.isArray(v) ? v : [v]));
   if (spec.exists !== undefined && spec.exists !== values.length > 0) return false;
@@ -236,7 +251,10 @@ export function testCondition(cond: CompiledCondition, obj: KubeObject, now: Dat
 /** A compiled object query: a kind and its `where` conditions. */
 export interface CompiledQuery {
   kind: string;
+  /** In the rule's order (evidence shows them so). */
   conditions: CompiledCondition[];
+  /** The same, cheap ones first (the order they are tested in). */
+  tests: CompiledCondition[];
 }
 
 export function compileQuery(kind: string, where: Record<string, Scalar | MatcherSpec> | undefined): CompiledQuery {
@@ -248,7 +266,8 @@ export function compileQuery(kind: string, where: Record<string, Scalar | Matche
       throw new QueryError(`where.${path}`, (error as Error).message);
     }
   }
-  return { kind, conditions };
+  // A stable sort: regexes keep their relative order, so captures do too.
+  return { kind, conditions, tests: [...conditions].sort((a, b) => a.cost - b.cost) };
 }
 
 /** A problem in one field of a query, for RuleFileError. */
@@ -266,11 +285,66 @@ export interface ObjectMatch {
   captures: Record<string, string>;
 }
 
+/** Cheap conditions write no captures (only `matches` does, and it costs 1). */
+const NO_CAPTURES: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 export function runQuery(query: CompiledQuery, objects: Iterable<KubeObject>, now: Date): ObjectMatch[] {
   const matches: ObjectMatch[] = [];
-  for (const object of objects) {
-    const captures: Record<string, string> = {};
-    if (query.conditions.every((c) => testCondition(c, object, now, captures))) matches.push({ object, captures });
+  const tests = query.tests;
+  // Hot path: a plain loop, and a captures object only for objects that pass the cheap tests.
+  outer: for (const object of objects) {
+    let captures: Record<string, string> | undefined;
+    for (const c of tests) {
+      if (c.cost > 0) captures ??= {};
+      if (!testCondition(c, object, now, captures ?? NO_CAPTURES)) continue outer;
+    }
+    matches.push({ object, captures: captures ?? {} });
   }
   return matches;
+}
+
+/** Whether any object matches: stops at the first (a `when: exists` / `absent` over thousands of backups). */
+export function anyMatch(query: CompiledQuery, objects: Iterable<KubeObject>, now: Date): boolean {
+  const captures: Record<string, string> = {};
+  for (const object of objects) if (query.tests.every((c) => testCondition(c, object, now, captures))) return true;
+  return false;
+}
+
+/**
+ * Per object list (ObjectIndex.list returns the same array per kind while the bundle lives): path →
+ * value → objects, for queries that test a plain equality (`status.phase: Failed`). Measured: with
+ * 10,000 backups, every rule querying Backup walked all of them; the index is built once per path.
+ * `null` marks a path that reaches arrays or several values somewhere (the index would miss them).
+ */
+const equalityIndexes = new WeakMap<readonly KubeObject[], { length: number; byPath: Map<string, Map<string, KubeObject[]> | null> }>();
+
+/** The objects a query needs to test: those whose value equals its first plain-equality condition, else all. */
+export function candidatesOf(query: CompiledQuery, objects: readonly KubeObject[]): readonly KubeObject[] {
+  if (objects.length < 64) return objects;
+  const cond = query.tests.find((c) => Object.keys(c.spec).length === 1 && c.spec.equals !== undefined && c.spec.equals !== null);
+  if (!cond) return objects;
+  let cached = equalityIndexes.get(objects);
+  // A list that grew since (objects added after a query) is indexed afresh.
+  if (!cached || cached.length !== objects.length) equalityIndexes.set(objects, (cached = { length: objects.length, byPath: new Map() }));
+  const byPath = cached.byPath;
+  let index = byPath.get(cond.path);
+  if (index === undefined) {
+    index = new Map();
+    for (const object of objects) {
+      const values = resolvePath(object, cond.segments);
+      if (values.length === 0) continue;
+      const v = values[0];
+      if (values.length > 1 || v === null || typeof v === 'object') {
+        index = null;
+        break;
+      }
+      const k = String(v);
+      const list = index.get(k);
+      if (list) list.push(object);
+      else index.set(k, [object]);
+    }
+    byPath.set(cond.path, index);
+  }
+  if (index === null) return objects;
+  return index.get(String(cond.spec.equals)) ?? [];
 }

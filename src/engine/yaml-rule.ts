@@ -8,7 +8,7 @@ import type { Evidence } from '../report/types.js';
 import { compileCondition, ConditionError, type Condition, type ConditionSpec } from './conditions.js';
 import { dedupeRefs, resourcesOfLine } from './correlate.js';
 import { compilePattern, PatternError } from './patterns.js';
-import { compileQuery, parsePath, QueryError, resolvePath, runQuery, type CompiledQuery, type MatcherSpec, type PathSegment, type Scalar } from './query.js';
+import { candidatesOf, compileQuery, parsePath, QueryError, resolvePath, runQuery, type CompiledQuery, type MatcherSpec, type PathSegment, type Scalar } from './query.js';
 import { compileTemplate, type Template } from './templates.js';
 import type { LogHitRef, LogPatternSpec, RuleDefinition, RuleMeta } from './types.js';
 
@@ -163,7 +163,7 @@ export function compileYamlRule(spec: YamlRuleSpec): RuleDefinition {
       if (when && !when(ctx.bundle, ctx.now)) return;
       const hits: Hit[] = [];
       for (const source of objectSources) {
-        for (const match of runQuery(source.query, ctx.bundle.objects.list(source.query.kind), ctx.now)) {
+        for (const match of runQuery(source.query, candidatesOf(source.query, ctx.bundle.objects.list(source.query.kind)), ctx.now)) {
           hits.push({ type: 'object', ...match, variant: source, resources: [refOf(match.object)], evidence: source.evidence });
         }
       }

@@ -61,3 +61,16 @@ test('mixed variants: the most severe variant speaks, then the most frequent, th
   assert.equal(leadOf(hits(plain, q, q), 'error').i, 1);
   assert.equal(leadOf(hits(none, none), 'error').i, 0);
 });
+
+test('equality-indexed candidates give the same matches as a full walk', async () => {
+  const { candidatesOf } = await import('../../src/engine/query.js');
+  const many = Array.from({ length: 200 }, (_, i) => backup({ phase: i % 3 === 0 ? 'Failed' : i % 3 === 1 ? 'Completed' : undefined, errors: i }));
+  const query = compileQuery('Backup', { 'status.errors': { gt: 10 }, 'status.phase': 'Failed' });
+  const now = new Date();
+  assert.deepEqual(runQuery(query, candidatesOf(query, many), now).map((m) => m.object), runQuery(query, many, now).map((m) => m.object));
+  assert.equal(candidatesOf(query, many).length, 67);
+  const mixed = [...many, backup({ phase: ['Failed'] })];
+  assert.equal(candidatesOf(query, mixed), mixed, 'a path reaching an array is not indexed');
+  many.push(backup({ phase: 'Failed', errors: 99 }));
+  assert.equal(candidatesOf(query, many).length, 68, 'a list that grew is indexed afresh');
+});
