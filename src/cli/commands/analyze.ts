@@ -2,7 +2,6 @@
 import { analyze } from '../../analyze.js';
 import { INPUT_FORMATS, type InputFormat } from '../../model/bundle.js';
 import { UsageError } from '../../errors.js';
-import { FORMAT_NAMES, type FormatName } from '../../formatters/index.js';
 import { writeReports } from '../io.js';
 import { createProgress } from '../progress.js';
 import { exitCodeFor, parseFailOn, parseFormats, reportOptions, type ReportArgs } from './shared.js';
@@ -24,7 +23,7 @@ export const analyzeCommand: CommandModule<AnalyzeArgs> = {
       .positional('inputs', { type: 'string', array: true, describe: 'Bundles, folders or files (several merge into one analysis)' })
       .option('input-format', { type: 'string', describe: `Skip detection: ${INPUT_FORMATS.join(', ')}` }),
   async run(args) {
-    const formats = parseFormats(args, [FORMAT_NAMES.includes('text' as FormatName) ? ('text' as FormatName) : 'json']);
+    const formats = parseFormats(args, ['text']);
     const failOn = parseFailOn(args.failOn);
     if (args.inputFormat && !(INPUT_FORMATS as readonly string[]).includes(args.inputFormat)) {
       throw new UsageError(`unknown --input-format "${args.inputFormat}" (expected one of: ${INPUT_FORMATS.join(', ')})`);

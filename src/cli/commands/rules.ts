@@ -1,0 +1,80 @@
+// `snapshot-doctor rules list` and `rules show <id>`: the rule catalog, and one rule's documentation.
+import { loadRules } from '../../engine/index.js';
+import type { LoadedRule } from '../../engine/types.js';
+import { SnapshotDoctorError } from '../../errors.js';
+import type { CommandModule } from './types.js';
+
+interface RulesArgs {
+  action: string;
+  id?: string;
+  rules?: string[];
+  format?: string;
+}
+
+/** `rules show` of an id that no loaded rule has. */
+export class UnknownRuleError extends SnapshotDoctorError {
+  constructor(readonly ruleId: string) {
+    super(`unknown rule "${ruleId}" (see "snapshot-doctor rules list")`);
+  }
+}
+
+function listTable(rules: LoadedRule[]): string {
+  const rows = rules
+    .map((r) => r.meta)
+    .sort((a, b) => a.category.localeCompare(b.category) || a.id.localeCompare(b.id))
+    .map((m) => [m.id, m.severity, m.category, m.title]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['id', 'severity', 'category'][i]!.length));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ');
+  return [line(['id', 'severity', 'category', 'title']), ...rows.map(line), '', `${rows.length} rules`].join('\n') + '\n';
+}
+
+function showRule(rule: LoadedRule): string {
+  const m = rule.meta;
+  const out = [
+    `${m.title}`,
+    '',
+    `id:        ${m.id}`,
+    `severity:  ${m.severity} (default)`,
+    `category:  ${m.category}`,
+    `source:    ${rule.file ?? (rule.origin === 'builtin' ? 'built in (TypeScript)' : rule.origin)}`,
+    '',
+    m.summary,
+    '',
+    m.description.trim(),
+    '',
+    'How to fix it:',
+    m.remediation.trim(),
+  ];
+  if (m.explainedBy?.length) out.push('', `Often explained by: ${m.explainedBy.join(', ')}`);
+  if (m.variants?.length) {
+    out.push('', 'Messages by Velero version:');
+    for (const v of m.variants) out.push(`  ${v.range}: ${v.text}`);
+  }
+  if (m.docs.length) out.push('', 'Docs:', ...m.docs.map((d) => `  ${d}`));
+  return `${out.join('\n')}\n`;
+}
+
+export const rulesCommand: CommandModule<RulesArgs> = {
+  name: 'rules <action> [id]',
+  describe: 'The rule catalog: "rules list", or "rules show <id>" for one rule\'s documentation',
+  builder: (yargs) =>
+    yargs
+      .positional('action', { type: 'string', choices: ['list', 'show'] })
+      .positional('id', { type: 'string', describe: 'The rule id, with "show"' })
+      .option('rules', { type: 'string', array: true, describe: 'A directory of extra YAML rules (repeatable)' })
+      .option('format', { type: 'string', choices: ['text', 'json'], default: 'text' }),
+  async run(args) {
+    const { rules } = await loadRules({ rulesDirs: args.rules ?? [] });
+    if (args.action === 'list') {
+      process.stdout.write(
+        args.format === 'json' ? `${JSON.stringify(rules.map((r) => r.meta), null, 2)}\n` : listTable(rules),
+      );
+      return 0;
+    }
+    if (!args.id) throw new SnapshotDoctorError('"rules show" needs a rule id (see "snapshot-doctor rules list")');
+    const rule = rules.find((r) => r.meta.id === args.id);
+    if (!rule) throw new UnknownRuleError(args.id);
+    process.stdout.write(args.format === 'json' ? `${JSON.stringify(rule.meta, null, 2)}\n` : showRule(rule));
+    return 0;
+  },
+};

@@ -1,0 +1,42 @@
+// The HTML formatter: one self-contained, offline page (inline CSS, script and SVG); every value is escaped.
+import { CATEGORIES, SEVERITIES } from '../constants.js';
+import type { Report } from '../report/types.js';
+import { buildTimeline } from './html-timeline.js';
+import type { FormatOptions } from './index.js';
+import { formatDuration, loadTemplate } from './template.js';
+
+/** Only http(s) documentation links become anchors; anything else is shown as text. */
+function safeUrl(url: string): string | null {
+  return /^https?:\/\/[^\s"'<>`]+$/.test(url) ? url : null;
+}
+
+export function formatHtml(report: Report, _options: FormatOptions = {}): string {
+  const categories = CATEGORIES.filter((c) => report.findings.some((f) => f.category === c));
+  const view = {
+    report,
+    title: `snapshot-doctor: ${report.input.path}`,
+    severities: SEVERITIES.map((s) => ({ name: s, count: report.summary[s] })),
+    categories,
+    total: report.findings.length,
+    findings: report.findings.map((f, index) => ({
+      ...f,
+      anchor: `finding-${index + 1}`,
+      countText: f.count > 1 ? `seen ${f.count} times` : '',
+      resourcesText: f.resources.map((r) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`),
+      evidence: f.evidence.map((e) => ({ where: e.line ? `${e.file}:${e.line}` : e.file, text: e.text })),
+      moreEvidence: f.count > f.evidence.length ? f.count - f.evidence.length : 0,
+      explained: (f.explainedBy ?? []).map((id) => {
+        const target = report.findings.findIndex((g) => g.ruleId === id);
+        return { id, anchor: target >= 0 ? `finding-${target + 1}` : null };
+      }),
+      docLinks: f.docs.map((d) => ({ text: d, href: safeUrl(d) })),
+    })),
+    backups: report.details.backups.map((b) => ({
+      ...b,
+      duration: b.durationSeconds === undefined ? '' : formatDuration(b.durationSeconds),
+    })),
+    timeline: buildTimeline(report.details),
+    plugins: report.versions.plugins,
+  };
+  return loadTemplate('report.html.hbs', { escape: true })(view);
+}

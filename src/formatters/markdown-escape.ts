@@ -1,0 +1,27 @@
+// Markdown safety: inline text that cannot form links, HTML or emphasis, and code fences nothing can close.
+
+const INLINE_SPECIALS = /[\\`*_{}[\]()<>#+!|~&]/g;
+
+/** Text safe inline in GitHub-flavoured Markdown (also in a table cell): one line, specials escaped. */
+export function inline(text: string): string {
+  return text
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(INLINE_SPECIALS, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : `\\${ch}`));
+}
+
+/** A fenced code block whose fence is longer than any backtick run inside it, so the content cannot close it. */
+export function codeBlock(text: string, info = ''): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${info}\n${text.replace(/\r/g, '')}\n${fence}`;
+}
+
+/** A Markdown link for http(s) URLs only; anything else is shown as escaped text. */
+export function link(url: string): string {
+  return /^https?:\/\/[^\s()<>[\]`]+$/.test(url) ? `[${inline(url)}](${url})` : inline(url);
+}
+
+/** Cuts text to `max` characters, saying how much was cut. */
+export function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
+}

@@ -1,0 +1,93 @@
+// The Markdown formatter for support tickets: bounded in size, and nothing from the bundle escapes its place.
+import { SEVERITIES } from '../constants.js';
+import type { Finding, Report } from '../report/types.js';
+import type { FormatOptions } from './index.js';
+import { clip, codeBlock, inline, link } from './markdown-escape.js';
+import { formatDuration, loadTemplate } from './template.js';
+
+/** Findings after this many are listed by title only, so that a report fits in a ticket. */
+const MAX_DETAILED_FINDINGS = 40;
+const MAX_EVIDENCE = 3;
+const MAX_EVIDENCE_CHARS = 400;
+const MAX_REMEDIATION_CHARS = 1500;
+const MAX_BACKUP_ROWS = 15;
+const MAX_PROBLEMS = 15;
+
+const LABELS: Record<string, string> = { critical: 'Critical', error: 'Error', warning: 'Warning', info: 'Info' };
+
+function findingView(f: Finding) {
+  const shown = f.evidence.slice(0, MAX_EVIDENCE);
+  const hidden = f.count - shown.length;
+  return {
+    title: inline(f.title),
+    severity: LABELS[f.severity],
+    ruleId: f.ruleId,
+    category: inline(f.category),
+    countText: f.count > 1 ? `seen ${f.count} times` : '',
+    message: inline(f.message),
+    resources: f.resources
+      .slice(0, 10)
+      .map((r) => inline(`${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`))
+      .join(', ')
+      .concat(f.resources.length > 10 ? ` and ${f.resources.length - 10} more` : ''),
+    explainedBy: (f.explainedBy ?? []).map((id) => `\`${id.replace(/`/g, '')}\``).join(', '),
+    evidence: shown.map((e) => ({
+      where: inline(e.line ? `${e.file}:${e.line}` : e.file),
+      block: codeBlock(clip(e.text, MAX_EVIDENCE_CHARS)),
+    })),
+    evidenceSummary: hidden > 0 ? `${shown.length} of ${f.count}; ${hidden} more not shown` : `${shown.length}`,
+    remediation: codeBlock(clip(f.remediation.trim(), MAX_REMEDIATION_CHARS), 'text'),
+    docs: f.docs.map(link).join(' · '),
+  };
+}
+
+export function formatMarkdown(report: Report, _options: FormatOptions = {}): string {
+  const detailed = report.findings.slice(0, MAX_DETAILED_FINDINGS);
+  const rest = report.findings.slice(MAX_DETAILED_FINDINGS);
+  const sections = SEVERITIES.map((severity) => ({
+    heading: `${LABELS[severity]} (${report.summary[severity]})`,
+    findings: detailed.filter((f) => f.severity === severity).map(findingView),
+  })).filter((s) => s.findings.length > 0);
+  const v = report.versions;
+  const unknown = '—';
+  const total = report.findings.length;
+  const view = {
+    headline:
+      total === 0
+        ? '**No findings**: nothing wrong was found in this input.'
+        : `**${total} finding${total === 1 ? '' : 's'}**: ${SEVERITIES.map((s) => `${report.summary[s]} ${s}`).join(', ')}.`,
+    input: inline(`${report.input.path} (${report.input.format})`),
+    collected: inline(report.collectedAt ?? 'unknown'),
+    versions: {
+      velero: inline(v.velero ?? unknown),
+      kubernetes: inline(v.kubernetes ?? unknown),
+      nodeAgent: inline(v.nodeAgent ?? unknown),
+      kots: inline(v.kots ?? unknown),
+      plugins: v.plugins.length ? v.plugins.map((p) => inline(`${p.name} ${p.version ?? '?'}`)).join(', ') : unknown,
+    },
+    summary: SEVERITIES.map((s) => ({ label: LABELS[s], count: report.summary[s] })),
+    sections,
+    omitted: rest.length
+      ? `${rest.length} more finding${rest.length === 1 ? '' : 's'} not shown in full: ${rest
+          .map((f) => `${inline(f.title)} (${f.severity}, \`${f.ruleId}\`)`)
+          .join('; ')}. The HTML and JSON reports have them all.`
+      : '',
+    inventory: report.inventory,
+    backups: report.details.backups.slice(0, MAX_BACKUP_ROWS).map((b) => ({
+      name: inline(b.name),
+      phase: inline(b.phase),
+      errors: b.errors,
+      warnings: b.warnings,
+      started: inline(b.started ?? ''),
+      duration: b.durationSeconds === undefined ? '' : formatDuration(b.durationSeconds),
+    })),
+    backupsShown: `${Math.min(MAX_BACKUP_ROWS, report.details.backups.length)} of ${report.inventory.backups}`,
+    problems: report.problems
+      .slice(0, MAX_PROBLEMS)
+      .map((p) => `${inline(p.source)}: ${inline(clip(p.message, 300))}`)
+      .concat(report.problems.length > MAX_PROBLEMS ? [`… and ${report.problems.length - MAX_PROBLEMS} more`] : []),
+    tool: inline(report.tool.version),
+    generatedAt: inline(report.generatedAt),
+  };
+  return loadTemplate('report.md.hbs', { escape: false })(view).replace(/\n{3,}/g, '\n\n');
+}

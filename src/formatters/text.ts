@@ -1,0 +1,106 @@
+// The text formatter: a compact terminal report, coloured on a TTY and plain otherwise.
+import pc from 'picocolors';
+import type { Severity } from '../constants.js';
+import type { Finding, Report } from '../report/types.js';
+import type { FormatOptions } from './index.js';
+
+const MAX_EVIDENCE_LINES = 3;
+const MAX_LINE = 200;
+const MAX_FIX_LINES = 4;
+
+type Paint = (text: string) => string;
+
+function painter(color: boolean) {
+  const c = pc.createColors(color);
+  const bySeverity: Record<Severity, Paint> = {
+    critical: (t) => c.bold(c.magenta(t)),
+    error: (t) => c.bold(c.red(t)),
+    warning: (t) => c.yellow(t),
+    info: (t) => c.cyan(t),
+  };
+  return { c, bySeverity };
+}
+
+function cut(text: string, max = MAX_LINE): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+function resourceName(r: Finding['resources'][number]): string {
+  return `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+}
+
+function versionsLine(report: Report): string {
+  const v = report.versions;
+  const parts = [
+    `velero ${v.velero ?? '?'}`,
+    `kubernetes ${v.kubernetes ?? '?'}`,
+    v.nodeAgent ? `node-agent ${v.nodeAgent}` : '',
+    v.kots ? `kots ${v.kots}` : '',
+    ...v.plugins.map((p) => `${p.name} ${p.version ?? '?'}`),
+  ];
+  return parts.filter(Boolean).join(', ');
+}
+
+export function formatText(report: Report, options: FormatOptions = {}): string {
+  const { c, bySeverity } = painter(Boolean(options.color));
+  const out: string[] = [];
+  out.push(c.bold(`snapshot-doctor ${report.tool.version}`) + c.dim(` — ${report.input.path} (${report.input.format})`));
+  if (report.collectedAt) out.push(c.dim(`collected ${report.collectedAt}`));
+  out.push(c.dim(versionsLine(report)));
+  const inv = report.inventory;
+  out.push(
+    c.dim(
+      `${inv.backups} backups, ${inv.restores} restores, ${inv.schedules} schedules, ${inv.backupStorageLocations} storage locations, ${inv.podVolumeBackups} pod volume backups, ${inv.logFiles} log files`,
+    ),
+  );
+  out.push('');
+
+  const s = report.summary;
+  if (report.findings.length === 0) {
+    out.push(c.green('No findings: nothing wrong was found in this input.'));
+  } else {
+    out.push(
+      `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}: ` +
+        [
+          bySeverity.critical(`${s.critical} critical`),
+          bySeverity.error(`${s.error} error`),
+          bySeverity.warning(`${s.warning} warning`),
+          bySeverity.info(`${s.info} info`),
+        ].join(', '),
+    );
+  }
+
+  for (const finding of report.findings) {
+    out.push('');
+    const tag = bySeverity[finding.severity](finding.severity.toUpperCase().padEnd(8));
+    const count = finding.count > 1 ? c.dim(` ×${finding.count}`) : '';
+    out.push(`${tag} ${c.bold(finding.title)} ${c.dim(`[${finding.ruleId}]`)}${count}`);
+    out.push(`         ${finding.message}`);
+    if (finding.resources.length > 0) {
+      const names = finding.resources.slice(0, 5).map(resourceName).join(', ');
+      const more = finding.resources.length > 5 ? ` and ${finding.resources.length - 5} more` : '';
+      out.push(c.dim(`         on: ${names}${more}`));
+    }
+    if (finding.explainedBy?.length) out.push(c.dim(`         explained by: ${finding.explainedBy.join(', ')}`));
+    for (const e of finding.evidence.slice(0, MAX_EVIDENCE_LINES)) {
+      const where = e.line ? `${e.file}:${e.line}` : e.file;
+      out.push(c.dim(`         │ ${where}`));
+      out.push(`         │   ${cut(e.text)}`);
+    }
+    const fix = finding.remediation.split('\n').map((l) => l.trimEnd()).filter(Boolean);
+    if (fix.length > 0) {
+      out.push(`         ${c.green('fix:')} ${fix[0]}`);
+      for (const line of fix.slice(1, MAX_FIX_LINES)) out.push(`              ${line}`);
+      if (fix.length > MAX_FIX_LINES) out.push(c.dim(`              … (snapshot-doctor rules show ${finding.ruleId})`));
+    }
+  }
+
+  if (report.problems.length > 0) {
+    out.push('');
+    out.push(c.yellow(`${report.problems.length} part${report.problems.length === 1 ? '' : 's'} of the input could not be read:`));
+    for (const p of report.problems.slice(0, 20)) out.push(c.dim(`  ${p.source}: ${cut(p.message)}`));
+    if (report.problems.length > 20) out.push(c.dim(`  … and ${report.problems.length - 20} more (see --format json)`));
+  }
+  return `${out.join('\n')}\n`;
+}
