@@ -15,13 +15,18 @@ const MAX_PROBLEMS = 15;
 
 const LABELS: Record<string, string> = { critical: 'Critical', error: 'Error', warning: 'Warning', info: 'Info' };
 
+/** A rule id for a code span: no backticks or line breaks can end it early. */
+function codeSpanText(text: string): string {
+  return text.replace(/[`\r\n]/g, '');
+}
+
 function findingView(f: Finding) {
   const shown = f.evidence.slice(0, MAX_EVIDENCE);
   const hidden = f.count - shown.length;
   return {
     title: inline(f.title),
     severity: LABELS[f.severity],
-    ruleId: f.ruleId,
+    ruleId: codeSpanText(f.ruleId),
     category: inline(f.category),
     countText: f.count > 1 ? `seen ${f.count} times` : '',
     message: inline(f.message),
@@ -30,7 +35,7 @@ function findingView(f: Finding) {
       .map((r) => inline(`${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`))
       .join(', ')
       .concat(f.resources.length > 10 ? ` and ${f.resources.length - 10} more` : ''),
-    explainedBy: (f.explainedBy ?? []).map((id) => `\`${id.replace(/`/g, '')}\``).join(', '),
+    explainedBy: (f.explainedBy ?? []).map((id) => `\`${codeSpanText(id)}\``).join(', '),
     evidence: shown.map((e) => ({
       where: inline(e.line ? `${e.file}:${e.line}` : e.file),
       block: codeBlock(clip(e.text, MAX_EVIDENCE_CHARS)),
@@ -69,7 +74,7 @@ export function formatMarkdown(report: Report, _options: FormatOptions = {}): st
     sections,
     omitted: rest.length
       ? `${rest.length} more finding${rest.length === 1 ? '' : 's'} not shown in full: ${rest
-          .map((f) => `${inline(f.title)} (${f.severity}, \`${f.ruleId}\`)`)
+          .map((f) => `${inline(f.title)} (${f.severity}, \`${codeSpanText(f.ruleId)}\`)`)
           .join('; ')}. The HTML and JSON reports have them all.`
       : '',
     inventory: report.inventory,

@@ -1,0 +1,99 @@
+// The HTML report in a real headless Chromium: loads offline without errors, filters and search work, nothing injected runs.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { formatReport } from '../../src/formatters/index.js';
+import type { Report } from '../../src/report/types.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
+const skip = available ? false : `no ${CHROMIUM} (apt-get install chromium); run in CI`;
+
+let browser: Browser;
+let dir: string;
+
+before(async () => {
+  if (skip) return;
+  dir = mkdtempSync(join(tmpdir(), 'sd-html-'));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+interface Opened {
+  page: Page;
+  errors: string[];
+  requests: string[];
+  dialogs: string[];
+}
+
+async function open(fixture: string): Promise<Opened> {
+  const report = JSON.parse(readFileSync(`fixtures/reports/${fixture}.json`, 'utf8')) as Report;
+  const file = join(dir, `${fixture}.html`);
+  writeFileSync(file, formatReport(report, 'html'));
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
+  const opened: Opened = { page, errors: [], requests: [], dialogs: [] };
+  page.on('console', (m) => m.type() === 'error' && opened.errors.push(m.text()));
+  page.on('pageerror', (e) => opened.errors.push(String(e)));
+  page.on('request', (r) => opened.requests.push(r.url()));
+  page.on('dialog', (d) => {
+    opened.dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(pathToFileURL(file).href);
+  return opened;
+}
+
+const visible = (page: Page) => page.locator('section.finding:not(.hidden)').count();
+
+test('loads offline with no console errors and no requests but the page itself', { skip }, async () => {
+  const { page, errors, requests } = await open('broken');
+  assert.deepEqual(errors, []);
+  assert.equal(requests.length, 1);
+  assert.match(requests[0]!, /^file:/);
+  await page.screenshot({ path: join(dir, 'broken.png'), fullPage: true });
+  await page.close();
+});
+
+test('severity and category filters and the search box narrow the findings', { skip }, async () => {
+  const report = JSON.parse(readFileSync('fixtures/reports/broken.json', 'utf8')) as Report;
+  const { page } = await open('broken');
+  assert.equal(await visible(page), report.findings.length);
+  await page.uncheck('input.f-severity[value="critical"]');
+  assert.equal(await visible(page), report.findings.filter((f) => f.severity !== 'critical').length);
+  await page.check('input.f-severity[value="critical"]');
+  const category = report.findings[0]!.category;
+  await page.uncheck(`input.f-category[value="${category}"]`);
+  assert.equal(await visible(page), report.findings.filter((f) => f.category !== category).length);
+  await page.check(`input.f-category[value="${category}"]`);
+  const target = report.findings.at(-1)!;
+  await page.fill('#search', target.ruleId);
+  assert.ok((await visible(page)) >= 1);
+  assert.ok((await visible(page)) < report.findings.length);
+  await page.fill('#search', 'no such text anywhere 9c1e');
+  assert.equal(await visible(page), 0);
+  assert.equal(await page.isVisible('#no-match'), true);
+  await page.close();
+});
+
+test('hostile strings show as text: nothing injected runs', { skip }, async () => {
+  const { page, errors, dialogs } = await open('hostile');
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(errors, []);
+  assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
+  assert.equal(await page.locator('script').count(), 1);
+  assert.equal(await page.locator('a[href^="javascript:"]').count(), 0);
+  assert.ok((await page.textContent('body'))!.includes('<script>'), 'the hostile text is shown as text');
+  await page.close();
+});
