@@ -91,7 +91,7 @@ test('hostile strings show as text: nothing injected runs', { skip }, async () =
   const { page, errors, dialogs } = await open('hostile');
   assert.deepEqual(dialogs, []);
   assert.deepEqual(errors, []);
-  assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
+  assert.equal(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned), undefined);
   assert.equal(await page.locator('script').count(), 1);
   assert.equal(await page.locator('a[href^="javascript:"]').count(), 0);
   assert.ok((await page.textContent('body'))!.includes('<script>'), 'the hostile text is shown as text');
