@@ -1,0 +1,61 @@
+// Exit codes and report files as the CONTRACT fixes them: 0 clean, 1 findings at or above --fail-on, 2 unreadable, 64 usage.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './support/cli.js';
+
+const healthy = `fixtures/healthy/${readdirSync('fixtures/healthy')[0]}`;
+
+test('a healthy bundle exits 0; the broken sample exits 1 at the default --fail-on error', async () => {
+  assert.equal((await runCli(['analyze', healthy, '--format', 'json'])).code, 0);
+  const broken = await runCli(['analyze', 'fixtures/sample-bundle', '--format', 'json']);
+  assert.equal(broken.code, 1);
+  assert.equal(JSON.parse(broken.stdout).schemaVersion, 1, 'stdout holds only the JSON report');
+});
+
+test('--fail-on moves the threshold; none never fails on findings', async () => {
+  assert.equal((await runCli(['analyze', 'fixtures/sample-bundle', '--format', 'json', '--fail-on', 'critical'])).code, 1);
+  assert.equal((await runCli(['analyze', 'fixtures/sample-bundle', '--format', 'json', '--fail-on', 'none'])).code, 0);
+  assert.equal((await runCli(['analyze', healthy, '--format', 'json', '--fail-on', 'warning'])).code, 0);
+  assert.equal((await runCli(['analyze', healthy, '--fail-on', 'fatal'])).code, 64);
+});
+
+test('a corrupt archive exits 2 with one line naming it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sd-exit-'));
+  try {
+    const file = join(dir, 'support-bundle-x.tar.gz');
+    writeFileSync(file, Buffer.from([0x1f, 0x8b, 0x08, 0, 1, 2, 3, 4, 5]));
+    const result = await runCli(['analyze', file]);
+    assert.equal(result.code, 2);
+    assert.ok(result.stderr.includes(file));
+    assert.equal(result.stderr.trim().split('\n').length, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('several --format values with --output-dir write one file each; without it they are a usage error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sd-out-'));
+  try {
+    const result = await runCli(['analyze', 'fixtures/sample-bundle', '-f', 'markdown', '-f', 'json', '-f', 'junit', '-f', 'html', '--output-dir', dir, '--fail-on', 'none']);
+    assert.equal(result.code, 0);
+    for (const name of ['report.md', 'report.json', 'report.xml', 'report.html']) assert.ok(existsSync(join(dir, name)), name);
+    assert.equal((await runCli(['analyze', 'fixtures/sample-bundle', '-f', 'markdown', '-f', 'json'])).code, 64);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('rules list and rules show; an unknown rule exits 2', async () => {
+  const list = await runCli(['rules', 'list']);
+  assert.equal(list.code, 0);
+  assert.match(list.stdout, /bsl-unavailable\s+(critical|error)\s+storage/);
+  const show = await runCli(['rules', 'show', 'repo-locked']);
+  assert.equal(show.code, 0);
+  assert.match(show.stdout, /How to fix it/);
+  const unknown = await runCli(['rules', 'show', 'no-such-rule']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown rule "no-such-rule"/);
+});
