@@ -115,3 +115,31 @@ test('lists answer limit/continue like the API server, and a bad continue token 
     assert.equal((await fetch(`${fake.url}/api/v1/pods?continue=garbage`)).status, 400);
   });
 });
+
+test('list pages built from cached item texts are byte-identical to the whole list stringified, and follow changes', async () => {
+  await withFake(async ({ fake }) => {
+    const text = async (path: string) => (await fetch(`${fake.url}${path}`)).text();
+    const byKey = (kind: string) =>
+      fake.objectsOf(kind).sort((a, b) => {
+        const [ka, kb] = [`${a.metadata.namespace ?? ''}/${a.metadata.name}`, `${b.metadata.namespace ?? ''}/${b.metadata.name}`];
+        return ka < kb ? -1 : ka > kb ? 1 : 0;
+      });
+    const pods = byKey('Pod');
+    const first = await text('/api/v1/pods?limit=4');
+    const { metadata } = JSON.parse(first) as { metadata: Record<string, unknown> };
+    const typed = pods.slice(0, 4).map(({ kind: _k, apiVersion: _a, ...rest }) => rest);
+    assert.equal(first, JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata, items: typed }));
+    assert.equal(await text('/api/v1/pods?limit=4'), first, 'the second answer, from the cache, is the same');
+
+    const ssr = (await (await fetch(`${fake.url}/apis/velero.io/v1/namespaces/velero/serverstatusrequests`, { method: 'POST', body: '{"metadata":{"name":"s1"}}' })).json()) as object;
+    const before = await text('/apis/velero.io/v1/serverstatusrequests');
+    assert.equal(before, JSON.stringify({ kind: 'ServerStatusRequestList', apiVersion: 'velero.io/v1', metadata: JSON.parse(before).metadata, items: [ssr] }));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const after = await text('/apis/velero.io/v1/serverstatusrequests');
+    const processed = byKey('ServerStatusRequest');
+    assert.equal((processed[0]?.status as { phase?: string } | undefined)?.phase, 'Processed');
+    assert.equal(after, JSON.stringify({ kind: 'ServerStatusRequestList', apiVersion: 'velero.io/v1', metadata: JSON.parse(after).metadata, items: processed }));
+    await fetch(`${fake.url}/apis/velero.io/v1/namespaces/velero/serverstatusrequests/s1`, { method: 'DELETE' });
+    assert.match(await text('/apis/velero.io/v1/serverstatusrequests'), /"items":\[\]\}$/);
+  });
+});

@@ -68,6 +68,12 @@ export class FakeKube {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Each type's objects in list order, kept until the type changes (pages of big lists would re-sort otherwise). */
   private readonly sorted = new Map<string, KubeObject[]>();
+  /**
+   * Each object's JSON text as a list item, by the form it is served in (apiVersion, or typed without
+   * kind/apiVersion): the real API server's watch cache keeps serialized objects too, so its list
+   * pages cost a join rather than an encoding. Dropped when the object changes.
+   */
+  private readonly itemText = new WeakMap<KubeObject, Map<string, string>>();
   url = '';
 
   private constructor(
@@ -153,6 +159,7 @@ export class FakeKube {
     const bucket = this.store.get(typeKey(type)) ?? new Map<string, KubeObject>();
     this.store.set(typeKey(type), bucket);
     bucket.set(`${meta.namespace ?? ''}/${meta.name}`, object);
+    this.itemText.delete(object);
     this.sorted.delete(typeKey(type));
   }
 
@@ -291,6 +298,7 @@ export class FakeKube {
     if (method === 'GET') return json(res, 200, this.present(object, route));
     if (method === 'DELETE') {
       bucket.delete(`${route.namespace ?? ''}/${route.name}`);
+      this.itemText.delete(object);
       this.sorted.delete(typeKey(route.type));
       return json(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: route.name, group: route.type.group, kind: route.type.plural, uid: object.metadata.uid } });
     }
@@ -334,17 +342,27 @@ export class FakeKube {
       metadata.continue = encodeContinue(next);
       metadata.remainingItemCount = items.length - next;
     }
-    json(res, 200, {
-      kind: `${route.type.kind}List`,
-      apiVersion: groupVersionOf(route.type, route.version),
-      metadata,
-      // Typed (built-in) lists carry no kind/apiVersion per item, as a real API server returns them.
-      items: page.map((o) => {
-        if (!builtin) return this.present(o, route);
-        const { kind: _k, apiVersion: _a, ...rest } = o;
-        return rest;
-      }),
-    });
+    const head = JSON.stringify({ kind: `${route.type.kind}List`, apiVersion: groupVersionOf(route.type, route.version), metadata });
+    // The same bytes as JSON.stringify of the whole list (items is its last key), from cached item texts.
+    const form = builtin ? '' : groupVersionOf(route.type, route.version);
+    const texts = page.map((o) => this.itemJson(o, route, form));
+    jsonText(res, 200, `${head.slice(0, -1)},"items":[${texts.join(',')}]}`);
+  }
+
+  /** An object's text as a list item: typed (built-in) lists carry no kind/apiVersion per item, as a real API server returns them. */
+  private itemJson(object: KubeObject, route: Route, form: string): string {
+    let forms = this.itemText.get(object);
+    if (!forms) this.itemText.set(object, (forms = new Map()));
+    let text = forms.get(form);
+    if (text === undefined) {
+      if (form) text = JSON.stringify(this.present(object, route));
+      else {
+        const { kind: _k, apiVersion: _a, ...rest } = object;
+        text = JSON.stringify(rest);
+      }
+      forms.set(form, text);
+    }
+    return text;
   }
 
   private sortedItems(type: ResourceType, bucket: Map<string, KubeObject>): KubeObject[] {
@@ -405,6 +423,7 @@ export class FakeKube {
         };
       } else return;
       stored.metadata.resourceVersion = String(++this.resourceVersion);
+      this.itemText.delete(stored);
     }, this.options.processDelayMs);
     this.timers.add(timer);
   }
@@ -484,7 +503,10 @@ function typeKey(type: ResourceType): string {
 }
 
 function json(res: ServerResponse, code: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  jsonText(res, code, JSON.stringify(body));
+}
+
+function jsonText(res: ServerResponse, code: number, text: string): void {
   res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
