@@ -6,7 +6,7 @@ import { clip, codeBlock, inline, link } from './markdown-escape.js';
 import { formatDuration, loadTemplate } from './template.js';
 
 /** Findings after this many are listed by title only, so that a report fits in a ticket. */
-const MAX_DETAILED_FINDINGS = 40;
+const MAX_DETAILED_FINDINGS = 15;
 const MAX_EVIDENCE = 3;
 const MAX_EVIDENCE_CHARS = 400;
 const MAX_REMEDIATION_CHARS = 1500;
