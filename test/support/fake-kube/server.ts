@@ -160,6 +160,7 @@ export class FakeKube {
     this.store.set(typeKey(type), bucket);
     bucket.set(`${meta.namespace ?? ''}/${meta.name}`, object);
     this.itemText.delete(object);
+    this.encode(object, type);
     this.sorted.delete(typeKey(type));
   }
 
@@ -345,17 +346,23 @@ export class FakeKube {
     const head = JSON.stringify({ kind: `${route.type.kind}List`, apiVersion: groupVersionOf(route.type, route.version), metadata });
     // The same bytes as JSON.stringify of the whole list (items is its last key), from cached item texts.
     const form = builtin ? '' : groupVersionOf(route.type, route.version);
-    const texts = page.map((o) => this.itemJson(o, route, form));
+    const texts = page.map((o) => this.itemJson(o, route.type, form));
     jsonText(res, 200, `${head.slice(0, -1)},"items":[${texts.join(',')}]}`);
   }
 
+  /** Encodes a changed object at once, in the version it was stored in, as the watch cache does on each event (not on the list that reads it). */
+  private encode(object: KubeObject, type: ResourceType): void {
+    if (BUILTIN_RESOURCES.includes(type)) this.itemJson(object, type, '');
+    else if (object.apiVersion) this.itemJson(object, type, object.apiVersion);
+  }
+
   /** An object's text as a list item: typed (built-in) lists carry no kind/apiVersion per item, as a real API server returns them. */
-  private itemJson(object: KubeObject, route: Route, form: string): string {
+  private itemJson(object: KubeObject, type: ResourceType, form: string): string {
     let forms = this.itemText.get(object);
     if (!forms) this.itemText.set(object, (forms = new Map()));
     let text = forms.get(form);
     if (text === undefined) {
-      if (form) text = JSON.stringify(this.present(object, route));
+      if (form) text = JSON.stringify({ ...object, apiVersion: form, kind: type.kind });
       else {
         const { kind: _k, apiVersion: _a, ...rest } = object;
         text = JSON.stringify(rest);
@@ -424,6 +431,7 @@ export class FakeKube {
       } else return;
       stored.metadata.resourceVersion = String(++this.resourceVersion);
       this.itemText.delete(stored);
+      this.encode(stored, type);
     }, this.options.processDelayMs);
     this.timers.add(timer);
   }
