@@ -18,7 +18,7 @@ export interface Timeline {
   width: number;
   height: number;
   rows: TimelineRow[];
-  axis: { x: number; label: string }[];
+  axis: { x: number; label: string; anchor: 'start' | 'middle' | 'end' }[];
   legend: { phase: string; colour: string }[];
 }
 
@@ -61,8 +61,10 @@ export function buildTimeline(details: ReportDetails): Timeline | null {
       .filter((e) => e.row === name)
       .map((e) => ({ x: Math.round(scale(e.time) * 10) / 10, phase: e.phase, colour: colourOf(e.phase), label: `${e.name}: ${e.phase} (${e.at})` })),
   }));
+  // The end labels are anchored inward so the SVG's edge never clips them.
   const axis = [0, 0.25, 0.5, 0.75, 1].map((f) => ({
     x: Math.round(LEFT + f * (WIDTH - LEFT - 20)),
+    anchor: f === 1 ? ('end' as const) : ('middle' as const),
     label: new Date(min + f * span).toISOString().slice(0, 16).replace('T', ' '),
   }));
   const phases = [...new Set(events.map((e) => e.phase))].sort();
