@@ -94,6 +94,13 @@ test('hostile strings show as text: nothing injected runs', { skip }, async () =
   assert.equal(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned), undefined);
   assert.equal(await page.locator('script').count(), 1);
   assert.equal(await page.locator('a[href^="javascript:"]').count(), 0);
+  // Runs in the page; typed structurally because the project's tsconfig has no DOM lib.
+  const handlers = await page.evaluate(() => {
+    type El = { tagName: string; attributes: Iterable<{ name: string }> };
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<El> } }).document;
+    return [...doc.querySelectorAll('*')].flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}[${a.name}]`));
+  });
+  assert.deepEqual(handlers, [], 'no element carries an inline event handler');
   assert.ok((await page.textContent('body'))!.includes('<script>'), 'the hostile text is shown as text');
   await page.close();
 });
