@@ -101,6 +101,8 @@ test('hostile strings show as text: nothing injected runs', { skip }, async () =
     return [...doc.querySelectorAll('*')].flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}[${a.name}]`));
   });
   assert.deepEqual(handlers, [], 'no element carries an inline event handler');
+  const width = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+  assert.ok(width <= 1280, `long unbroken strings wrap inside the page (scrollWidth ${width})`);
   assert.ok((await page.textContent('body'))!.includes('<script>'), 'the hostile text is shown as text');
   await page.close();
 });
