@@ -6,7 +6,7 @@ import { BundleBuilder } from '../model/build.js';
 import type { Bundle, InputFormat, InputInfo } from '../model/bundle.js';
 import { NotABundleError, readBundle } from './bundle/read-bundle.js';
 import { ReadContext } from './context.js';
-import { gzipHoldsTar, openEntries, sniffContainer } from './entries/index.js';
+import { gzipHoldsTar, openEntries, sniffContainer, statInput } from './entries/index.js';
 import { detectSingle, readSingleFile, type SingleFormat } from './single.js';
 import { resolveBudget, type ReadOptions } from './types.js';
 
@@ -57,13 +57,7 @@ async function looseFiles(folder: string, ctx: ReadContext): Promise<InputInfo[]
 }
 
 async function readInput(path: string, ctx: ReadContext, forced: InputFormat | undefined): Promise<InputFormat> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(path, code === 'ENOENT' ? 'no such file or folder' : (error as Error).message);
-  }
+  const info = await statInput(path);
   const forcedBundle = forced && BUNDLE_FORMATS.includes(forced) ? forced : undefined;
   const forcedSingle = forced && !forcedBundle ? (forced as SingleFormat) : undefined;
   if (info.isDirectory()) {

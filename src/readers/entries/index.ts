@@ -1,5 +1,6 @@
 // openEntries: the entries of an archive (.tar.gz, .tgz, .tar) or a folder, streamed, with traversal guards and budgets.
 import { open, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { resolveBudget, type ReadBudget } from '../types.js';
 import { ArchiveEntries } from './archive.js';
@@ -26,6 +27,16 @@ export async function sniffContainer(path: string): Promise<Container> {
   }
 }
 
+/** stat() of an input the user named, as an InputError naming it when it cannot be read. */
+export async function statInput(inputPath: string): Promise<Stats> {
+  try {
+    return await stat(inputPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(inputPath, code === 'ENOENT' ? 'no such file or folder' : (error as Error).message);
+  }
+}
+
 /**
  * Opens a bundle for reading, entry by entry. Throws InputError when the path does not exist or is
  * neither a folder nor an archive; archive damage found later is thrown (nothing read) or listed
@@ -33,13 +44,7 @@ export async function sniffContainer(path: string): Promise<Container> {
  */
 export async function openEntries(inputPath: string, budget: Partial<ReadBudget> = {}): Promise<EntrySource> {
   const limits = resolveBudget(budget);
-  let info;
-  try {
-    info = await stat(inputPath);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(inputPath, code === 'ENOENT' ? 'no such file or folder' : (error as Error).message);
-  }
+  const info = await statInput(inputPath);
   if (info.isDirectory()) return new FolderEntries(inputPath, limits);
   if (!info.isFile()) throw new InputError(inputPath, 'not a file or folder');
   const container = await sniffContainer(inputPath).catch((error: Error) => {
