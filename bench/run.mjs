@@ -8,6 +8,9 @@ const benches = readdirSync(new URL('.', import.meta.url))
   .filter((name) => name.endsWith('.bench.ts'))
   .filter((name) => only.length === 0 || only.some((o) => name.startsWith(o)))
   .sort();
+// Benches measure the built code, as users run it: build it first (the collect bench imports dist/).
+const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(1);
 let failed = 0;
 for (const bench of benches) {
   console.log(`\n=== ${bench} ===`);

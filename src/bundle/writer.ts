@@ -1,4 +1,4 @@
-// A streaming .tar.gz bundle writer: files from strings, buffers or streams and relative symlinks, written atomically.
+// A streaming .tar.gz bundle writer: files from strings, buffers, streams or ready gzip members, and relative symlinks, written atomically.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm, mkdir } from 'node:fs/promises';
 import { basename, dirname, join, posix, resolve } from 'node:path';
@@ -10,13 +10,15 @@ const BLOCK = 512;
 const ZERO_BLOCKS = Buffer.alloc(BLOCK * 2);
 /** Writes to gzip are gathered up to this size. */
 const COALESCE_BYTES = 64 * 1024;
+/** zlib's level unless told otherwise, as gzip(1)'s. */
+export const GZIP_LEVEL = 6;
 
 export interface BundleWriterOptions {
   /** A folder every entry is placed under (troubleshoot bundles have one top-level folder). */
   root?: string;
   /** The modification time of every entry; defaults to the time the writer was created. */
   mtime?: Date;
-  /** gzip level (zlib 0–9); 6 by default, like gzip(1). */
+  /** gzip level (zlib 0–9); GZIP_LEVEL by default. */
   level?: number;
 }
 
@@ -48,7 +50,8 @@ export class BundleWriter {
   private readonly tempPath: string;
   private readonly root: string;
   private readonly mtime: Date;
-  private readonly gzip: Gzip;
+  private gzip: Gzip;
+  private readonly level: number;
   private readonly file: WriteStream;
   private readonly finished: Promise<void>;
   private queue: Promise<void> = Promise.resolve();
@@ -59,24 +62,26 @@ export class BundleWriter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private byteCount = 0;
+  private readonly fail: (error: Error) => void;
 
   private constructor(path: string, options: BundleWriterOptions) {
     this.path = resolve(path);
     this.tempPath = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.${Date.now()}.tmp`);
     this.root = options.root ? normalizeEntryPath(options.root) : '';
     this.mtime = options.mtime ?? new Date();
-    this.gzip = createGzip({ level: options.level ?? 6 });
+    this.level = options.level ?? GZIP_LEVEL;
     this.file = createWriteStream(this.tempPath, { flags: 'wx', mode: 0o600 });
-    this.gzip.pipe(this.file);
+    let fail: (error: Error) => void = () => {};
     this.finished = new Promise((resolvePromise, reject) => {
       this.file.on('close', resolvePromise);
-      const fail = (error: Error) => {
+      fail = (error: Error) => {
         this.failure ??= error;
         reject(error);
       };
       this.file.on('error', fail);
-      this.gzip.on('error', fail);
     });
+    this.fail = fail;
+    this.gzip = this.startMember();
     // Errors surface through the calls that follow; keep an unobserved rejection from crashing the process.
     this.finished.catch(() => {});
   }
@@ -100,6 +105,26 @@ export class BundleWriter {
       await this.writeChunk(data);
       await this.pad(data.length);
       this.byteCount += data.length;
+    });
+  }
+
+  /**
+   * Adds a file whose bytes come as one complete gzip member (compressed ahead, e.g. on a worker while
+   * the data arrived). The archive is then several gzip members one after the other, which gzip(1),
+   * tar(1), Go's and Python's readers and Node's zlib all read as one stream. `size` is the
+   * uncompressed length; the member's own trailer must agree.
+   */
+  addGzipMember(path: string, size: number, member: Buffer, options: EntryOptions = {}): Promise<void> {
+    if (member.length < 18 || member[0] !== 0x1f || member[1] !== 0x8b || member.readUInt32LE(member.length - 4) !== size % 2 ** 32) {
+      return Promise.reject(new BundleWriteError(`${path}: not a gzip member of ${size} bytes`));
+    }
+    return this.enqueue(path, async (entryPath) => {
+      await this.writeHeader({ path: entryPath, type: 'File', size, mode: options.mode ?? 0o644, mtime: options.mtime });
+      await this.endMember();
+      await this.writeRaw(member);
+      this.gzip = this.startMember();
+      await this.pad(size);
+      this.byteCount += size;
     });
   }
 
@@ -160,8 +185,8 @@ export class BundleWriter {
     try {
       await this.queue;
       await this.writeChunk(ZERO_BLOCKS);
-      await this.flush();
-      this.gzip.end();
+      await this.endMember();
+      this.file.end();
       await this.finished;
       await rename(this.tempPath, this.path);
     } catch (error) {
@@ -180,7 +205,6 @@ export class BundleWriter {
   }
 
   private async discard(): Promise<void> {
-    this.gzip.unpipe(this.file);
     this.gzip.destroy();
     this.file.destroy();
     await rm(this.tempPath, { force: true });
@@ -248,6 +272,36 @@ export class BundleWriter {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
     return this.pendingBytes < COALESCE_BYTES ? Promise.resolve() : this.flush();
+  }
+
+  /** A gzip stream whose output goes to the file (without ending it: more members may follow). */
+  private startMember(): Gzip {
+    const gzip = createGzip({ level: this.level });
+    gzip.on('data', (chunk: Buffer) => {
+      if (!this.file.write(chunk)) {
+        gzip.pause();
+        this.file.once('drain', () => gzip.resume());
+      }
+    });
+    gzip.on('error', this.fail);
+    return gzip;
+  }
+
+  /** Flushes what is pending and ends the current gzip member once all its bytes are handed to the file. */
+  private async endMember(): Promise<void> {
+    await this.flush();
+    const gzip = this.gzip;
+    await new Promise<void>((resolveEnd, reject) => {
+      gzip.once('end', resolveEnd);
+      gzip.once('error', reject);
+      gzip.end();
+    });
+  }
+
+  /** Bytes straight to the file, between gzip members. */
+  private writeRaw(data: Buffer): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    return this.file.write(data) ? Promise.resolve() : new Promise((resolveDrain) => this.file.once('drain', () => resolveDrain()));
   }
 
   private flush(): Promise<void> {

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { Limiter } from './limiter.js';
+import { Limiter, type Priority, type Slot } from './limiter.js';
 
 export interface KubeClientOptions {
   /** Requests in flight at once. */
@@ -89,9 +89,13 @@ export class KubeClient {
     return new KubeClient(kubeConfig, options, tls, cluster?.proxyUrl ? (probe.agent as http.Agent) : undefined);
   }
 
+  /** Ends every request under way and refuses new ones (no retries): collection is over. */
   close(): void {
+    this.closed = true;
     this.agent.destroy();
   }
+
+  private closed = false;
 
   private staticAuth: http.OutgoingHttpHeaders | undefined;
 
@@ -112,46 +116,63 @@ export class KubeClient {
     return headers;
   }
 
-  async getJson<T>(path: string, query?: Record<string, string | number | boolean | undefined>): Promise<T> {
-    return parseJson<T>(path, await this.getBody(path, query));
+  // Every request waits for a concurrency slot, by priority (see limiter.ts), unless it is sent in a
+  // slot its caller holds (withSlot).
+
+  async getJson<T>(path: string, query?: Query, how?: KubeRequestOptions): Promise<T> {
+    return parseJson<T>(path, await this.getBody(path, query, how));
   }
 
-  /** The raw JSON bytes of a GET. `urgent` requests (the next page of a list) jump the queue. */
-  async getBody(path: string, query?: Record<string, string | number | boolean | undefined>, urgent = false): Promise<Buffer> {
-    const answer = await this.request('GET', withQuery(path, query), undefined, 'application/json', urgent);
+  /** The raw JSON bytes of a GET. */
+  async getBody(path: string, query?: Query, how?: KubeRequestOptions): Promise<Buffer> {
+    const answer = await this.request('GET', withQuery(path, query), undefined, how?.accept ?? 'application/json', how);
     return answer.body;
   }
 
-  async getText(path: string, query?: Record<string, string | number | boolean | undefined>): Promise<string> {
-    const answer = await this.request('GET', withQuery(path, query), undefined, 'text/plain');
+  async getText(path: string, query?: Query, how?: KubeRequestOptions): Promise<string> {
+    const answer = await this.request('GET', withQuery(path, query), undefined, 'text/plain', how);
     return answer.body.toString('utf8');
   }
 
-  async postJson<T>(path: string, body: unknown): Promise<T> {
-    const answer = await this.request('POST', path, JSON.stringify(body));
+  async postJson<T>(path: string, body: unknown, how?: KubeRequestOptions): Promise<T> {
+    const answer = await this.request('POST', path, JSON.stringify(body), 'application/json', how);
     return parseJson<T>(path, answer.body);
   }
 
-  async delete(path: string): Promise<void> {
-    await this.request('DELETE', path);
+  async delete(path: string, how?: KubeRequestOptions): Promise<void> {
+    await this.request('DELETE', path, undefined, 'application/json', how);
   }
 
   /** GETs a pre-signed object-store URL (no cluster credentials are sent to it). */
-  async download(url: string): Promise<Buffer> {
-    const answer = await this.attempts(url, () => this.send('GET', url, undefined, undefined, false));
+  async download(url: string, how?: KubeRequestOptions): Promise<Buffer> {
+    const answer = await this.attempts(url, () => this.send('GET', url, undefined, undefined, false), how);
     return answer.body;
   }
 
-  private async request(method: string, path: string, body?: string, accept = 'application/json', urgent = false): Promise<Answer> {
-    return this.attempts(path, () => this.send(method, this.server + path, body, accept, true), urgent);
+  /**
+   * Runs `use` holding one concurrency slot, for requests it makes one after another with `{ slot }`:
+   * the pages of a list, each asked for the moment the last arrives rather than queued again
+   * behind requests that started meanwhile (bench/collect.bench.ts).
+   */
+  async withSlot<T>(priority: Priority, use: (slot: Slot) => Promise<T>): Promise<T> {
+    const slot = await this.limiter.acquire(priority);
+    try {
+      return await use(slot);
+    } finally {
+      slot.release();
+    }
+  }
+
+  private async request(method: string, path: string, body: string | undefined, accept: string, how?: KubeRequestOptions): Promise<Answer> {
+    return this.attempts(path, () => this.send(method, this.server + path, body, accept, true), how);
   }
 
   /** Runs one request with retries for transient failures, each attempt inside the concurrency bound. */
-  private async attempts(label: string, send: () => Promise<Answer>, urgent = false): Promise<Answer> {
+  private async attempts(label: string, send: () => Promise<Answer>, how: KubeRequestOptions = {}): Promise<Answer> {
     for (let attempt = 0; ; attempt += 1) {
       let failure: unknown;
       try {
-        const answer = await this.limiter.run(send, urgent);
+        const answer = await (how.slot ? how.slot.run(send) : this.limiter.run(send, how.priority));
         if (answer.status < 400) return answer;
         failure = apiError(label, answer);
         if (!TRANSIENT_STATUS.has(answer.status)) throw failure;
@@ -177,6 +198,7 @@ export class KubeClient {
   }
 
   private async send(method: string, url: string, body: string | undefined, accept: string | undefined, auth: boolean): Promise<Answer> {
+    if (this.closed) throw new KubeNetworkError(url, 'collection was stopped', 'STOPPED');
     const remaining = this.options.deadline - Date.now();
     if (remaining <= 0) throw new KubeNetworkError(url, 'the collection deadline was reached', 'DEADLINE');
     const timeout = Math.min(this.options.requestTimeoutMs, remaining);
@@ -209,7 +231,18 @@ export class KubeClient {
   }
 }
 
-function withQuery(path: string, query?: Record<string, string | number | boolean | undefined>): string {
+type Query = Record<string, string | number | boolean | undefined>;
+
+export interface KubeRequestOptions {
+  /** When the request may start: when the limiter gives it a slot, by priority (OPENS unless said)… */
+  priority?: Priority;
+  /** …or at once, in a slot its caller holds (withSlot). */
+  slot?: Slot;
+  /** The Accept header of a JSON request. */
+  accept?: string;
+}
+
+function withQuery(path: string, query?: Query): string {
   if (!query) return path;
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));

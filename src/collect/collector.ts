@@ -2,7 +2,7 @@
 import type { BundleWriter } from '../bundle/writer.js';
 import type { KubeObject } from '../model/kube.js';
 
-import { KubeApiError, KubeNetworkError, parseJson, type KubeClient } from './client.js';
+import { KubeApiError, KubeNetworkError, type KubeClient } from './client.js';
 import { discover, type ApiResource, type Discovery } from './discovery.js';
 import {
   backupLogPath,
@@ -12,9 +12,11 @@ import {
   podLogPath,
   resultsPath,
 } from './layout.js';
-import { ArrayFile, INDENT_LIMIT, jsonArray } from './array-file.js';
-import { guessContinue, itemsText } from './pages.js';
-import type { CollectRedactor } from './redaction.js';
+import { INDENT_LIMIT, jsonArray, type BuiltFile } from './array-file.js';
+import { Priority } from './limiter.js';
+import { NotJsonError } from './list-files.js';
+import type { Offload } from './offload.js';
+import { guessContinue, parseListPage, type ListPage } from './pages.js';
 import type { CollectedEntry, CollectIssue, CollectManifest, CollectProgress, ResolvedOptions } from './options.js';
 import { secretKeys, sanitizeNode, slimPod } from './sanitize.js';
 import { CollectError } from '../errors.js';
@@ -24,13 +26,6 @@ interface ListAccumulator {
   apiVersion: string;
   kind: string;
   items: Map<string, KubeObject>;
-}
-
-interface KubeList {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: { continue?: string };
-  items?: KubeObject[];
 }
 
 const FAILED_PHASES = new Set(['Failed', 'PartiallyFailed', 'FinalizingPartiallyFailed', 'WaitingForPluginOperationsPartiallyFailed']);
@@ -66,30 +61,38 @@ export class Collector {
   constructor(
     private readonly client: KubeClient,
     private readonly writer: BundleWriter,
-    private readonly redactor: CollectRedactor,
+    private readonly offload: Offload,
     private readonly options: ResolvedOptions,
   ) {}
 
   /**
-   * Starts every step as soon as what it needs is known, so that the long chains (pages of a big
-   * list) start first and everything else fills the concurrency slots around them.
+   * Starts every step as soon as what it needs is known: the Velero workloads (whose logs are most
+   * of the requests) and the built-in context lists with discovery, the Velero lists (the long chains
+   * of pages) when discovery answers, and the rest in the slots around them.
    */
   async run(): Promise<CollectorOutput> {
     const veleroNamespaceFound = this.step('finding Velero', () => this.findVeleroNamespace()).then((ns) => ns ?? null);
     const kotsadmNamespaces = this.step('finding kotsadm', () => this.findKotsadmNamespaces()).then((ns) => ns ?? []);
-    const discovery = await this.step('discovery', () => discover(this.client, ['velero.io']));
-    if (!discovery) throw new CollectError(`API discovery failed: ${this.issues.find((i) => i.source === 'discovery')?.message ?? 'no answer'}`);
+    const discovered = this.step('discovery', () => discover(this.client, ['velero.io']));
+    // Its start-up overlaps the first round trips instead of holding up the first big list's pages.
+    void discovered.then((discovery) => discovery?.serves('velero.io') && this.offload.warmUp());
+    const workloads = veleroNamespaceFound.then((ns) => (ns ? this.collectVeleroWorkloads(ns) : []));
+    const events = veleroNamespaceFound.then((ns) => (ns ? this.collectList('events', '', 'v1', 'events', { namespace: ns }) : undefined));
+    const independent = Promise.all([kotsadmNamespaces.then((ns) => this.collectKotsadm(ns)), this.collectClusterScoped(discovered)]);
+    const discovery = await discovered;
+    if (!discovery) {
+      // Steps already under way settle before the caller throws the bundle away.
+      await Promise.allSettled([workloads, events, independent]);
+      throw new CollectError(`API discovery failed: ${this.issues.find((i) => i.source === 'discovery')?.message ?? 'no answer'}`);
+    }
     if (!discovery.serves('velero.io')) {
       this.issue('velero.io', 'the velero.io API group is not served: the Velero CRDs are not installed');
     }
     const velero = this.collectVeleroObjects(discovery, veleroNamespaceFound);
     const listed = (plural: string) => velero.get(plural) ?? Promise.resolve([]);
-    const independent = Promise.all([kotsadmNamespaces.then((ns) => this.collectKotsadm(ns)), this.collectClusterScoped(discovery)]);
 
     const veleroNamespace = await veleroNamespaceFound;
     const serverStatus = this.serverStatus(veleroNamespace, discovery);
-    const workloads = veleroNamespace ? this.collectVeleroWorkloads(veleroNamespace) : Promise.resolve([]);
-    const events = veleroNamespace ? this.collectList('events', '', 'v1', 'events', veleroNamespace) : Promise.resolve();
     const coveredNamespaces = listed('backups').then((backups) => coverage(backups));
     const [status, covered] = await Promise.all([
       serverStatus,
@@ -166,7 +169,7 @@ export class Collector {
           for (const [ns, group] of groupByNamespace(list.items)) this.addToArray(customResourcePath('velero.io', resource.plural, ns || undefined), group);
         } else {
           // Steps waiting for these objects need not wait for the files as well.
-          for (const file of list.files.values()) this.background(file.text().then((text) => this.writer.addFile(file.path, text)));
+          this.background(list.files.then((files) => this.writeBuilt(files)));
         }
         return list.items;
       });
@@ -176,32 +179,25 @@ export class Collector {
   }
 
   /**
-   * One velero.io list, each page turned into its files' text as it arrives. Returns the files, the
-   * object count, and the objects themselves only where later steps read them: letting go of the
-   * rest (20,000 PodVolumeBackups) spares the heap.
+   * One velero.io list, each page handed to its files as it arrives (on the worker for big lists).
+   * The objects themselves are parsed here only where later steps read them: letting go of the rest
+   * (20,000 PodVolumeBackups) spares the main thread and the heap.
    */
-  private async listVelero(resource: ApiResource, namespacePromise: Promise<string | null>): Promise<{ files: Map<string, ArrayFile>; items: KubeObject[]; count: number }> {
+  private async listVelero(resource: ApiResource, namespacePromise: Promise<string | null>): Promise<{ files: Promise<BuiltFile[]>; items: KubeObject[]; count: number }> {
     const base = `/apis/velero.io/${resource.version}`;
     const keep = KEPT_FOR_LATER_STEPS.has(resource.plural) || resource.plural === 'serverstatusrequests';
-    const files = resource.plural !== 'serverstatusrequests';
+    const builder = resource.plural === 'serverstatusrequests' ? undefined : this.offload.list({ group: 'velero.io', plural: resource.plural });
     const listInto = async (path: string) => {
-      const result = { files: new Map<string, ArrayFile>(), items: [] as KubeObject[], count: 0 };
-      await this.listPages(path, {}, (items, raw) => {
-        result.count += items.length;
-        if (keep) for (const item of items) result.items.push(item);
-        if (!files) return;
-        const groups = groupByNamespace(items);
-        for (const [ns, group] of groups) {
-          let file = result.files.get(ns);
-          if (!file) {
-            file = new ArrayFile(customResourcePath('velero.io', resource.plural, ns || undefined), (text, at) => this.redactor.redactText(text, at));
-            result.files.set(ns, file);
-          }
-          // The page's own bytes serve when they are the whole of one file's part, objects unchanged.
-          file.add(group, groups.size === 1 ? raw?.() : undefined);
-        }
+      const items: KubeObject[] = [];
+      let count = 0;
+      await this.listPages(path, {}, Priority.OPENS, async (body) => {
+        const page = keep ? parsePage(path, body) : undefined;
+        if (page) for (const item of page.items) items.push(item);
+        const summary = builder ? await builder.add(body, page).catch((error: unknown) => rethrowNotJson(path, error)) : { count: page?.items.length ?? 0, continue: page?.continue };
+        count += summary.count;
+        return summary.continue;
       });
-      return result;
+      return { files: builder?.finish() ?? Promise.resolve([]), items, count };
     };
     try {
       return await listInto(`${base}/${resource.plural}`);
@@ -227,8 +223,8 @@ export class Collector {
   /** The Deployments, DaemonSets and pods of the Velero namespace, and the logs of every container. */
   private async collectVeleroWorkloads(namespace: string): Promise<KubeObject[]> {
     const [deployments, daemonSets] = await Promise.all([
-      this.collectList('deployments', 'apps', 'v1', 'deployments', namespace),
-      this.collectList('daemonsets', 'apps', 'v1', 'daemonsets', namespace),
+      this.collectList('deployments', 'apps', 'v1', 'deployments', { namespace, priority: Priority.OPENS }),
+      this.collectList('daemonsets', 'apps', 'v1', 'daemonsets', { namespace, priority: Priority.OPENS }),
       this.collectPods(namespace, undefined),
     ]);
     return [...(deployments ?? []), ...(daemonSets ?? [])];
@@ -237,7 +233,7 @@ export class Collector {
   private async collectKotsadm(namespaces: string[]): Promise<void> {
     await Promise.all(
       namespaces.flatMap((ns) => [
-        this.collectList('deployments', 'apps', 'v1', 'deployments', ns, { labelSelector: KOTSADM_SELECTOR }),
+        this.collectList('deployments', 'apps', 'v1', 'deployments', { namespace: ns, query: { labelSelector: KOTSADM_SELECTOR } }),
         this.collectPods(ns, KOTSADM_SELECTOR),
       ]),
     );
@@ -245,7 +241,8 @@ export class Collector {
 
   /** Pods (whole) and the logs of their containers, current and previous. */
   private async collectPods(namespace: string, labelSelector: string | undefined): Promise<void> {
-    const pods = await this.collectList('pods', '', 'v1', 'pods', namespace, labelSelector ? { labelSelector } : undefined);
+    // Their logs wait for this list: it goes before the leaves.
+    const pods = await this.collectList('pods', '', 'v1', 'pods', { namespace, query: labelSelector ? { labelSelector } : undefined, priority: Priority.OPENS });
     await Promise.all((pods ?? []).flatMap((pod) => this.collectLogs(pod)));
   }
 
@@ -277,7 +274,7 @@ export class Collector {
           sinceSeconds: this.options.sinceSeconds,
           tailLines: this.options.maxLogLines,
           limitBytes: this.options.maxLogBytes,
-        }),
+        }, { priority: Priority.LEAF }),
       `logs ${namespace}/${pod}/${container}${previous ? ' (previous)' : ''}`,
     );
     if (text === undefined) return;
@@ -288,25 +285,31 @@ export class Collector {
 
   // ── cluster-wide context ─────────────────────────────────────────────────────────────────
 
-  private async collectClusterScoped(discovery: Discovery): Promise<void> {
-    const snapshotVersion = discovery.preferredVersion('snapshot.storage.k8s.io');
-    if (!snapshotVersion) this.issue('snapshot.storage.k8s.io', 'the snapshot.storage.k8s.io API group is not served: the CSI snapshot CRDs are not installed');
+  /** Built-in kinds every cluster serves (at once), and VolumeSnapshotClasses once discovery says in which version. */
+  private async collectClusterScoped(discovered: Promise<Discovery | undefined>): Promise<void> {
     await Promise.all([
-      this.collectList('nodes', '', 'v1', 'nodes', undefined, undefined, sanitizeNode),
+      this.collectList('nodes', '', 'v1', 'nodes', { transform: sanitizeNode }),
       this.collectList('namespaces', '', 'v1', 'namespaces'),
       this.collectList('storageclasses', 'storage.k8s.io', 'v1', 'storageclasses'),
       this.collectList('csidrivers', 'storage.k8s.io', 'v1', 'csidrivers'),
-      this.collectList('customresourcedefinitions', 'apiextensions.k8s.io', 'v1', 'customresourcedefinitions', undefined, undefined, (crd) =>
-        CRD_GROUPS_KEPT.test(crd.metadata.name) ? crd : undefined,
-      ),
-      snapshotVersion
-        ? this.step('volumesnapshotclasses.snapshot.storage.k8s.io', async () => {
-            const items = await this.listAll(`/apis/snapshot.storage.k8s.io/${snapshotVersion}/volumesnapshotclasses`);
-            this.count('volumesnapshotclasses.snapshot.storage.k8s.io', 'VolumeSnapshotClass', items.length);
-            await this.writeText(customResourcePath('snapshot.storage.k8s.io', 'volumesnapshotclasses'), jsonArray(items));
-          })
-        : Promise.resolve(),
+      this.collectList('customresourcedefinitions', 'apiextensions.k8s.io', 'v1', 'customresourcedefinitions', {
+        transform: (crd) => (CRD_GROUPS_KEPT.test(crd.metadata.name) ? crd : undefined),
+      }),
+      discovered.then((discovery) => discovery && this.collectVolumeSnapshotClasses(discovery)),
     ]);
+  }
+
+  private async collectVolumeSnapshotClasses(discovery: Discovery): Promise<void> {
+    const version = discovery.preferredVersion('snapshot.storage.k8s.io');
+    if (!version) {
+      this.issue('snapshot.storage.k8s.io', 'the snapshot.storage.k8s.io API group is not served: the CSI snapshot CRDs are not installed');
+      return;
+    }
+    await this.step('volumesnapshotclasses.snapshot.storage.k8s.io', async () => {
+      const items = await this.listAll(`/apis/snapshot.storage.k8s.io/${version}/volumesnapshotclasses`, {}, Priority.LEAF);
+      this.count('volumesnapshotclasses.snapshot.storage.k8s.io', 'VolumeSnapshotClass', items.length);
+      await this.writeText(customResourcePath('snapshot.storage.k8s.io', 'volumesnapshotclasses'), jsonArray(items));
+    });
   }
 
   /** The names of the keys in the credential Secrets of locations and of the Velero workloads, never their values. */
@@ -331,7 +334,7 @@ export class Collector {
       [...wanted.values()].map(async ({ namespace, name, usedBy }) => {
         const secret = await this.step(
           'credential keys',
-          () => this.client.getJson<KubeObject & { type?: string; data?: Record<string, unknown> }>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`),
+          () => this.client.getJson<KubeObject & { type?: string; data?: Record<string, unknown> }>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`, undefined, { priority: Priority.LEAF }),
           `secret ${namespace}/${name} (key names)`,
         );
         if (!secret) return;
@@ -347,9 +350,9 @@ export class Collector {
     const targets = namespaces === 'all' ? [undefined] : [...namespaces].filter((ns) => ns !== veleroNamespace);
     await Promise.all(
       targets.flatMap((ns) => [
-        this.collectList('persistentvolumeclaims', '', 'v1', 'persistentvolumeclaims', ns),
-        this.collectList('events', '', 'v1', 'events', ns, undefined, (e) => (e.metadata.namespace === veleroNamespace ? undefined : e)),
-        this.collectList('pods', '', 'v1', 'pods', ns, undefined, (p) => (p.metadata.namespace === veleroNamespace ? undefined : slimPod(p)), 'keep'),
+        this.collectList('persistentvolumeclaims', '', 'v1', 'persistentvolumeclaims', { namespace: ns }),
+        this.collectList('events', '', 'v1', 'events', { namespace: ns, transform: (e) => (e.metadata.namespace === veleroNamespace ? undefined : e) }),
+        this.collectList('pods', '', 'v1', 'pods', { namespace: ns, transform: (p) => (p.metadata.namespace === veleroNamespace ? undefined : slimPod(p)), merge: 'keep' }),
       ]),
     );
   }
@@ -387,23 +390,15 @@ export class Collector {
   // ── building blocks ──────────────────────────────────────────────────────────────────────
 
   /**
-   * Lists a built-in resource into its troubleshoot List file(s). `transform` may reshape or drop
-   * items. Returns the items (untransformed), or undefined when the list failed (recorded).
+   * Lists a built-in resource into its troubleshoot List file(s). Returns the items (untransformed),
+   * or undefined when the list failed (recorded).
    */
-  private async collectList(
-    what: string,
-    group: string,
-    version: string,
-    plural: string,
-    namespace?: string,
-    query?: Record<string, string>,
-    transform: (object: KubeObject) => KubeObject | undefined = (o) => o,
-    merge: 'replace' | 'keep' = 'replace',
-  ): Promise<KubeObject[] | undefined> {
+  private async collectList(what: string, group: string, version: string, plural: string, how: ListOptions = {}): Promise<KubeObject[] | undefined> {
+    const { namespace, query, transform = (o) => o, merge = 'replace', priority = Priority.LEAF } = how;
     const prefix = group ? `/apis/${group}/${version}` : `/api/${version}`;
     const path = namespace ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${plural}` : `${prefix}/${plural}`;
     const source = `${what}${group ? `.${group}` : ''}${namespace ? ` (${namespace})` : ''}`;
-    const items = await this.step(what, () => this.listAll(path, query), source);
+    const items = await this.step(what, () => this.listAll(path, query, priority), source);
     if (!items) return undefined;
     const kept = items.map(transform).filter((o): o is KubeObject => o !== undefined);
     const apiVersion = group ? `${group}/${version}` : version;
@@ -419,44 +414,42 @@ export class Collector {
   }
 
   /** Every object of a list, all pages. */
-  private async listAll(path: string, query: Record<string, string> = {}): Promise<KubeObject[]> {
+  private async listAll(path: string, query: Record<string, string> = {}, priority: Priority = Priority.OPENS): Promise<KubeObject[]> {
     const items: KubeObject[] = [];
-    await this.listPages(path, query, (page) => {
-      for (const item of page) items.push(item);
+    await this.listPages(path, query, priority, async (body) => {
+      const page = parsePage(path, body);
+      for (const item of page.items) items.push(item);
+      return page.continue;
     });
     return items;
   }
 
   /**
-   * Hands every page of a list (limit/continue) to `onPage`; items get the kind and apiVersion that
-   * typed lists leave out. Pages of one list are a chain of round trips, the longest in a run: the
-   * next page is asked for (ahead of the queue) as soon as its token is read off the raw bytes, and
-   * this one is parsed and handled while it travels.
+   * Hands every page of a list (limit/continue) to `onPage`, which returns the page's continue
+   * token. Pages of one list are a chain of round trips, the longest in a run: the list holds one
+   * concurrency slot (asked for with `priority`) from its first page to its last, the next page is
+   * asked for as soon as its token is read off the raw bytes, and this one is handled while it
+   * travels. A token guessed wrong (an item with a `continue` field of its own) costs one request.
    */
-  private async listPages(path: string, query: Record<string, string>, onPage: (items: KubeObject[], raw?: () => string | undefined) => void): Promise<void> {
-    const fetchPage = (token?: string) => this.client.getBody(path, { ...query, limit: this.options.pageSize, continue: token }, token !== undefined);
-    let pending: Promise<Buffer> | undefined = fetchPage();
-    while (pending) {
-      const body: Buffer = await pending;
-      const guess = guessContinue(body);
-      const ahead = guess ? fetchPage(guess) : undefined;
-      // Left unawaited if this page fails: its rejection must not go unhandled.
-      ahead?.catch(() => {});
-      const text = body.toString('utf8');
-      const page = parseJson<KubeList>(path, text);
-      const kind = page.kind?.replace(/List$/, '');
-      const items = page.items ?? [];
-      let complete = true;
-      for (const item of items) {
-        if (item.kind === undefined || item.apiVersion === undefined) complete = false;
-        item.kind ??= kind ?? '';
-        item.apiVersion ??= page.apiVersion;
+  private async listPages(path: string, query: Record<string, string>, priority: Priority, onPage: (body: Buffer) => Promise<string | undefined>): Promise<void> {
+    await this.client.withSlot(priority, async (slot) => {
+      const fetchPage = (token?: string) => this.client.getBody(path, { ...query, limit: this.options.pageSize, continue: token }, { slot });
+      let pending: Promise<Buffer> | undefined = fetchPage();
+      while (pending) {
+        const body: Buffer = await pending;
+        const guess = guessContinue(body) ?? undefined;
+        const ahead = guess ? fetchPage(guess) : undefined;
+        ahead?.catch(() => {}); // a guess gone wrong may fail before anyone awaits it
+        let token: string | undefined;
+        try {
+          token = await onPage(body);
+        } finally {
+          // The slot holds one request at a time: one asked ahead in vain ends before the next starts.
+          if (token !== guess) await ahead?.catch(() => undefined);
+        }
+        pending = token === guess ? ahead : token ? fetchPage(token) : undefined;
       }
-      // The raw items are the objects as written only when none needed its kind or apiVersion filled in.
-      onPage(items, () => (complete ? itemsText(text, page) : undefined));
-      const token = page.metadata?.continue || undefined;
-      pending = token === (guess ?? undefined) ? ahead : token ? fetchPage(token) : undefined;
-    }
+    });
   }
 
   /** Runs one collection step, counting it for progress; a Kubernetes failure becomes a manifest error. */
@@ -518,13 +511,29 @@ export class Collector {
 
   /** Every text file goes through the redactor before it reaches the archive. */
   async writeText(path: string, text: string): Promise<void> {
-    await this.writer.addFile(path, await this.redactor.redactText(text, path));
+    await this.writer.addFile(path, await this.offload.redactText(text, path));
+  }
+
+  /** Files built (and redacted) page by page. */
+  private async writeBuilt(files: BuiltFile[]): Promise<void> {
+    await Promise.all(files.map((file) => ('gzip' in file ? this.writer.addGzipMember(file.path, file.size, file.gzip) : this.writer.addFile(file.path, file.content))));
   }
 
   private emit(): void {
     const progress: CollectProgress = { phase: this.phase, done: this.done, total: this.total, requests: this.client.requestCount };
     this.options.onProgress(progress);
   }
+}
+
+interface ListOptions {
+  namespace?: string;
+  query?: Record<string, string>;
+  /** Reshapes or drops an item before it is written. */
+  transform?: (object: KubeObject) => KubeObject | undefined;
+  /** `keep`: an object already in the file (a whole kotsadm pod) is not replaced (by a slimmed copy). */
+  merge?: 'replace' | 'keep';
+  /** Of the first page; LEAF unless other requests wait for this list. */
+  priority?: Priority;
 }
 
 interface ContainerState {
@@ -548,6 +557,17 @@ export function coverage(backups: KubeObject[]): Set<string> | 'all' {
 /** A Kubernetes List object (troubleshoot's core-kind files). */
 export function jsonList(kind: string, apiVersion: string, items: unknown[]): string {
   return `${JSON.stringify({ kind, apiVersion, metadata: {}, items }, null, items.length > INDENT_LIMIT ? undefined : 2)}\n`;
+}
+
+/** A list page parsed; an answer that is not JSON fails the step like any bad answer. */
+function parsePage(path: string, body: Buffer): ListPage {
+  const page = parseListPage(body.toString('utf8'));
+  if (!page) throw new KubeApiError(path, 200, undefined, 'the answer is not JSON');
+  return page;
+}
+
+function rethrowNotJson(path: string, error: unknown): never {
+  throw error instanceof NotJsonError ? new KubeApiError(path, 200, undefined, error.message) : error;
 }
 
 function groupByNamespace(items: KubeObject[]): Map<string, KubeObject[]> {

@@ -1,5 +1,5 @@
 // `collect(options)`: gather a redacted troubleshoot-layout bundle from a live cluster. Never prints, never exits.
-import { BundleWriter } from '../bundle/writer.js';
+import { BundleWriter, GZIP_LEVEL } from '../bundle/writer.js';
 import { loadConfig } from '../config/index.js';
 import { TOOL_NAME } from '../constants.js';
 import { CollectError } from '../errors.js';
@@ -8,7 +8,7 @@ import { TOOL_VERSION } from '../version.js';
 import { KubeApiError, KubeClient, KubeNetworkError } from './client.js';
 import { Collector } from './collector.js';
 import { loadKubeConfig } from './kubeconfig.js';
-import { CollectRedactor } from './redaction.js';
+import { Offload } from './offload.js';
 import { CLUSTER_VERSION, MANIFEST, VERSION_YAML } from './layout.js';
 import { bundleBaseName, resolveOptions, type CollectManifest, type CollectOptions, type CollectResult } from './options.js';
 
@@ -33,7 +33,7 @@ export async function collect(options: CollectOptions = {}): Promise<CollectResu
   const started = Date.now();
   const resolved = resolveOptions(options, startedAt);
   const config = typeof options.config === 'string' ? await loadConfig(options.config) : options.config;
-  const redactor = new CollectRedactor(config?.redaction);
+  const offload = new Offload(config?.redaction, GZIP_LEVEL);
   const { kubeConfig, context, source } = loadKubeConfig(resolved);
   let client: KubeClient;
   try {
@@ -48,11 +48,23 @@ export async function collect(options: CollectOptions = {}): Promise<CollectResu
     throw new CollectError(`${source}: cannot use the credentials of context "${context ?? 'in-cluster'}": ${firstLine(error)}`, { cause: error });
   }
   try {
-    const version = await connect(client, context);
     const writer = await BundleWriter.create(resolved.output, { root: bundleBaseName(startedAt), mtime: startedAt });
     try {
-      const collector = new Collector(client, writer, redactor, resolved);
-      const output = await collector.run();
+      const collector = new Collector(client, writer, offload, resolved);
+      // /version goes with the first round of requests rather than before it: one round trip less.
+      const connected = connect(client, context);
+      const collected = collector.run();
+      collected.catch(() => {}); // awaited below once the connection is known good
+      let version: VersionInfo;
+      try {
+        version = await connected;
+      } catch (error) {
+        // Its clear one line wins over whatever the steps under way make of the same failure.
+        client.close();
+        await collected.catch(() => {});
+        throw error;
+      }
+      const output = await collected;
       await collector.writeText(VERSION_YAML, versionYaml());
       await collector.writeText(CLUSTER_VERSION, `${JSON.stringify({ info: version, string: version.gitVersion ?? '' }, null, 2)}\n`);
       const manifest: CollectManifest = {
@@ -78,7 +90,7 @@ export async function collect(options: CollectOptions = {}): Promise<CollectResu
         tool: { name: TOOL_NAME, version: TOOL_VERSION },
         generatedAt: clock().toISOString(),
         input: `${client.server}${context ? ` (context ${context})` : ''}`,
-        ...(await redactor.summary()),
+        ...(await offload.summary()),
         skipped: [],
       };
       await writer.addFile(REDACTIONS_FILE, `${JSON.stringify(redactions, null, 2)}\n`);
@@ -90,7 +102,7 @@ export async function collect(options: CollectOptions = {}): Promise<CollectResu
     }
   } finally {
     client.close();
-    await redactor.close();
+    await offload.close();
   }
 }
 

@@ -1,4 +1,5 @@
-// Paging helpers on a list page's raw text: a cheap guess at its continue token (to ask for the next page before parsing this one) and its items as sent.
+// Paging helpers on a list page's raw text: a cheap guess at its continue token (to ask for the next page before parsing this one), the parse, and its items as sent.
+import type { KubeObject } from '../model/kube.js';
 
 /** How far from either end of a page the list's own metadata is looked for. */
 const WINDOW = 4096;
@@ -48,4 +49,42 @@ export function itemsText(text: string, page: object): string | undefined {
     return undefined;
   }
   return text.slice(start, close).trim();
+}
+
+interface KubeList {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { continue?: string };
+  items?: KubeObject[];
+}
+
+export interface ListPage {
+  items: KubeObject[];
+  /** The token of the next page; undefined on the last. */
+  continue: string | undefined;
+  /** The page's items as the server sent them (see itemsText), or undefined when they cannot serve as written. */
+  raw: () => string | undefined;
+}
+
+/**
+ * A list page parsed, its items given the kind and apiVersion that typed lists leave out; undefined
+ * when the text is not JSON.
+ */
+export function parseListPage(text: string): ListPage | undefined {
+  let page: KubeList;
+  try {
+    page = JSON.parse(text) as KubeList;
+  } catch {
+    return undefined;
+  }
+  const kind = page.kind?.replace(/List$/, '');
+  const items = page.items ?? [];
+  let complete = true;
+  for (const item of items) {
+    if (item.kind === undefined || item.apiVersion === undefined) complete = false;
+    item.kind ??= kind ?? '';
+    item.apiVersion ??= page.apiVersion;
+  }
+  // The raw items are the objects as written only when none needed its kind or apiVersion filled in.
+  return { items, continue: page.metadata?.continue || undefined, raw: () => (complete ? itemsText(text, page) : undefined) };
 }

@@ -2,6 +2,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { KubeObject } from '../model/kube.js';
 import type { KubeClient } from './client.js';
+import { Priority } from './limiter.js';
 
 const GENERATE_NAME = 'snapshot-doctor-';
 
@@ -16,7 +17,7 @@ async function pollUntil(
   let delay = 25;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(delay, Math.max(0, until - Date.now()))));
-    const object = await client.getJson<KubeObject>(path);
+    const object = await client.getJson<KubeObject>(path, undefined, { priority: Priority.CHAIN });
     if (done(object)) return { object, done: true };
     if (Date.now() >= until) return { object, done: false };
     delay = Math.min(delay * 2, 1000);
@@ -30,7 +31,7 @@ async function withCreated<T>(client: KubeClient, collectionPath: string, body: 
   try {
     return await use(itemPath);
   } finally {
-    await client.delete(itemPath).catch(() => {
+    await client.delete(itemPath, { priority: Priority.CHAIN }).catch(() => {
       // Velero garbage-collects processed requests itself (DownloadRequests after their URL expires).
     });
   }
@@ -85,7 +86,7 @@ export async function download(client: KubeClient, namespace: string, kind: Down
     }
     let data: Buffer;
     try {
-      data = await client.download(String(object.status?.downloadURL));
+      data = await client.download(String(object.status?.downloadURL), { priority: Priority.CHAIN });
     } catch (error) {
       // The URL points at the bucket: its answer (NoSuchKey, AccessDenied, a DNS name only the cluster resolves) is the news.
       if (error instanceof Error) error.message = `object storage: ${error.message}`;

@@ -1,4 +1,4 @@
-// The .tar.gz bundle writer: entries read back by node-tar and by tar(1), atomic output, rejected paths.
+// The .tar.gz bundle writer: entries (ready gzip members too) read back by node-tar, tar(1) and our reader, atomic output, rejected paths.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import * as tar from 'tar';
+import { gzipSync } from 'node:zlib';
 import { BundleWriter, BundleWriteError } from '../../src/bundle/writer.js';
+import { openEntries } from '../../src/readers/entries/index.js';
 
 async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'sd-writer-'));
@@ -51,6 +53,40 @@ test('files, streams, long paths and relative symlinks read back intact', async 
     const listing = execFileSync('tar', ['-tzf', out], { encoding: 'utf8' }).trim().split('\n');
     assert.ok(listing.includes(`bundle-1/${longPath}`), 'GNU tar reads the PAX long path');
     assert.deepEqual(await readdir(join(dir, 'out')), ['bundle.tar.gz'], 'no temporary file left behind');
+  });
+});
+
+test('a file given as a ready gzip member sits between ordinary entries: gunzip, tar(1), node-tar and our reader read the whole archive', async () => {
+  await withTemp(async (dir) => {
+    const out = join(dir, 'bundle.tar.gz');
+    const writer = await BundleWriter.create(out, { root: 'b' });
+    const big = Buffer.from(Array.from({ length: 20_000 }, (_, i) => `{"name":"pvb-${i}"}`).join(','));
+    await writer.addFile('before.txt', 'first\n');
+    await writer.addGzipMember('custom-resources/pvbs.json', big.length, gzipSync(big));
+    await writer.addGzipMember('empty.json', 0, gzipSync(Buffer.alloc(0)));
+    await writer.addFile('after.txt', 'last\n');
+    await assert.rejects(writer.addGzipMember('wrong-size.json', big.length + 1, gzipSync(big)), /not a gzip member of/);
+    await assert.rejects(writer.addGzipMember('not-gzip.json', 3, Buffer.from('abc'.repeat(10))), /not a gzip member of/);
+    await writer.close();
+
+    // Several members, one after the other: one stream to every reader.
+    const raw = await readFile(out);
+    assert.ok(raw.subarray(2).indexOf(Buffer.from([0x1f, 0x8b, 0x08])) > 0, 'more than one gzip member');
+    const listing = execFileSync('tar', ['-tzf', out], { encoding: 'utf8' }).trim().split('\n');
+    assert.deepEqual(listing, ['b/before.txt', 'b/custom-resources/pvbs.json', 'b/empty.json', 'b/after.txt']);
+    const extracted = join(dir, 'x');
+    await mkdir(extracted);
+    await tar.x({ file: out, cwd: extracted });
+    assert.deepEqual(await readFile(join(extracted, 'b/custom-resources/pvbs.json')), big);
+    assert.equal(await readFile(join(extracted, 'b/after.txt'), 'utf8'), 'last\n');
+    const seen = new Map<string, number>();
+    const source = await openEntries(out);
+    for await (const entry of source) {
+      let bytes = 0;
+      for await (const chunk of entry.stream()) bytes += chunk.length;
+      seen.set(entry.path, bytes);
+    }
+    assert.deepEqual([...seen], [['before.txt', 6], ['custom-resources/pvbs.json', big.length], ['empty.json', 0], ['after.txt', 5]]);
   });
 });
 

@@ -19,6 +19,32 @@ interface List {
 
 const FAST = { requestWaitMs: 2000, backoffMs: 10, requestTimeoutMs: 2000 };
 
+test('aggregated discovery, legacy discovery and a stale aggregated version give the same bundle', async () => {
+  const collectWith = (options: { discovery: 'aggregated' | 'legacy'; staleVersions?: string[] }) =>
+    withFake(async ({ fake, dir, kubeconfig }) => {
+      const output = join(dir, 'bundle.tar.gz');
+      await collect({ kubeconfig, output, ...FAST, now: () => new Date('2024-05-20T09:00:00Z') });
+      const { files } = await readBundle(output);
+      const manifest = json<CollectManifest>(files, 'snapshot-doctor/manifest.json');
+      files.set('snapshot-doctor/manifest.json', JSON.stringify({ ...manifest, requests: 0 }));
+      return { files, groupVersionRequests: fake.requests.filter((r) => /^\/apis\/[^/]+\/[^/]+$/.test(r.path)).map((r) => r.path).sort() };
+    }, options);
+  const aggregated = await collectWith({ discovery: 'aggregated' });
+  assert.deepEqual(aggregated.groupVersionRequests, [], 'one answer holds every resource');
+  const legacy = await collectWith({ discovery: 'legacy' });
+  assert.deepEqual(legacy.groupVersionRequests, ['/apis/velero.io/v1', '/apis/velero.io/v2alpha1']);
+  const stale = await collectWith({ discovery: 'aggregated', staleVersions: ['velero.io/v2alpha1'] });
+  assert.deepEqual(stale.groupVersionRequests, ['/apis/velero.io/v2alpha1']);
+  // What each server run makes up: its port, uids, resource versions, when it processed requests, their generated names.
+  const settled = (text: string | undefined) =>
+    (text ?? '')
+      .replace(/http:\/\/127\.0\.0\.1:\d+/g, 'http://fake').replace(/("(?:uid|resourceVersion|processedTimestamp)":\s*)"[^"]*"/g, '$1""').replace(/snapshot-doctor-[a-z0-9]{5}\b/g, 'snapshot-doctor-?');
+  for (const other of [legacy, stale]) {
+    assert.deepEqual([...other.files.keys()].sort(), [...aggregated.files.keys()].sort());
+    for (const [path, text] of aggregated.files) assert.equal(settled(other.files.get(path)), settled(text), path);
+  }
+});
+
 test('writes the troubleshoot layout plus snapshot-doctor/, from a KOTS fixture cluster', async () => {
   await withFake(async ({ fake, dir, kubeconfig }) => {
     const output = join(dir, 'bundle.tar.gz');
@@ -315,6 +341,37 @@ test('text is redacted before it is written (big texts on a worker thread), and 
         // Big enough (over 256 KiB) to be redacted on the worker thread, whose tally must reach redactions.json.
         const filler = 'time="2024-05-20T08:59:29Z" level=info msg="Checking for existing backup locations ready to be verified" logSource="pkg/controller/backup_storage_location_controller.go:91"\n'.repeat(2500);
         c.logs.set(key, `${c.logs.get(key) ?? ''}${filler}time="2024-05-20T08:59:30Z" level=error msg="loaded credentials ${planted}" logSource="pkg/x.go:1"\n`);
+      },
+    },
+  );
+});
+
+test('a big list built on the worker thread is redacted there, and its tally reaches redactions.json', async () => {
+  const path = 'cluster-resources/custom-resources/podvolumebackups.velero.io/velero.json';
+  await withFake(
+    async ({ dir, kubeconfig }) => {
+      const output = join(dir, 'b.tar.gz');
+      const result = await collect({ kubeconfig, output, pageSize: 500, ...FAST });
+      const { files } = await readBundle(output);
+      const pvbs = json<KubeObject[]>(files, path);
+      assert.equal(pvbs.length, result.manifest.collected.find((c) => c.what === 'podvolumebackups.velero.io')?.count);
+      assert.ok(pvbs.length > 1500, 'several pages, compact');
+      assert.ok(!files.get(path)?.includes('hunter2-PLANTED'), 'the planted password is masked');
+      assert.ok(pvbs.some((p) => String(p.metadata.annotations?.note ?? '').startsWith('password=')), 'the key stays');
+      const redactions = json<{ redactions: { file: string }[] }>(files, 'snapshot-doctor/redactions.json');
+      assert.ok(redactions.redactions.some((r) => r.file === path));
+    },
+    {
+      cluster: (c) => {
+        for (let i = 0; i < 1500; i += 1) {
+          c.objects.push({
+            apiVersion: 'velero.io/v1',
+            kind: 'PodVolumeBackup',
+            metadata: { name: `p-${String(i).padStart(5, '0')}`, namespace: 'velero', annotations: i === 1234 ? { note: 'password=hunter2-PLANTED' } : undefined },
+            spec: { volume: 'data' },
+            status: { phase: 'Completed' },
+          });
+        }
       },
     },
   );

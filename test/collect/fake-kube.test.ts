@@ -27,16 +27,25 @@ async function kubectl(env: FakeEnv, ...args: string[]): Promise<string> {
   return stdout;
 }
 
-test('kubectl api-resources lists the built-in and Velero resources from discovery', { skip: SKIP }, async () => {
-  await withFake(async (env) => {
-    const out = await kubectl(env, 'api-resources');
-    assert.match(out, /^backupstoragelocations\s+bsl\s+velero\.io\/v1\s+true\s+BackupStorageLocation$/m);
-    assert.match(out, /^datauploads\s+velero\.io\/v2alpha1\s+true\s+DataUpload$/m);
-    assert.match(out, /^pods\s+po\s+v1\s+true\s+Pod$/m);
-    assert.match(out, /^volumesnapshotclasses\s+vsclass,vsclasses\s+snapshot\.storage\.k8s\.io\/v1\s+false\s+VolumeSnapshotClass$/m);
-    assert.equal(await kubectl(env, 'api-resources', '--api-group=velero.io', '-o', 'name').then((o) => o.trim().split('\n').length), 13);
+for (const discovery of ['aggregated', 'legacy'] as const) {
+  test(`kubectl api-resources lists the built-in and Velero resources from ${discovery} discovery`, { skip: SKIP }, async () => {
+    await withFake(
+      async (env) => {
+        const out = await kubectl(env, 'api-resources');
+        assert.match(out, /^backupstoragelocations\s+bsl\s+velero\.io\/v1\s+true\s+BackupStorageLocation$/m);
+        assert.match(out, /^datauploads\s+velero\.io\/v2alpha1\s+true\s+DataUpload$/m);
+        assert.match(out, /^pods\s+po\s+v1\s+true\s+Pod$/m);
+        assert.match(out, /^volumesnapshotclasses\s+vsclass,vsclasses\s+snapshot\.storage\.k8s\.io\/v1\s+false\s+VolumeSnapshotClass$/m);
+        assert.equal(await kubectl(env, 'api-resources', '--api-group=velero.io', '-o', 'name').then((o) => o.trim().split('\n').length), 13);
+        // kubectl takes the aggregated answer as it is, or falls back to asking each group version.
+        const perGroup = env.fake.requests.filter((r) => r.path === '/apis/velero.io/v1').length;
+        if (discovery === 'aggregated') assert.equal(perGroup, 0);
+        else assert.ok(perGroup > 0);
+      },
+      { discovery },
+    );
   });
-});
+}
 
 test('kubectl get reads lists (paginated with --chunk-size), single objects and short names', { skip: SKIP }, async () => {
   await withFake(async (env) => {

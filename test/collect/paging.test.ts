@@ -1,8 +1,9 @@
-// The collector's paging pieces: the continue-token guess, urgent requests first, and page-by-page array files.
+// The collector's paging pieces: the continue-token guess, request priorities, and page-by-page array files.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ArrayFile, INDENT_LIMIT, jsonArray } from '../../src/collect/array-file.js';
-import { Limiter } from '../../src/collect/limiter.js';
+import { gunzipSync } from 'node:zlib';
+import { ArrayFile, INDENT_LIMIT, jsonArray, type BuiltFile } from '../../src/collect/array-file.js';
+import { Limiter, Priority } from '../../src/collect/limiter.js';
 import { guessContinue, itemsText } from '../../src/collect/pages.js';
 import type { KubeObject } from '../../src/model/kube.js';
 
@@ -23,29 +24,76 @@ test('the continue token is read from the head of a typed list and the tail of a
   assert.equal(guessContinue(Buffer.from(JSON.stringify({ apiVersion: 'velero.io/v1', items, kind: 'PodVolumeBackupList', metadata: {} }))), null);
 });
 
-test('urgent tasks take the next free slot before ordinary ones that waited longer', async () => {
+test('a free slot goes to the waiting task of the highest priority, then to the one that waited longest', async () => {
   const limiter = new Limiter(1);
   const order: string[] = [];
-  let release!: () => void;
-  const first = limiter.run(() => new Promise<void>((resolve) => (release = resolve)));
-  const ordinary = limiter.run(async () => void order.push('ordinary'));
-  const urgent = limiter.run(async () => void order.push('urgent'), true);
-  release();
-  await Promise.all([first, ordinary, urgent]);
-  assert.deepEqual(order, ['urgent', 'ordinary']);
+  const held = await limiter.acquire();
+  const tasks = [
+    limiter.run(async () => void order.push('leaf 1'), Priority.LEAF),
+    limiter.run(async () => void order.push('opens 1'), Priority.OPENS),
+    limiter.run(async () => void order.push('leaf 2'), Priority.LEAF),
+    limiter.run(async () => void order.push('chain'), Priority.CHAIN),
+    limiter.run(async () => void order.push('opens 2')),
+  ];
+  held.release();
+  await Promise.all(tasks);
+  assert.deepEqual(order, ['chain', 'opens 1', 'opens 2', 'leaf 1', 'leaf 2']);
 });
 
+test('a held slot runs one task at a time and counts against the limit until released', async () => {
+  const limiter = new Limiter(1);
+  const slot = await limiter.acquire();
+  let gate!: () => void;
+  const first = slot.run(() => new Promise<void>((resolve) => (gate = resolve)));
+  await assert.rejects(slot.run(async () => {}), /already in use/);
+  let other = false;
+  const waiting = limiter.run(async () => void (other = true));
+  gate();
+  await first;
+  await slot.run(async () => {});
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(other, false, 'the slot is still held between its tasks');
+  slot.release();
+  await waiting;
+  assert.equal(other, true);
+  await assert.rejects(slot.run(async () => {}), /released/);
+});
+
+test('never more tasks at once than the limit', async () => {
+  const limiter = new Limiter(3);
+  let running = 0;
+  let most = 0;
+  const task = async () => {
+    running += 1;
+    most = Math.max(most, running);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    running -= 1;
+  };
+  await Promise.all(Array.from({ length: 30 }, (_, i) => limiter.run(task, ([Priority.CHAIN, Priority.OPENS, Priority.LEAF] as const)[i % 3])));
+  assert.equal(most, 3);
+  assert.equal(running, 0);
+});
+
+/** The bytes of a built file, whichever form it came in. */
+function bytesOf(file: BuiltFile): string {
+  return ('gzip' in file ? gunzipSync(file.gzip) : file.content).toString('utf8');
+}
+
 test('an array file built page by page has the bytes of the whole list stringified at once, redacted', async () => {
-  const redact = async (text: string) => text.replace(/hunter22/g, '***HIDDEN***');
+  const redact = (text: string) => text.replace(/hunter22/g, '***HIDDEN***');
   for (const total of [0, 3, INDENT_LIMIT, INDENT_LIMIT + 1, 2 * INDENT_LIMIT + 500]) {
     const items = Array.from({ length: total }, (_, i) => pvb(i));
-    const file = new ArrayFile('x.json', redact);
+    const file = new ArrayFile('x.json', redact, 6);
     for (let at = 0; at < total || at === 0; at += 700) {
       file.add(items.slice(at, at + 700));
       if (total === 0) break;
     }
     assert.equal(file.count, total);
-    assert.equal(await file.text(), await redact(jsonArray(items)), `${total} objects`);
+    const built = await file.finish();
+    assert.equal(bytesOf(built), redact(jsonArray(items)), `${total} objects`);
+    // Big files come compressed, with their size for the tar header.
+    assert.equal('gzip' in built, total > INDENT_LIMIT);
+    if ('gzip' in built) assert.equal(built.size, Buffer.byteLength(bytesOf(built)));
   }
 });
 
@@ -65,11 +113,11 @@ test('a page\'s items are cut out of its text only where the cut is certain', ()
 });
 
 test('an array file writes a page\'s raw text once it is compact, and stringifies the objects before that', async () => {
-  const keep = async (text: string) => text;
+  const keep = (text: string) => text;
   const items = Array.from({ length: INDENT_LIMIT + 10 }, (_, i) => pvb(i));
-  const file = new ArrayFile('x.json', keep);
-  file.add(items.slice(0, 10), 'NOT USED');
-  file.add(items.slice(10), 'RAW'); // the switch to compact covers both pages: the raw text of one is not enough
-  file.add([pvb(9999)], 'RAW2');
-  assert.equal(await file.text(), `[${items.map((i) => JSON.stringify(i)).join(',')},RAW2]\n`);
+  const file = new ArrayFile('x.json', keep, 6);
+  file.add(items.slice(0, 10), () => 'NOT USED');
+  file.add(items.slice(10), () => 'RAW'); // the switch to compact covers both pages: the raw text of one is not enough
+  file.add([pvb(9999)], () => 'RAW2');
+  assert.equal(bytesOf(await file.finish()), `[${items.map((i) => JSON.stringify(i)).join(',')},RAW2]\n`);
 });

@@ -31,6 +31,13 @@ export interface FakeKubeOptions {
   token?: string;
   /** Roles and ClusterRoles that decide every resource request (all allowed when left out). */
   rbac?: Grant[];
+  /**
+   * `aggregated` (Kubernetes 1.30+, the default): /api and /apis answer with every resource when the
+   * client asks for APIGroupDiscoveryList; `legacy`: only the group lists, as before 1.26.
+   */
+  discovery?: 'aggregated' | 'legacy';
+  /** Group versions (`velero.io/v2alpha1`) the aggregated answer marks Stale, without their resources. */
+  staleVersions?: string[];
 }
 
 export interface RequestRecord {
@@ -93,7 +100,7 @@ export class FakeKube {
 
   /** Starts a server for `cluster` on 127.0.0.1 and a random port. */
   static async start(cluster: FakeCluster, options: FakeKubeOptions = {}): Promise<FakeKube> {
-    const fake = new FakeKube(cluster, { latencyMs: 0, processDelayMs: 20, token: 'fake-token', ...options });
+    const fake = new FakeKube(cluster, { latencyMs: 0, processDelayMs: 20, token: 'fake-token', discovery: 'aggregated', staleVersions: [], ...options });
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
     fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
     return fake;
@@ -197,6 +204,8 @@ export class FakeKube {
     const body = method === 'POST' ? await readBody(req) : undefined;
     const path = url.pathname.replace(/\/+$/, '');
     if (path === '/version') return json(res, 200, this.cluster.version);
+    const aggregated = this.aggregatedVersion(req.headers.accept);
+    if (aggregated && (path === '/api' || path === '/apis')) return this.aggregatedDiscovery(path === '/api', aggregated, res);
     if (path === '/api') return json(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: url.host }] });
     if (path === '/apis') return json(res, 200, this.groupList());
     const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -243,6 +252,47 @@ export class FakeKube {
         };
       }),
     };
+  }
+
+  /** The aggregated discovery version the client accepts (v2 preferred), when this server serves it. */
+  private aggregatedVersion(accept: string | undefined): 'v2' | 'v2beta1' | undefined {
+    if (this.options.discovery !== 'aggregated' || !accept) return undefined;
+    const offered = accept.split(',').map((type) => type.replace(/\s+/g, ''));
+    for (const version of ['v2', 'v2beta1'] as const) {
+      if (offered.some((type) => type.startsWith('application/json;') && type.includes('g=apidiscovery.k8s.io') && type.includes(`v=${version};`) && type.endsWith('as=APIGroupDiscoveryList'))) return version;
+    }
+    return undefined;
+  }
+
+  /** Every group (the core group alone for /api), version and resource in one APIGroupDiscoveryList. */
+  private aggregatedDiscovery(core: boolean, version: 'v2' | 'v2beta1', res: ServerResponse): void {
+    const preferredFirst = (g: { preferredVersion: { version: string }; versions: { version: string }[] }) => [
+      g.preferredVersion.version,
+      ...g.versions.map((v) => v.version).filter((v) => v !== g.preferredVersion.version),
+    ];
+    const groups = core ? [{ name: '', versions: ['v1'] }] : this.groupList().groups.map((g) => ({ name: g.name, versions: preferredFirst(g) }));
+    const stale = (group: string, v: string) => this.options.staleVersions.includes(`${group}/${v}`);
+    const items = groups.map(({ name, versions }) => ({
+      metadata: { name, creationTimestamp: null },
+      versions: versions.map((v) => ({
+        version: v,
+        resources: this.types
+          .filter((t) => t.group === name && t.versions.includes(v) && !stale(name, v))
+          .map((t) => ({
+            resource: t.plural,
+            responseKind: { group: name, version: v, kind: t.kind },
+            scope: t.namespaced ? 'Namespaced' : 'Cluster',
+            singularResource: t.singular,
+            verbs: VERBS,
+            ...(t.shortNames ? { shortNames: t.shortNames } : {}),
+            ...(t.subresources ? { subresources: t.subresources.map((sub) => ({ subresource: sub, responseKind: { group: '', version: 'v1', kind: 'Status' }, verbs: ['get'] })) } : {}),
+          })),
+        freshness: stale(name, v) ? 'Stale' : 'Current',
+      })),
+    }));
+    const text = JSON.stringify({ kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items });
+    res.writeHead(200, { 'content-type': `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`, 'content-length': Buffer.byteLength(text), vary: 'Accept' });
+    res.end(text);
   }
 
   private resourceList(group: string, version: string, res: ServerResponse): void {
