@@ -56,7 +56,11 @@ export class Offload {
 
   /** The files of one custom-resource list, fed page by page. */
   list(target: ListTarget): ListBuilder {
-    return new ListBuilder(this, target, this.nextList++);
+    return new ListBuilder(target, this.nextList++, {
+      inline: () => new ListFiles(target, (text, path) => this.inline.redactText(text, path), this.level),
+      worker: () => this.startWorker() !== undefined,
+      ask: (body, transfer) => this.ask(body, transfer),
+    });
   }
 
   async summary(): Promise<RedactionSummary> {
@@ -72,13 +76,8 @@ export class Offload {
     if (worker) await worker.terminate();
   }
 
-  /** @internal for ListBuilder */
-  inlineList(target: ListTarget): ListFiles {
-    return new ListFiles(target, (text, path) => this.inline.redactText(text, path), this.level);
-  }
-
-  /** @internal for ListBuilder: the worker, started if need be; undefined where worker threads fail. */
-  startWorker(): Worker | undefined {
+  /** The worker, started if need be; undefined where worker threads fail. */
+  private startWorker(): Worker | undefined {
     if (this.worker || this.workerFailed) return this.worker;
     try {
       const workerData = { config: this.config, level: this.level };
@@ -97,9 +96,9 @@ export class Offload {
         else if (answer.error !== undefined) pending?.reject(new Error(`collect worker: ${answer.error}`));
         else pending?.resolve(answer);
       });
-      worker.on('error', (error) => this.failAll(error));
+      worker.on('error', (error) => this.lose(worker, error));
       worker.on('exit', (code) => {
-        if (this.worker === worker && code !== 0) this.failAll(new Error(`the collect worker exited with code ${code}`));
+        if (code !== 0) this.lose(worker, new Error(`the collect worker exited with code ${code}`));
       });
       worker.unref();
       this.worker = worker;
@@ -110,8 +109,7 @@ export class Offload {
     return this.worker;
   }
 
-  /** @internal for ListBuilder */
-  ask(body: Body, transfer: ArrayBuffer[] = []): Promise<OffloadAnswer> {
+  private ask(body: Body, transfer: ArrayBuffer[] = []): Promise<OffloadAnswer> {
     const worker = this.worker;
     if (!worker) return Promise.reject(new Error('the collect worker is not running'));
     const id = this.nextId++;
@@ -121,7 +119,11 @@ export class Offload {
     });
   }
 
-  private failAll(error: Error): void {
+  /** A worker that died fails what it was asked; later lists and texts are handled inline. */
+  private lose(worker: Worker, error: Error): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    this.workerFailed = true;
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
   }
@@ -136,9 +138,15 @@ export class ListBuilder {
   private onWorker: boolean | undefined;
 
   constructor(
-    private readonly offload: Offload,
     private readonly target: ListTarget,
     private readonly id: number,
+    private readonly port: {
+      /** Files built on this thread. */
+      inline: () => ListFiles;
+      /** Whether the worker runs (started if need be). */
+      worker: () => boolean;
+      ask: (body: Body, transfer: ArrayBuffer[]) => Promise<OffloadAnswer>;
+    },
   ) {}
 
   /**
@@ -146,19 +154,19 @@ export class ListBuilder {
    * inline. The body's memory moves to the worker: the caller must not read it afterwards.
    */
   async add(body: Buffer, parsed?: ListPage): Promise<PageSummary> {
-    this.onWorker ??= (body.length >= OFFLOAD_MIN_BYTES || guessContinue(body) !== null) && this.offload.startWorker() !== undefined;
+    this.onWorker ??= (body.length >= OFFLOAD_MIN_BYTES || guessContinue(body) !== null) && this.port.worker();
     if (!this.onWorker) {
-      this.inline ??= this.offload.inlineList(this.target);
+      this.inline ??= this.port.inline();
       return this.inline.add(parsed ?? body.toString('utf8'));
     }
     const owned = transferable(body).length > 0 ? body : Buffer.from(body);
-    const answer = await this.offload.ask({ page: { list: this.id, target: this.target, body: owned } }, transferable(owned));
+    const answer = await this.port.ask({ page: { list: this.id, target: this.target, body: owned } }, transferable(owned));
     return answer.page ?? { count: 0, continue: undefined };
   }
 
   async finish(): Promise<BuiltFile[]> {
     if (!this.onWorker) return this.inline?.finish() ?? [];
-    const files = (await this.offload.ask({ finish: { list: this.id } })).files ?? [];
+    const files = (await this.port.ask({ finish: { list: this.id } }, [])).files ?? [];
     return files.map((file) => ('gzip' in file ? { ...file, gzip: asBuffer(file.gzip) } : { ...file, content: asBuffer(file.content) }));
   }
 }
