@@ -92,6 +92,7 @@ export class Offload {
       worker.on('message', (answer: OffloadAnswer) => {
         const pending = this.pending.get(answer.id);
         this.pending.delete(answer.id);
+        if (this.pending.size === 0) worker.unref();
         if (answer.notJson) pending?.reject(new NotJsonError());
         else if (answer.error !== undefined) pending?.reject(new Error(`collect worker: ${answer.error}`));
         else pending?.resolve(answer);
@@ -100,6 +101,7 @@ export class Offload {
       worker.on('exit', (code) => {
         if (code !== 0) this.lose(worker, new Error(`the collect worker exited with code ${code}`));
       });
+      // Idle, the worker must not keep the process alive; asked, it must (see ask()).
       worker.unref();
       this.worker = worker;
     } catch {
@@ -114,6 +116,8 @@ export class Offload {
     if (!worker) return Promise.reject(new Error('the collect worker is not running'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      // An answer awaited with nothing else under way (the last list's files) must not let the process exit first.
+      if (this.pending.size === 0) worker.ref();
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ id, ...body } as OffloadRequest, transfer);
     });

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { ArrayFile, INDENT_LIMIT, jsonArray, type BuiltFile } from '../../src/collect/array-file.js';
+import type { Worker } from 'node:worker_threads';
 import { Limiter, Priority } from '../../src/collect/limiter.js';
+import { Offload } from '../../src/collect/offload.js';
 import { guessContinue, itemsText } from '../../src/collect/pages.js';
 import type { KubeObject } from '../../src/model/kube.js';
 
@@ -120,4 +122,25 @@ test('an array file writes a page\'s raw text once it is compact, and stringifie
   file.add(items.slice(10), () => 'RAW'); // the switch to compact covers both pages: the raw text of one is not enough
   file.add([pvb(9999)], () => 'RAW2');
   assert.equal(bytesOf(await file.finish()), `[${items.map((i) => JSON.stringify(i)).join(',')},RAW2]\n`);
+});
+
+test('a collect worker that dies fails what it was asked, and later lists are built inline, redacted as before', async () => {
+  const offload = new Offload(undefined, 6);
+  const target = { group: 'velero.io', plural: 'podvolumebackups' };
+  const page = () => Buffer.from(JSON.stringify({ apiVersion: 'velero.io/v1', kind: 'PodVolumeBackupList', metadata: {}, items: Array.from({ length: 3000 }, (_, i) => pvb(i)) }));
+  try {
+    const first = offload.list(target);
+    assert.deepEqual(await first.add(page()), { count: 3000, continue: undefined }, 'a page over 256 KiB goes to the worker');
+    await (offload as unknown as { worker: Worker }).worker.terminate();
+    await assert.rejects(first.finish(), /collect worker/);
+    const second = offload.list(target);
+    assert.equal((await second.add(page())).count, 3000);
+    const [file] = await second.finish();
+    assert.ok(file && 'gzip' in file, 'still compact and compressed');
+    const text = bytesOf(file);
+    assert.equal((JSON.parse(text) as unknown[]).length, 3000);
+    assert.ok(!text.includes('hunter22') && text.includes('password='), 'redacted inline');
+  } finally {
+    await offload.close();
+  }
 });
