@@ -14,7 +14,7 @@ import {
 } from './layout.js';
 import { INDENT_LIMIT, jsonArray, type BuiltFile } from './array-file.js';
 import { Priority } from './limiter.js';
-import { NotJsonError } from './list-files.js';
+import { groupByNamespace, NotJsonError } from './list-files.js';
 import type { Offload } from './offload.js';
 import { guessContinue, parseListPage, type ListPage } from './pages.js';
 import type { CollectedEntry, CollectIssue, CollectManifest, CollectProgress, ResolvedOptions } from './options.js';
@@ -568,17 +568,6 @@ function parsePage(path: string, body: Buffer): ListPage {
 
 function rethrowNotJson(path: string, error: unknown): never {
   throw error instanceof NotJsonError ? new KubeApiError(path, 200, undefined, error.message) : error;
-}
-
-function groupByNamespace(items: KubeObject[]): Map<string, KubeObject[]> {
-  const groups = new Map<string, KubeObject[]>();
-  for (const item of items) {
-    const ns = item.metadata.namespace ?? '';
-    const group = groups.get(ns);
-    if (group) group.push(item);
-    else groups.set(ns, [item]);
-  }
-  return groups;
 }
 
 function startedAt(object: KubeObject): string {

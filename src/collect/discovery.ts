@@ -52,8 +52,6 @@ export class Discovery {
   constructor(
     readonly groups: Map<string, ApiGroupInfo>,
     private readonly resourcesByGroup: Map<string, ApiResource[]>,
-    /** Whether the server answered with aggregated discovery. */
-    readonly aggregated = false,
   ) {}
 
   serves(group: string): boolean {
@@ -99,7 +97,7 @@ export async function discover(client: KubeClient, expand: string[]): Promise<Di
         resourcesByGroup.set(group, mergeVersions(group, lists));
       }),
   );
-  return new Discovery(groups, resourcesByGroup, aggregated !== undefined);
+  return new Discovery(groups, resourcesByGroup);
 }
 
 function groupsOfList(list: APIGroupList): Map<string, ApiGroupInfo> {

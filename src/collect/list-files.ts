@@ -1,6 +1,7 @@
 // The files of one custom-resource list, one per namespace, built page by page (on the collect worker for big lists).
 import { ArrayFile, type BuiltFile } from './array-file.js';
 import { customResourcePath } from './layout.js';
+import type { KubeObject } from '../model/kube.js';
 import { parseListPage, type ListPage } from './pages.js';
 
 /** Which list: its API group and resource (the folder under cluster-resources/custom-resources/). */
@@ -34,13 +35,7 @@ export class ListFiles {
   add(text: string | ListPage): PageSummary {
     const page = typeof text === 'string' ? parseListPage(text) : text;
     if (!page) throw new NotJsonError();
-    const groups = new Map<string, ListPage['items']>();
-    for (const item of page.items) {
-      const ns = item.metadata.namespace ?? '';
-      const group = groups.get(ns);
-      if (group) group.push(item);
-      else groups.set(ns, [item]);
-    }
+    const groups = groupByNamespace(page.items);
     for (const [ns, items] of groups) {
       let file = this.files.get(ns);
       if (!file) {
@@ -56,4 +51,16 @@ export class ListFiles {
   finish(): Promise<BuiltFile[]> {
     return Promise.all([...this.files.values()].map((file) => file.finish()));
   }
+}
+
+/** Objects by namespace ('' for cluster-scoped ones), in list order. */
+export function groupByNamespace(items: KubeObject[]): Map<string, KubeObject[]> {
+  const groups = new Map<string, KubeObject[]>();
+  for (const item of items) {
+    const ns = item.metadata.namespace ?? '';
+    const group = groups.get(ns);
+    if (group) group.push(item);
+    else groups.set(ns, [item]);
+  }
+  return groups;
 }

@@ -12,14 +12,18 @@ export interface CliResult {
  * Only string writes are captured: under `node --test` the runner itself reports to the parent through
  * binary writes on this same stdout, and those must pass through untouched.
  */
-export async function runCli(argv: string[]): Promise<CliResult> {
+export async function runCli(argv: string[], options: { keepStdoutChars?: number } = {}): Promise<CliResult> {
   const out: string[] = [];
   const err: string[] = [];
+  // A cap keeps a runaway report (the hostile inputs) from filling the test's memory; the length still counts.
+  const keep = options.keepStdoutChars ?? Number.POSITIVE_INFINITY;
+  let outLength = 0;
   const stdoutWrite = process.stdout.write.bind(process.stdout);
   const stderrWrite = process.stderr.write.bind(process.stderr);
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
     if (typeof chunk !== 'string') return stdoutWrite(chunk, ...rest);
-    out.push(chunk);
+    if (outLength < keep) out.push(chunk);
+    outLength += chunk.length;
     return true;
   }) as typeof process.stdout.write;
   process.stderr.write = ((chunk: string | Uint8Array) => {
