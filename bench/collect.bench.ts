@@ -5,14 +5,14 @@ import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type * as CollectModule from '../src/collect/index.js';
+import type { CollectedEntry, CollectIssue } from '../src/collect/options.js';
 import type { KubeObject } from '../src/model/kube.js';
 import { loadFixtureCluster, logKey, type FakeCluster } from '../test/support/fake-kube/cluster.js';
 import { FakeKube } from '../test/support/fake-kube/server.js';
 
-// The built code, as `snapshot-doctor collect` runs it (bench/run.mjs builds first); SD_BENCH_SRC=1 runs the sources under tsx.
-const COLLECTOR = process.env.SD_BENCH_SRC ? '../src/collect/index.js' : '../dist/collect/index.js';
-const { collect } = (await import(COLLECTOR)) as typeof CollectModule;
+// The collector runs in a process of its own, on the built code as `snapshot-doctor collect` runs
+// (bench/run.mjs builds first); SD_BENCH_SRC=1 runs the sources under tsx instead.
+const COLLECTOR = fileURLToPath(new URL('./lib/collect-once.mjs', import.meta.url));
 
 const BACKUPS = 5000;
 const POD_VOLUME_BACKUPS = 20_000;
@@ -112,41 +112,66 @@ async function serve(): Promise<void> {
       // /version and discovery go out together; a server without aggregated discovery adds a round trip per group version.
       const chainMs = Math.max(serverMs('/version'), serverMs('/apis')) + serverMs('/apis/velero.io/v1') + longest;
       const answeringMs = fake.requests.reduce((sum, r) => sum + r.doneAt - r.at, 0);
-      process.send?.({ requests: fake.requests.length, serverCpuMs: (cpu.user + cpu.system) / 1000, chainMs, answeringMs });
+      // What the baseline replays: the same requests in the same order (a creation or deletion as a GET of /version).
+      const replay = fake.requests.map((r) => (r.method === 'GET' ? `${r.path}?${new URLSearchParams(r.query).toString()}` : '/version'));
+      process.send?.({ requests: fake.requests.length, serverCpuMs: (cpu.user + cpu.system) / 1000, chainMs, answeringMs, replay });
     }
     if (message === 'stop') void fake.close().then(() => process.exit(0));
   });
   process.send?.({ kubeconfig, requests: fake.requests.length });
 }
 
-function ask<T>(child: ChildProcess, message?: string): Promise<T> {
+function ask<T>(child: ChildProcess, message?: unknown): Promise<T> {
   return new Promise((resolve, reject) => {
     child.once('message', (answer) => resolve(answer as T));
-    child.once('exit', (code) => reject(new Error(`the fake API server exited (${code})`)));
-    if (message) child.send(message);
+    child.once('exit', (code) => reject(new Error(`a bench child process (${child.spawnargs.at(-1) ?? ''}) exited (${code})`)));
+    if (message !== undefined) child.send(message as object);
   });
 }
 
-/** What `requests` small API calls cost, CONCURRENCY at a time, against the same server under the same load. */
-async function baseline(kubeconfig: string, requests: number): Promise<number> {
+/**
+ * What the given requests cost, CONCURRENCY at a time in the given order, against the same server
+ * under the same load, answers read and thrown away: the floor this machine and server set.
+ */
+async function baseline(kubeconfig: string, paths: string[]): Promise<number> {
   const server = /server: (\S+)/.exec(await readFile(kubeconfig, 'utf8'))?.[1] ?? '';
+  const token = /token: (\S+)/.exec(await readFile(kubeconfig, 'utf8'))?.[1];
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const get = () =>
+  const get = (path: string) =>
     new Promise<void>((resolve, reject) => {
-      http.get(`${server}/version`, { agent }, (res) => res.resume().on('end', resolve)).on('error', reject);
+      http.get(`${server}${path}`, { agent, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => res.resume().on('end', resolve)).on('error', reject);
     });
   const started = performance.now();
   let next = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      while (next < requests) {
+      while (next < paths.length) {
+        const path = paths[next] ?? '/version';
         next += 1;
-        await get();
+        await get(path);
       }
     }),
   );
   agent.destroy();
   return performance.now() - started;
+}
+
+interface CollectRun {
+  wallMs: number;
+  cpuMs: number;
+  collected: CollectedEntry[];
+  errors: CollectIssue[];
+  requests: number;
+  error?: string;
+}
+
+/** One collect() in a fresh process (bench/lib/collect-once.mjs). */
+async function collectOnce(kubeconfig: string, output: string): Promise<CollectRun> {
+  const child = fork(COLLECTOR, [], { execArgv: process.env.SD_BENCH_SRC ? ['--import', 'tsx'] : [] });
+  await ask(child);
+  const run = await ask<CollectRun>(child, { kubeconfig, output, concurrency: CONCURRENCY });
+  if (run.error) throw new Error(`collect failed: ${run.error}`);
+  return run;
 }
 
 async function measure(): Promise<void> {
@@ -155,23 +180,24 @@ async function measure(): Promise<void> {
   try {
     const { kubeconfig, requests: before } = await ask<{ kubeconfig: string; requests: number }>(server);
     const output = join(dir, 'bundle.tar.gz');
-    const started = performance.now();
-    const cpuBefore = process.cpuUsage();
-    const result = await collect({ kubeconfig, output, concurrency: CONCURRENCY });
-    const wallMs = performance.now() - started;
-    const cpu = process.cpuUsage(cpuBefore);
-    const { requests: after, chainMs, serverCpuMs, answeringMs } = await ask<{ requests: number; chainMs: number; serverCpuMs: number; answeringMs: number }>(server, 'requests');
+    const run = await collectOnce(kubeconfig, output);
+    const wallMs = run.wallMs;
+    const { requests: after, chainMs, serverCpuMs, answeringMs, replay } = await ask<{ requests: number; chainMs: number; serverCpuMs: number; answeringMs: number; replay: string[] }>(
+      server,
+      'requests',
+    );
     const requests = after - before;
-    const baselineMs = await baseline(kubeconfig, requests);
+    const emptyMs = await baseline(kubeconfig, replay.map(() => '/version'));
+    const replayMs = await baseline(kubeconfig, replay);
     const idealMs = (requests * LATENCY_MS) / CONCURRENCY;
     const ratio = wallMs / idealMs;
-    const count = (what: string) => result.manifest.collected.find((c) => c.what === what)?.count ?? 0;
-    console.log(`collector: ${COLLECTOR.replace('../', '').replace('/collect/index.js', '/')}`);
+    const count = (what: string) => run.collected.find((c) => c.what === what)?.count ?? 0;
+    console.log(`collector: ${process.env.SD_BENCH_SRC ? 'src/ under tsx' : 'dist/'}, in a process of its own`);
     console.log(`cluster: ${count('backups.velero.io')} backups, ${count('podvolumebackups.velero.io')} pod volume backups, ${count('pods')} pods, ${count('pod logs')} pod logs, ${count('backup logs')} backup logs`);
-    console.log(`errors recorded: ${result.manifest.errors.length}`);
+    console.log(`errors recorded: ${run.errors.length}`);
     console.log(`bundle: ${((await stat(output)).size / 1e6).toFixed(1)} MB`);
-    console.log(`requests made: ${requests} (collector counted ${result.manifest.requests}), ${LATENCY_MS} ms added to each, concurrency ${CONCURRENCY}`);
-    console.log(`wall time: ${(wallMs / 1000).toFixed(2)} s (collector CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, server CPU ${(serverCpuMs / 1000).toFixed(2)} s; load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores)`);
+    console.log(`requests made: ${requests} (collector counted ${run.requests}), ${LATENCY_MS} ms added to each, concurrency ${CONCURRENCY}`);
+    console.log(`wall time: ${(wallMs / 1000).toFixed(2)} s (collector CPU ${(run.cpuMs / 1000).toFixed(2)} s, server CPU ${(serverCpuMs / 1000).toFixed(2)} s; load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores)`);
     console.log(`requests x ${LATENCY_MS} ms / concurrency: ${(idealMs / 1000).toFixed(2)} s`);
     console.log(`ratio: ${ratio.toFixed(2)} (target <= ${TARGET_RATIO}); under ${LIMIT_SECONDS} s: ${wallMs < LIMIT_SECONDS * 1000 ? 'yes' : 'NO'}`);
     console.log(
@@ -181,7 +207,7 @@ async function measure(): Promise<void> {
       `the server's answers took ${(answeringMs / requests).toFixed(1)} ms on average (${LATENCY_MS} added); all of them, ${CONCURRENCY} at a time: ${(answeringMs / CONCURRENCY / 1000).toFixed(2)} s (${(answeringMs / CONCURRENCY / idealMs).toFixed(2)} x the ideal)`,
     );
     console.log(
-      `baseline on this machine now: the same ${requests} requests, empty answers, ${CONCURRENCY} at a time: ${(baselineMs / 1000).toFixed(2)} s; collect / baseline: ${(wallMs / baselineMs).toFixed(2)}`,
+      `baselines on this machine now, ${CONCURRENCY} at a time: ${requests} empty answers ${(emptyMs / 1000).toFixed(2)} s (${(emptyMs / idealMs).toFixed(2)} x the ideal); the same ${requests} requests replayed, answers thrown away, ${(replayMs / 1000).toFixed(2)} s (${(replayMs / idealMs).toFixed(2)} x); collect / replay: ${(wallMs / replayMs).toFixed(2)}`,
     );
     if (count('backups.velero.io') !== BACKUPS || count('podvolumebackups.velero.io') !== POD_VOLUME_BACKUPS) {
       console.log('FAILED: not everything was collected');

@@ -16,11 +16,12 @@ import { INDENT_LIMIT, jsonArray, type BuiltFile } from './array-file.js';
 import { Priority } from './limiter.js';
 import { groupByNamespace, NotJsonError } from './list-files.js';
 import type { Offload } from './offload.js';
-import { guessContinue, parseListPage, type ListPage } from './pages.js';
+import { listContinue, parseListPage, type ListPage } from './pages.js';
 import type { CollectedEntry, CollectIssue, CollectManifest, CollectProgress, ResolvedOptions } from './options.js';
 import { secretKeys, sanitizeNode, slimPod } from './sanitize.js';
 import { CollectError } from '../errors.js';
 import { download, DownloadNotProcessedError, requestServerStatus, type DownloadTargetKind, type ServerStatus } from './velero-requests.js';
+import { byCodeUnits } from '../util/compare.js';
 
 interface ListAccumulator {
   apiVersion: string;
@@ -31,8 +32,13 @@ interface ListAccumulator {
 const FAILED_PHASES = new Set(['Failed', 'PartiallyFailed', 'FinalizingPartiallyFailed', 'WaitingForPluginOperationsPartiallyFailed']);
 const CRD_GROUPS_KEPT = /\.(velero\.io|snapshot\.storage\.k8s\.io)$/;
 const KOTSADM_SELECTOR = 'app=kotsadm';
-/** The velero.io lists that later steps use (coverage, downloads, credential keys). */
-const KEPT_FOR_LATER_STEPS = new Set(['backups', 'restores', 'backupstoragelocations', 'volumesnapshotlocations']);
+/** The velero.io lists that later steps read (coverage, downloads, credential keys), and the fields they read. */
+const READ_LATER: Record<string, readonly string[]> = {
+  backups: ['metadata.namespace', 'metadata.creationTimestamp', 'spec.includedNamespaces', 'status.phase', 'status.startTimestamp'],
+  restores: ['metadata.namespace', 'metadata.creationTimestamp', 'status.phase', 'status.startTimestamp'],
+  backupstoragelocations: ['metadata.namespace', 'spec.credential'],
+  volumesnapshotlocations: ['metadata.namespace', 'spec.credential'],
+};
 
 export interface CollectorOutput {
   veleroNamespace: string | null;
@@ -115,7 +121,7 @@ export class Collector {
       kotsadmNamespaces: await kotsadmNamespaces,
       serverStatus: status?.processed ? { serverVersion: status.serverVersion, plugins: status.plugins } : null,
       coveredNamespaces: covered === 'all' ? 'all' : [...covered].sort(),
-      collected: [...this.counts.values()].sort((a, b) => a.what.localeCompare(b.what)),
+      collected: [...this.counts.values()].sort((a, b) => byCodeUnits(a.what, b.what)),
       truncatedLogs: this.truncated.sort(),
       errors: this.issues,
     };
@@ -169,7 +175,7 @@ export class Collector {
           for (const [ns, group] of groupByNamespace(list.items)) this.addToArray(customResourcePath('velero.io', resource.plural, ns || undefined), group);
         } else {
           // Steps waiting for these objects need not wait for the files as well.
-          this.background(list.files.then((files) => this.writeBuilt(files)));
+          this.background(list.files.then((files) => this.writeBuilt(files)).catch((error: unknown) => this.failed(`${resource.plural}.velero.io`, error)));
         }
         return list.items;
       });
@@ -180,24 +186,34 @@ export class Collector {
 
   /**
    * One velero.io list, each page handed to its files as it arrives (on the worker for big lists).
-   * The objects themselves are parsed here only where later steps read them: letting go of the rest
-   * (20,000 PodVolumeBackups) spares the main thread and the heap.
+   * Of the objects, only the fields later steps read come back (READ_LATER): the main thread never
+   * parses 20,000 PodVolumeBackups nor holds 5,000 whole Backups. Our own kind, ServerStatusRequest,
+   * is read here whole: its file is written with the request this run adds.
    */
   private async listVelero(resource: ApiResource, namespacePromise: Promise<string | null>): Promise<{ files: Promise<BuiltFile[]>; items: KubeObject[]; count: number }> {
     const base = `/apis/velero.io/${resource.version}`;
-    const keep = KEPT_FOR_LATER_STEPS.has(resource.plural) || resource.plural === 'serverstatusrequests';
     const builder = resource.plural === 'serverstatusrequests' ? undefined : this.offload.list({ group: 'velero.io', plural: resource.plural });
     const listInto = async (path: string) => {
       const items: KubeObject[] = [];
       let count = 0;
-      await this.listPages(path, {}, Priority.OPENS, async (body) => {
-        const page = keep ? parsePage(path, body) : undefined;
-        if (page) for (const item of page.items) items.push(item);
-        const summary = builder ? await builder.add(body, page).catch((error: unknown) => rethrowNotJson(path, error)) : { count: page?.items.length ?? 0, continue: page?.continue };
-        count += summary.count;
-        return summary.continue;
+      await this.listPages(path, {}, Priority.OPENS, (body) => {
+        if (!builder) {
+          const page = parsePage(path, body);
+          for (const item of page.items) items.push(item);
+          count += page.items.length;
+          return page.continue;
+        }
+        return builder.add(body, READ_LATER[resource.plural]).then(
+          (summary) => {
+            count += summary.count;
+            for (const item of summary.kept ?? []) items.push(item);
+            return summary.continue;
+          },
+          (error: unknown) => rethrowNotJson(path, error),
+        );
       });
-      return { files: builder?.finish() ?? Promise.resolve([]), items, count };
+      const files = builder?.finish().catch((error: unknown) => rethrowNotJson(path, error)) ?? Promise.resolve([]);
+      return { files, items, count };
     };
     try {
       return await listInto(`${base}/${resource.plural}`);
@@ -363,7 +379,7 @@ export class Collector {
     const recent = (list: KubeObject[]) =>
       list
         .filter((o) => o.metadata.namespace === namespace && FAILED_PHASES.has(String(o.status?.phase ?? '')))
-        .sort((a, b) => startedAt(b).localeCompare(startedAt(a)))
+        .sort((a, b) => byCodeUnits(startedAt(b), startedAt(a)))
         .slice(0, this.options.recentFailures);
     const targets: { kind: 'Backup' | 'Restore'; name: string; downloads: DownloadTargetKind[] }[] = [
       ...recent(backups).map((b) => ({ kind: 'Backup' as const, name: b.metadata.name, downloads: ['BackupLog', 'BackupResults'] as DownloadTargetKind[] })),
@@ -426,30 +442,34 @@ export class Collector {
 
   /**
    * Hands every page of a list (limit/continue) to `onPage`, which returns the page's continue
-   * token. Pages of one list are a chain of round trips, the longest in a run: the list holds one
-   * concurrency slot (asked for with `priority`) from its first page to its last, the next page is
-   * asked for as soon as its token is read off the raw bytes, and this one is handled while it
-   * travels. A token guessed wrong (an item with a `continue` field of its own) costs one request.
+   * token as parsed. Pages of one list are a chain of round trips, the longest in a run: the list
+   * holds one concurrency slot (asked for with `priority`) from its first page to its last, and the
+   * next page is asked for as soon as its token is read off the raw bytes (listContinue), while
+   * `onPage` handles this one (on the worker, for big lists) without holding up the chain. The two
+   * tokens must agree: a list whose pages disagree fails. Returns once every page is handled.
    */
-  private async listPages(path: string, query: Record<string, string>, priority: Priority, onPage: (body: Buffer) => Promise<string | undefined>): Promise<void> {
+  private async listPages(path: string, query: Record<string, string>, priority: Priority, onPage: (body: Buffer) => string | undefined | Promise<string | undefined>): Promise<void> {
+    const handled: Promise<void>[] = [];
     await this.client.withSlot(priority, async (slot) => {
-      const fetchPage = (token?: string) => this.client.getBody(path, { ...query, limit: this.options.pageSize, continue: token }, { slot });
-      let pending: Promise<Buffer> | undefined = fetchPage();
-      while (pending) {
-        const body: Buffer = await pending;
-        const guess = guessContinue(body) ?? undefined;
-        const ahead = guess ? fetchPage(guess) : undefined;
-        ahead?.catch(() => {}); // a guess gone wrong may fail before anyone awaits it
-        let token: string | undefined;
-        try {
+      let token: string | undefined;
+      do {
+        const body = await this.client.getBody(path, { ...query, limit: this.options.pageSize, continue: token }, { slot });
+        const read = listContinue(body);
+        if (read === undefined) {
           token = await onPage(body);
-        } finally {
-          // The slot holds one request at a time: one asked ahead in vain ends before the next starts.
-          if (token !== guess) await ahead?.catch(() => undefined);
+          continue;
         }
-        pending = token === guess ? ahead : token ? fetchPage(token) : undefined;
-      }
+        const expected = read ?? undefined;
+        const check = (async () => {
+          const parsed = await onPage(body);
+          if (parsed !== expected) throw new KubeApiError(path, 200, undefined, `the list's continue token read off the page (${String(expected)}) is not the one parsed (${String(parsed)})`);
+        })();
+        check.catch(() => {}); // observed below, once the chain has ended
+        handled.push(check);
+        token = expected;
+      } while (token);
     });
+    await Promise.all(handled);
   }
 
   /** Runs one collection step, counting it for progress; a Kubernetes failure becomes a manifest error. */
@@ -460,13 +480,18 @@ export class Collector {
     try {
       return await run();
     } catch (error) {
-      if (!isStepFailure(error)) throw error;
-      this.issue(source, describe(error));
+      this.failed(source, error);
       return undefined;
     } finally {
       this.done += 1;
       this.emit();
     }
+  }
+
+  /** Records a failure collection survives; rethrows any other. */
+  private failed(source: string, error: unknown): void {
+    if (!isStepFailure(error)) throw error;
+    this.issue(source, describe(error));
   }
 
   private issue(source: string, message: string): void {
@@ -496,10 +521,10 @@ export class Collector {
   }
 
   private async writeAccumulated(): Promise<void> {
-    for (const [path, list] of [...this.lists].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [path, list] of [...this.lists].sort(([a], [b]) => byCodeUnits(a, b))) {
       await this.writeText(path, jsonList(list.kind, list.apiVersion, [...list.items.values()]));
     }
-    for (const [path, array] of [...this.arrays].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [path, array] of [...this.arrays].sort(([a], [b]) => byCodeUnits(a, b))) {
       await this.writeText(path, jsonArray([...array.values()]));
     }
   }

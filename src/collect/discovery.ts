@@ -1,5 +1,6 @@
 // API discovery: which groups and versions the cluster serves, and every resource of the groups we collect whole (velero.io).
 import type { KubeClient } from './client.js';
+import { byCodeUnits } from '../util/compare.js';
 
 export interface ApiResource {
   group: string;
@@ -136,5 +137,5 @@ function mergeVersions(group: string, lists: { version: string; resources: Resou
       resources.push({ group, version, plural: r.name, kind: r.kind, namespaced: r.namespaced });
     }
   }
-  return resources.sort((a, b) => a.plural.localeCompare(b.plural));
+  return resources.sort((a, b) => byCodeUnits(a.plural, b.plural));
 }

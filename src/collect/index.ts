@@ -93,8 +93,11 @@ export async function collect(options: CollectOptions = {}): Promise<CollectResu
         ...(await offload.summary()),
         skipped: [],
       };
+      // The worker has nothing left to do: it stops while the archive is finished.
+      const stopping = offload.close();
       await writer.addFile(REDACTIONS_FILE, `${JSON.stringify(redactions, null, 2)}\n`);
       const written = await writer.close();
+      await stopping;
       return { path: written.path, manifest, durationMs: Date.now() - started };
     } catch (error) {
       await writer.abort();

@@ -25,9 +25,9 @@ async function answer(request: OffloadRequest): Promise<{ answer: OffloadAnswer;
   if ('redact' in request) return { answer: { id, text: redactor.redactText(request.redact.text, request.redact.path) } };
   if ('summary' in request) return { answer: { id, summary: redactor.summary() } };
   if ('page' in request) {
-    const { list, target, body } = request.page;
+    const { list, target, body, keep } = request.page;
     const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-    return { answer: { id, page: listFor(list, target).add(text) } };
+    return { answer: { id, page: listFor(list, target).add(text, keep) } };
   }
   const files: BuiltFile[] = (await lists.get(request.finish.list)?.finish()) ?? [];
   lists.delete(request.finish.list);

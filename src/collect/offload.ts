@@ -5,7 +5,8 @@ import { createRedactor, type RedactionSummary, type Redactor } from '../redact/
 import type { BuiltFile } from './array-file.js';
 import { ListFiles, NotJsonError, type ListTarget, type PageSummary } from './list-files.js';
 import { asBuffer, transferable, type OffloadAnswer, type OffloadRequest } from './offload-protocol.js';
-import { guessContinue, type ListPage } from './pages.js';
+import { listContinue } from './pages.js';
+import { byCodeUnits } from '../util/compare.js';
 
 /**
  * Below this many bytes a text is redacted, or a one-page list built, on the main thread: a worker
@@ -140,6 +141,8 @@ export class Offload {
 export class ListBuilder {
   private inline: ListFiles | undefined;
   private onWorker: boolean | undefined;
+  /** Every page's handling, which finish() waits for before it asks for the files. */
+  private readonly pages: Promise<PageSummary>[] = [];
 
   constructor(
     private readonly target: ListTarget,
@@ -154,24 +157,33 @@ export class ListBuilder {
   ) {}
 
   /**
-   * Adds a page. `parsed`, when the caller parsed the page for its objects, spares parsing it again
-   * inline. The body's memory moves to the worker: the caller must not read it afterwards.
+   * Adds a page; `keep` names the fields of its objects to send back (ListFiles.add). The body's
+   * memory moves to the worker: the caller must not read it afterwards. A failure shows in the
+   * answer and again in finish().
    */
-  async add(body: Buffer, parsed?: ListPage): Promise<PageSummary> {
-    this.onWorker ??= (body.length >= OFFLOAD_MIN_BYTES || guessContinue(body) !== null) && this.port.worker();
-    if (!this.onWorker) {
-      this.inline ??= this.port.inline();
-      return this.inline.add(parsed ?? body.toString('utf8'));
-    }
-    const owned = transferable(body).length > 0 ? body : Buffer.from(body);
-    const answer = await this.port.ask({ page: { list: this.id, target: this.target, body: owned } }, transferable(owned));
-    return answer.page ?? { count: 0, continue: undefined };
+  add(body: Buffer, keep?: readonly string[]): Promise<PageSummary> {
+    const handled = this.handle(body, keep);
+    handled.catch(() => {}); // observed in finish()
+    this.pages.push(handled);
+    return handled;
   }
 
   async finish(): Promise<BuiltFile[]> {
+    await Promise.all(this.pages);
     if (!this.onWorker) return this.inline?.finish() ?? [];
     const files = (await this.port.ask({ finish: { list: this.id } }, [])).files ?? [];
     return files.map((file) => ('gzip' in file ? { ...file, gzip: asBuffer(file.gzip) } : { ...file, content: asBuffer(file.content) }));
+  }
+
+  private async handle(body: Buffer, keep: readonly string[] | undefined): Promise<PageSummary> {
+    this.onWorker ??= (body.length >= OFFLOAD_MIN_BYTES || listContinue(body) !== null) && this.port.worker();
+    if (!this.onWorker) {
+      this.inline ??= this.port.inline();
+      return this.inline.add(body.toString('utf8'), keep);
+    }
+    const owned = transferable(body).length > 0 ? body : Buffer.from(body);
+    const answer = await this.port.ask({ page: { list: this.id, target: this.target, body: owned, keep } }, transferable(owned));
+    return answer.page ?? { count: 0, continue: undefined };
   }
 }
 
@@ -184,7 +196,7 @@ function mergeSummaries(a: RedactionSummary, b: RedactionSummary): RedactionSumm
     if (seen) seen.count += entry.count;
     else pairs.set(key, { ...entry });
   }
-  const redactions = [...pairs.values()].sort((x, y) => x.file.localeCompare(y.file) || x.redactor.localeCompare(y.redactor));
+  const redactions = [...pairs.values()].sort((x, y) => byCodeUnits(x.file, y.file) || byCodeUnits(x.redactor, y.redactor));
   const byRedactor: Record<string, number> = {};
   for (const name of [...new Set([...Object.keys(a.byRedactor), ...Object.keys(b.byRedactor)])].sort()) {
     byRedactor[name] = (a.byRedactor[name] ?? 0) + (b.byRedactor[name] ?? 0);

@@ -1,30 +1,32 @@
-// Paging helpers on a list page's raw text: a cheap guess at its continue token (to ask for the next page before parsing this one), the parse, and its items as sent.
+// Paging helpers on a list page's raw text: its continue token read without parsing the items (to ask for the next page at once), the parse, and its items as sent.
 import type { KubeObject } from '../model/kube.js';
 
-/** How far from either end of a page the list's own metadata is looked for. */
-const WINDOW = 4096;
-const CONTINUE_KEY = Buffer.from('"continue":"');
+const ITEMS_KEY_BYTES = Buffer.from('"items":[');
+/** A list's own fields (kind, apiVersion, metadata) are a few hundred bytes; a shell bigger than this is not one. */
+const SHELL_MAX_BYTES = 64 * 1024;
 
 /**
- * The continue token of a raw list page, guessed without parsing it: null when there seems to be
- * none. Typed lists put `metadata` first and unstructured (custom resource) lists, whose keys the
- * API server sorts, put it last, so only both ends are searched. A guess can be fooled by an item
- * with a `continue` field; the caller checks it against the parsed page and asks again if wrong.
+ * The continue token of a raw list page, read without parsing its items: null on the last page,
+ * undefined when it cannot be read with certainty (the caller then parses the page). The page's
+ * shell is its text before the first `"items":[` and from the last `]` on. JSON escapes every quote
+ * inside a string, so the shell parses only when both cuts fall between the list's own fields; it
+ * is then taken only with its kind, its metadata and items of `[]`, which a cut anywhere else leaves
+ * out. An item with a `continue` field of its own is thus never taken for the list's.
  */
-export function guessContinue(body: Buffer): string | null {
-  const head = body.subarray(0, WINDOW);
-  let at = head.indexOf(CONTINUE_KEY);
-  let base = 0;
-  if (at < 0 && body.length > WINDOW) {
-    base = Math.max(WINDOW, body.length - WINDOW);
-    at = body.subarray(base).lastIndexOf(CONTINUE_KEY);
+export function listContinue(body: Buffer): string | null | undefined {
+  const open = body.indexOf(ITEMS_KEY_BYTES);
+  const close = body.lastIndexOf(0x5d); // ]
+  const head = open + ITEMS_KEY_BYTES.length;
+  if (open < 0 || close < head || head > SHELL_MAX_BYTES || body.length - close > SHELL_MAX_BYTES) return undefined;
+  let shell: { kind?: unknown; metadata?: { continue?: unknown } | null; items?: unknown } | null;
+  try {
+    shell = JSON.parse(Buffer.concat([body.subarray(0, head), body.subarray(close)]).toString('utf8')) as typeof shell;
+  } catch {
+    return undefined;
   }
-  if (at < 0) return null;
-  const start = base + at + CONTINUE_KEY.length;
-  const end = body.indexOf(0x22, start); // the closing quote: tokens are base64, never escaped
-  if (end < 0 || end - start > WINDOW) return null;
-  const token = body.toString('latin1', start, end);
-  return token.includes('\\') ? null : token;
+  if (!shell || !Array.isArray(shell.items) || shell.items.length !== 0 || typeof shell.kind !== 'string' || typeof shell.metadata !== 'object' || shell.metadata === null) return undefined;
+  const token = shell.metadata.continue;
+  return typeof token === 'string' && token !== '' ? token : null;
 }
 
 const ITEMS_KEY = '"items":[';
@@ -43,7 +45,7 @@ export function itemsText(text: string, page: object): string | undefined {
   const start = open + ITEMS_KEY.length;
   try {
     const shell = JSON.parse(text.slice(0, start) + text.slice(close)) as { items?: unknown };
-    if (!Array.isArray(shell.items) || shell.items.length !== 0) return undefined;
+    if (!shell || !Array.isArray(shell.items) || shell.items.length !== 0) return undefined;
     if (JSON.stringify({ ...shell, items: 0 }) !== JSON.stringify({ ...page, items: 0 })) return undefined;
   } catch {
     return undefined;

@@ -4,6 +4,7 @@ import { ConfigError } from '../errors.js';
 import { LineRedactor, type CustomRule } from './engine.js';
 import { MASK, REDACTOR_DESCRIPTIONS } from './rules.js';
 import { redactStream } from './stream.js';
+import { byCodeUnits } from '../util/compare.js';
 
 export { MASK } from './rules.js';
 export { redactStream } from './stream.js';
@@ -78,7 +79,7 @@ export function createRedactor(config?: RedactionConfig, options: { configFile?:
           totals.set(redactor, (totals.get(redactor) ?? 0) + count);
         }
       }
-      redactions.sort((a, b) => a.file.localeCompare(b.file) || a.redactor.localeCompare(b.redactor));
+      redactions.sort((a, b) => byCodeUnits(a.file, b.file) || byCodeUnits(a.redactor, b.redactor));
       const byRedactor: Record<string, number> = {};
       for (const name of [...totals.keys()].sort()) byRedactor[name] = totals.get(name) ?? 0;
       const redactors: Record<string, string> = {};

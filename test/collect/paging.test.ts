@@ -1,12 +1,13 @@
-// The collector's paging pieces: the continue-token guess, request priorities, and page-by-page array files.
+// The collector's paging pieces: the continue token read off a page, request priorities, and page-by-page array files.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { ArrayFile, INDENT_LIMIT, jsonArray, type BuiltFile } from '../../src/collect/array-file.js';
+import { ListFiles, pick } from '../../src/collect/list-files.js';
 import type { Worker } from 'node:worker_threads';
 import { Limiter, Priority } from '../../src/collect/limiter.js';
 import { Offload } from '../../src/collect/offload.js';
-import { guessContinue, itemsText } from '../../src/collect/pages.js';
+import { itemsText, listContinue } from '../../src/collect/pages.js';
 import type { KubeObject } from '../../src/model/kube.js';
 
 const pvb = (i: number): KubeObject => ({
@@ -16,14 +17,26 @@ const pvb = (i: number): KubeObject => ({
   status: { phase: 'Completed' },
 });
 
-test('the continue token is read from the head of a typed list and the tail of an unstructured one', () => {
-  const typed = JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: { continue: 'eyJ2Ijoi', resourceVersion: '1' }, items: [] });
-  assert.equal(guessContinue(Buffer.from(typed)), 'eyJ2Ijoi');
+test('the continue token is read off the list\'s own fields, at the head of a typed list and the tail of an unstructured one', () => {
+  const read = (page: unknown, space?: number) => listContinue(Buffer.from(JSON.stringify(page, null, space)));
+  assert.equal(read({ kind: 'PodList', apiVersion: 'v1', metadata: { continue: 'eyJ2Ijoi', resourceVersion: '1' }, items: [] }), 'eyJ2Ijoi');
   const items = Array.from({ length: 200 }, (_, i) => pvb(i));
-  const sorted = JSON.stringify({ apiVersion: 'velero.io/v1', items, kind: 'PodVolumeBackupList', metadata: { continue: 'tail-token', remainingItemCount: 5 } });
-  assert.ok(sorted.length > 8192);
-  assert.equal(guessContinue(Buffer.from(sorted)), 'tail-token');
-  assert.equal(guessContinue(Buffer.from(JSON.stringify({ apiVersion: 'velero.io/v1', items, kind: 'PodVolumeBackupList', metadata: {} }))), null);
+  assert.equal(read({ apiVersion: 'velero.io/v1', items, kind: 'PodVolumeBackupList', metadata: { continue: 'tail-token', remainingItemCount: 5 } }), 'tail-token');
+  assert.equal(read({ apiVersion: 'velero.io/v1', items, kind: 'PodVolumeBackupList', metadata: {} }), null, 'the last page');
+  // An item's own `continue` field, nearest the end of the last page, is not the list's.
+  const fooling = [...items, { ...pvb(999), spec: { continue: 'bm90LWEtdG9rZW4' } }];
+  assert.equal(read({ apiVersion: 'velero.io/v1', items: fooling, kind: 'PodVolumeBackupList', metadata: { resourceVersion: '7' } }), null);
+  assert.equal(read({ kind: 'PodList', metadata: { continue: 'x]"y' }, items: [{ metadata: { continue: 'no' } }] }), 'x]"y');
+});
+
+test('a page whose token cannot be read with certainty is left to the parse', () => {
+  const read = (text: string) => listContinue(Buffer.from(text));
+  const items = [pvb(1), pvb(2)];
+  assert.equal(read(JSON.stringify({ kind: 'L', metadata: { continue: 'x' }, items }, null, 2)), undefined, 'pretty-printed: no "items":[');
+  assert.equal(read(JSON.stringify({ apiVersion: 'v1', items, kind: 'L', metadata: { continue: 'x' }, zz: [1] })), undefined, 'an array after the metadata');
+  assert.equal(read(JSON.stringify({ items, metadata: { continue: 'x' } })), undefined, 'no kind: not a list');
+  assert.equal(read('{"kind":"L","metadata":{},"items":[{"a":1}'), undefined, 'cut short');
+  assert.equal(read('<html>503</html>'), undefined);
 });
 
 test('a free slot goes to the waiting task of the highest priority, then to the one that waited longest', async () => {
@@ -140,6 +153,40 @@ test('a collect worker that dies fails what it was asked, and later lists are bu
     const text = bytesOf(file);
     assert.equal((JSON.parse(text) as unknown[]).length, 3000);
     assert.ok(!text.includes('hunter22') && text.includes('password='), 'redacted inline');
+  } finally {
+    await offload.close();
+  }
+});
+
+test('a page sends back only the fields asked for, from the worker as inline', async () => {
+  const backup = (i: number): KubeObject => ({
+    apiVersion: 'velero.io/v1',
+    kind: 'Backup',
+    metadata: { name: `b-${i}`, namespace: 'velero', labels: { big: 'x'.repeat(200) } },
+    spec: { includedNamespaces: ['app'], storageLocation: 'default' },
+    status: { phase: i % 2 ? 'Failed' : 'Completed', progress: { itemsBackedUp: 10 } },
+  });
+  const fields = ['metadata.namespace', 'spec.includedNamespaces', 'status.phase', 'status.startTimestamp'];
+  const cut = (i: number) => ({ kind: 'Backup', metadata: { name: `b-${i}`, namespace: 'velero' }, spec: { includedNamespaces: ['app'] }, status: { phase: i % 2 ? 'Failed' : 'Completed' } });
+  assert.deepEqual(pick(backup(1), fields), cut(1), 'a path the object lacks (startTimestamp) is left out');
+
+  const list = (items: KubeObject[], token?: string) =>
+    Buffer.from(JSON.stringify({ apiVersion: 'velero.io/v1', items, kind: 'BackupList', metadata: token ? { continue: token } : {} }));
+  const inline = new ListFiles({ group: 'velero.io', plural: 'backups' }, (text) => text, 6);
+  assert.deepEqual(inline.add(list([backup(0), backup(1)]).toString('utf8'), fields).kept, [cut(0), cut(1)]);
+
+  // A list of several pages goes to the worker; the cut objects come back with each page's answer.
+  const offload = new Offload(undefined, 6);
+  try {
+    const builder = offload.list({ group: 'velero.io', plural: 'backups' });
+    const first = await builder.add(list([backup(0), backup(1)], 'next'), fields);
+    const second = await builder.add(list([backup(2)]), fields);
+    assert.equal((offload as unknown as { worker?: Worker }).worker !== undefined, true, 'built on the worker');
+    assert.deepEqual([first.continue, second.continue], ['next', undefined]);
+    assert.deepEqual([...(first.kept ?? []), ...(second.kept ?? [])], [cut(0), cut(1), cut(2)]);
+    const [file] = await builder.finish();
+    assert.ok(file);
+    assert.deepEqual(JSON.parse(bytesOf(file)), [backup(0), backup(1), backup(2)], 'the file has the whole objects');
   } finally {
     await offload.close();
   }

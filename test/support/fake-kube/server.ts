@@ -64,6 +64,23 @@ interface Route {
 
 const LIST_MAX_DEFAULT = Number.POSITIVE_INFINITY;
 
+/**
+ * One type's objects in list order and, by form, the text of all of them as list items: pages of a
+ * big list are slices of it, so this single-threaded server spends next to no CPU per page. A real
+ * API server encodes on many cores elsewhere; here every millisecond of encoding would hold up every
+ * other request under way and count against the collector (bench/collect.bench.ts).
+ */
+interface ListCache {
+  items: KubeObject[];
+  texts: Map<string, ListText>;
+}
+
+interface ListText {
+  bytes: Buffer;
+  /** Where each item's text ends in `bytes` (the next starts after a comma). */
+  ends: number[];
+}
+
 /** A running fake API server; `close()` it when done. */
 export class FakeKube {
   readonly requests: RequestRecord[] = [];
@@ -73,14 +90,15 @@ export class FakeKube {
   private types: ResourceType[] = [...BUILTIN_RESOURCES];
   private resourceVersion = 1000;
   private readonly timers = new Set<NodeJS.Timeout>();
-  /** Each type's objects in list order, kept until the type changes (pages of big lists would re-sort otherwise). */
-  private readonly sorted = new Map<string, KubeObject[]>();
+  /** Each type's objects in list order and their list text by form, kept until the type changes (see ListCache). */
+  private readonly lists = new Map<string, ListCache>();
   /**
    * Each object's JSON text as a list item, by the form it is served in (apiVersion, or typed without
    * kind/apiVersion): the real API server's watch cache keeps serialized objects too, so its list
    * pages cost a join rather than an encoding. Dropped when the object changes.
    */
   private readonly itemText = new WeakMap<KubeObject, Map<string, string>>();
+  private readonly splitLogs = new Map<string, string[]>();
   url = '';
 
   private constructor(
@@ -101,6 +119,7 @@ export class FakeKube {
   /** Starts a server for `cluster` on 127.0.0.1 and a random port. */
   static async start(cluster: FakeCluster, options: FakeKubeOptions = {}): Promise<FakeKube> {
     const fake = new FakeKube(cluster, { latencyMs: 0, processDelayMs: 20, token: 'fake-token', discovery: 'aggregated', staleVersions: [], ...options });
+    fake.warmLists();
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
     fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
     return fake;
@@ -168,7 +187,7 @@ export class FakeKube {
     bucket.set(`${meta.namespace ?? ''}/${meta.name}`, object);
     this.itemText.delete(object);
     this.encode(object, type);
-    this.sorted.delete(typeKey(type));
+    this.lists.delete(typeKey(type));
   }
 
   private typeForObject(object: KubeObject): ResourceType | undefined {
@@ -350,7 +369,7 @@ export class FakeKube {
     if (method === 'DELETE') {
       bucket.delete(`${route.namespace ?? ''}/${route.name}`);
       this.itemText.delete(object);
-      this.sorted.delete(typeKey(route.type));
+      this.lists.delete(typeKey(route.type));
       return json(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: route.name, group: route.type.group, kind: route.type.plural, uid: object.metadata.uid } });
     }
     return this.status(res, 405, 'MethodNotAllowed', `${method} is not supported`);
@@ -363,7 +382,9 @@ export class FakeKube {
 
   private list(route: Route, bucket: Map<string, KubeObject>, url: URL, res: ServerResponse): void {
     const params = url.searchParams;
-    let items = this.sortedItems(route.type, bucket);
+    const cache = this.listCache(route.type, bucket);
+    let items = cache.items;
+    const whole = route.namespace === undefined && !params.get('labelSelector') && !params.get('fieldSelector');
     if (route.namespace !== undefined) items = items.filter((o) => o.metadata.namespace === route.namespace);
     const labelSelector = params.get('labelSelector');
     if (labelSelector) {
@@ -396,8 +417,54 @@ export class FakeKube {
     const head = JSON.stringify({ kind: `${route.type.kind}List`, apiVersion: groupVersionOf(route.type, route.version), metadata });
     // The same bytes as JSON.stringify of the whole list (items is its last key), from cached item texts.
     const form = builtin ? '' : groupVersionOf(route.type, route.version);
-    const texts = page.map((o) => this.itemJson(o, route.type, form));
-    jsonText(res, 200, `${head.slice(0, -1)},"items":[${texts.join(',')}]}`);
+    const open = `${head.slice(0, -1)},"items":[`;
+    if (!whole) {
+      jsonText(res, 200, `${open}${page.map((o) => this.itemJson(o, route.type, form)).join(',')}]}`);
+      return;
+    }
+    // A page of the whole list is a slice of its text: the bytes leave as they are, nothing is encoded or joined.
+    const text = this.listText(cache, route.type, form);
+    const start = offset === 0 ? 0 : (text.ends[offset - 1] ?? 0) + 1;
+    const part = page.length === 0 ? Buffer.alloc(0) : text.bytes.subarray(start, text.ends[next - 1]);
+    const [opening, closing] = [Buffer.from(open), Buffer.from(']}')];
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': opening.length + part.length + closing.length });
+    res.write(opening);
+    res.write(part);
+    res.end(closing);
+  }
+
+  /** Encodes every list as the watch cache holds it, so that no measured request pays for the first encoding. */
+  private warmLists(): void {
+    for (const type of this.types) {
+      const bucket = this.store.get(typeKey(type));
+      if (!bucket) continue;
+      const cache = this.listCache(type, bucket);
+      for (const version of type.versions) this.listText(cache, type, BUILTIN_RESOURCES.includes(type) ? '' : groupVersionOf(type, version));
+    }
+  }
+
+  /** The whole list's items in one form, joined by commas as in the list text, with where each ends. */
+  private listText(cache: ListCache, type: ResourceType, form: string): ListText {
+    let text = cache.texts.get(form);
+    if (!text) {
+      const comma = Buffer.from(',');
+      const chunks: Buffer[] = [];
+      const ends: number[] = [];
+      let at = 0;
+      for (const item of cache.items) {
+        if (chunks.length > 0) {
+          chunks.push(comma);
+          at += 1;
+        }
+        const part = Buffer.from(this.itemJson(item, type, form));
+        chunks.push(part);
+        at += part.length;
+        ends.push(at);
+      }
+      text = { bytes: Buffer.concat(chunks), ends };
+      cache.texts.set(form, text);
+    }
+    return text;
   }
 
   /** Encodes a changed object at once, in the version it was stored in, as the watch cache does on each event (not on the list that reads it). */
@@ -422,14 +489,14 @@ export class FakeKube {
     return text;
   }
 
-  private sortedItems(type: ResourceType, bucket: Map<string, KubeObject>): KubeObject[] {
-    let items = this.sorted.get(typeKey(type));
-    if (!items) {
+  private listCache(type: ResourceType, bucket: Map<string, KubeObject>): ListCache {
+    let cache = this.lists.get(typeKey(type));
+    if (!cache) {
       // Keys are `<ns>/<name>`: the plain code-unit order keeps pages stable, as etcd's key order does.
-      items = [...bucket.entries()].sort(([a], [b]) => compareKeys(a, b)).map(([, o]) => o);
-      this.sorted.set(typeKey(type), items);
+      cache = { items: [...bucket.entries()].sort(([a], [b]) => compareKeys(a, b)).map(([, o]) => o), texts: new Map() };
+      this.lists.set(typeKey(type), cache);
     }
-    return items;
+    return cache;
   }
 
   private create(route: Route, body: string, res: ServerResponse): void {
@@ -482,6 +549,7 @@ export class FakeKube {
       stored.metadata.resourceVersion = String(++this.resourceVersion);
       this.itemText.delete(stored);
       this.encode(stored, type);
+      this.lists.get(typeKey(type))?.texts.clear();
     }, this.options.processDelayMs);
     this.timers.add(timer);
   }
@@ -524,7 +592,7 @@ export class FakeKube {
       res.end();
       return;
     }
-    let lines = text.split(/(?<=\n)/);
+    let lines = this.logLines(text);
     const sinceSeconds = Number(params.get('sinceSeconds') ?? 0);
     const sinceTime = params.get('sinceTime');
     const cutoff = sinceSeconds > 0 ? this.cluster.now.getTime() - sinceSeconds * 1000 : sinceTime ? Date.parse(sinceTime) : undefined;
@@ -536,6 +604,16 @@ export class FakeKube {
     if (limitBytes > 0 && body.length > limitBytes) body = body.subarray(0, limitBytes);
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length });
     res.end(body);
+  }
+
+  /** A log's lines, split once (the fixture's logs never change). */
+  private logLines(text: string): string[] {
+    let lines = this.splitLogs.get(text);
+    if (!lines) {
+      lines = text.split(/(?<=\n)/);
+      this.splitLogs.set(text, lines);
+    }
+    return lines;
   }
 
   private status(res: ServerResponse, code: number, reason: string, message: string, route?: Route): void {
