@@ -32,12 +32,29 @@ interface ListAccumulator {
 const FAILED_PHASES = new Set(['Failed', 'PartiallyFailed', 'FinalizingPartiallyFailed', 'WaitingForPluginOperationsPartiallyFailed']);
 const CRD_GROUPS_KEPT = /\.(velero\.io|snapshot\.storage\.k8s\.io)$/;
 const KOTSADM_SELECTOR = 'app=kotsadm';
-/** The velero.io lists that later steps read (coverage, downloads, credential keys), and the fields they read. */
-const READ_LATER: Record<string, readonly string[]> = {
-  backups: ['metadata.namespace', 'metadata.creationTimestamp', 'spec.includedNamespaces', 'status.phase', 'status.startTimestamp'],
-  restores: ['metadata.namespace', 'metadata.creationTimestamp', 'status.phase', 'status.startTimestamp'],
-  backupstoragelocations: ['metadata.namespace', 'spec.credential'],
-  volumesnapshotlocations: ['metadata.namespace', 'spec.credential'],
+/**
+ * The velero.io lists that later steps read (coverage, downloads, credential keys): the fields they
+ * read, which the worker cuts each object down to, and which objects they need at all, chosen as each
+ * page arrives (`keeper` makes a fresh chooser per list). Of 5,000 Backups, coverage needs one per
+ * distinct set of included namespaces and the downloads the failed ones: keeping the rest until the
+ * end cost the main thread a 10–15 ms garbage collection pause (bench/collect.bench.ts).
+ */
+const READ_LATER: Record<string, { fields: readonly string[]; keeper: () => (object: KubeObject) => boolean }> = {
+  backups: {
+    fields: ['metadata.namespace', 'metadata.creationTimestamp', 'spec.includedNamespaces', 'status.phase', 'status.startTimestamp'],
+    keeper: () => {
+      const coverages = new Set<string>();
+      return (backup) => {
+        const key = JSON.stringify(backup.spec?.includedNamespaces ?? []);
+        const first = !coverages.has(key);
+        coverages.add(key);
+        return first || isFailed(backup);
+      };
+    },
+  },
+  restores: { fields: ['metadata.namespace', 'metadata.creationTimestamp', 'status.phase', 'status.startTimestamp'], keeper: () => isFailed },
+  backupstoragelocations: { fields: ['metadata.namespace', 'spec.credential'], keeper: () => () => true },
+  volumesnapshotlocations: { fields: ['metadata.namespace', 'spec.credential'], keeper: () => () => true },
 };
 
 export interface CollectorOutput {
@@ -186,15 +203,17 @@ export class Collector {
 
   /**
    * One velero.io list, each page handed to its files as it arrives (on the worker for big lists).
-   * Of the objects, only the fields later steps read come back (READ_LATER): the main thread never
-   * parses 20,000 PodVolumeBackups nor holds 5,000 whole Backups. Our own kind, ServerStatusRequest,
-   * is read here whole: its file is written with the request this run adds.
+   * Of the objects, only those later steps read come back, cut down to the fields they read
+   * (READ_LATER): the main thread never parses 20,000 PodVolumeBackups nor holds 5,000 Backups. Our
+   * own kind, ServerStatusRequest, is read here whole: its file is written with the request this run adds.
    */
   private async listVelero(resource: ApiResource, namespacePromise: Promise<string | null>): Promise<{ files: Promise<BuiltFile[]>; items: KubeObject[]; count: number }> {
     const base = `/apis/velero.io/${resource.version}`;
     const builder = resource.plural === 'serverstatusrequests' ? undefined : this.offload.list({ group: 'velero.io', plural: resource.plural });
+    const later = READ_LATER[resource.plural];
     const listInto = async (path: string) => {
       const items: KubeObject[] = [];
+      const keep = later?.keeper() ?? (() => false);
       let count = 0;
       await this.listPages(path, {}, Priority.OPENS, (body) => {
         if (!builder) {
@@ -203,10 +222,10 @@ export class Collector {
           count += page.items.length;
           return page.continue;
         }
-        return builder.add(body, READ_LATER[resource.plural]).then(
+        return builder.add(body, later?.fields).then(
           (summary) => {
             count += summary.count;
-            for (const item of summary.kept ?? []) items.push(item);
+            for (const item of summary.kept ?? []) if (keep(item)) items.push(item);
             return summary.continue;
           },
           (error: unknown) => rethrowNotJson(path, error),
@@ -378,7 +397,7 @@ export class Collector {
     if (this.options.noCreate || !namespace || !discovery.resources('velero.io').some((r) => r.plural === 'downloadrequests')) return;
     const recent = (list: KubeObject[]) =>
       list
-        .filter((o) => o.metadata.namespace === namespace && FAILED_PHASES.has(String(o.status?.phase ?? '')))
+        .filter((o) => o.metadata.namespace === namespace && isFailed(o))
         .sort((a, b) => byCodeUnits(startedAt(b), startedAt(a)))
         .slice(0, this.options.recentFailures);
     const targets: { kind: 'Backup' | 'Restore'; name: string; downloads: DownloadTargetKind[] }[] = [
@@ -593,6 +612,10 @@ function parsePage(path: string, body: Buffer): ListPage {
 
 function rethrowNotJson(path: string, error: unknown): never {
   throw error instanceof NotJsonError ? new KubeApiError(path, 200, undefined, error.message) : error;
+}
+
+function isFailed(object: KubeObject): boolean {
+  return FAILED_PHASES.has(String(object.status?.phase ?? ''));
 }
 
 function startedAt(object: KubeObject): string {

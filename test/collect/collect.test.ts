@@ -397,6 +397,36 @@ test('a cluster without Velero still gives a bundle: no Velero namespace, the mi
   );
 });
 
+test('of a paged Backup list, every coverage and every recent failure reaches the later steps', async () => {
+  const backup = (i: number, includedNamespaces: string[], phase = 'Completed'): KubeObject => ({
+    apiVersion: 'velero.io/v1',
+    kind: 'Backup',
+    metadata: { name: `gen-${String(i).padStart(2, '0')}`, namespace: 'velero' },
+    spec: { includedNamespaces, storageLocation: 'default' },
+    status: { phase, startTimestamp: `2030-01-${String(i + 1).padStart(2, '0')}T00:00:00Z` },
+  });
+  const cluster = (c: { objects: KubeObject[]; downloads: Map<string, string> }) => {
+    for (let i = 0; i < 30; i += 1) {
+      // A failure that shares its coverage with backups before it, a new coverage on a late page, the newest failure last.
+      const phase = i === 3 ? 'Failed' : i === 27 ? 'PartiallyFailed' : 'Completed';
+      c.objects.push(backup(i, i === 25 ? ['late-ns'] : ['myapp'], phase));
+      if (phase !== 'Completed') c.downloads.set(`BackupLog/gen-${String(i).padStart(2, '0')}`, `log of gen-${i}\n`);
+    }
+  };
+  await withFake(
+    async ({ dir, kubeconfig }) => {
+      const result = await collect({ kubeconfig, output: join(dir, 'b.tar.gz'), pageSize: 7, ...FAST });
+      assert.ok(result.manifest.coveredNamespaces !== 'all' && result.manifest.coveredNamespaces.includes('late-ns'));
+      assert.equal(result.manifest.collected.find((c) => c.what === 'backups.velero.io')?.count, 33, 'every backup is counted and written');
+      const { files } = await readBundle(result.path);
+      assert.equal(files.get('snapshot-doctor/backup-logs/velero/gen-27.log'), 'log of gen-27\n');
+      assert.equal(files.get('snapshot-doctor/backup-logs/velero/gen-03.log'), 'log of gen-3\n');
+      assert.equal(json<KubeObject[]>(files, 'cluster-resources/custom-resources/backups.velero.io/velero.json').length, 33);
+    },
+    { cluster },
+  );
+});
+
 test('a big list is written page by page with the bytes the server sent, and an item\'s own continue field is not taken for the list\'s token', async () => {
   const pvb = (name: string, spec: Record<string, unknown> = {}): KubeObject => ({
     apiVersion: 'velero.io/v1',
