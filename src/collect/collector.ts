@@ -215,14 +215,14 @@ export class Collector {
       const items: KubeObject[] = [];
       const keep = later?.keeper() ?? (() => false);
       let count = 0;
-      await this.listPages(path, {}, Priority.OPENS, (body) => {
+      await this.listPages(path, {}, Priority.OPENS, (chunks) => {
         if (!builder) {
-          const page = parsePage(path, body);
+          const page = parsePage(path, Buffer.concat(chunks));
           for (const item of page.items) items.push(item);
           count += page.items.length;
           return page.continue;
         }
-        return builder.add(body, later?.fields).then(
+        return builder.add(chunks, later?.fields).then(
           (summary) => {
             count += summary.count;
             for (const item of summary.kept ?? []) if (keep(item)) items.push(item);
@@ -451,8 +451,8 @@ export class Collector {
   /** Every object of a list, all pages. */
   private async listAll(path: string, query: Record<string, string> = {}, priority: Priority = Priority.OPENS): Promise<KubeObject[]> {
     const items: KubeObject[] = [];
-    await this.listPages(path, query, priority, async (body) => {
-      const page = parsePage(path, body);
+    await this.listPages(path, query, priority, (chunks) => {
+      const page = parsePage(path, Buffer.concat(chunks));
       for (const item of page.items) items.push(item);
       return page.continue;
     });
@@ -467,20 +467,20 @@ export class Collector {
    * `onPage` handles this one (on the worker, for big lists) without holding up the chain. The two
    * tokens must agree: a list whose pages disagree fails. Returns once every page is handled.
    */
-  private async listPages(path: string, query: Record<string, string>, priority: Priority, onPage: (body: Buffer) => string | undefined | Promise<string | undefined>): Promise<void> {
+  private async listPages(path: string, query: Record<string, string>, priority: Priority, onPage: (page: Buffer[]) => string | undefined | Promise<string | undefined>): Promise<void> {
     const handled: Promise<void>[] = [];
     await this.client.withSlot(priority, async (slot) => {
       let token: string | undefined;
       do {
-        const body = await this.client.getBody(path, { ...query, limit: this.options.pageSize, continue: token }, { slot });
-        const read = listContinue(body);
+        const page = await this.client.getChunks(path, { ...query, limit: this.options.pageSize, continue: token }, { slot });
+        const read = listContinue(page);
         if (read === undefined) {
-          token = await onPage(body);
+          token = await onPage(page);
           continue;
         }
         const expected = read ?? undefined;
         const check = (async () => {
-          const parsed = await onPage(body);
+          const parsed = await onPage(page);
           if (parsed !== expected) throw new KubeApiError(path, 200, undefined, `the list's continue token read off the page (${String(expected)}) is not the one parsed (${String(parsed)})`);
         })();
         check.catch(() => {}); // observed below, once the chain has ended

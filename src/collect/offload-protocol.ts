@@ -6,8 +6,8 @@ import type { ListTarget, PageSummary } from './list-files.js';
 export type OffloadRequest =
   | { id: number; redact: { text: string; path: string } }
   | { id: number; summary: true }
-  /** One page of a list, its bytes moved (not copied) to the worker. */
-  | { id: number; page: { list: number; target: ListTarget; body: Uint8Array; keep?: readonly string[] } }
+  /** One page of a list, its bytes (as they arrived, in chunks) moved, not copied, to the worker. */
+  | { id: number; page: { list: number; target: ListTarget; chunks: Uint8Array[]; keep?: readonly string[] } }
   | { id: number; finish: { list: number } };
 
 export interface OffloadAnswer {

@@ -4,7 +4,7 @@ import type { RedactionConfig } from '../config/index.js';
 import { createRedactor } from '../redact/index.js';
 import type { BuiltFile } from './array-file.js';
 import { ListFiles, NotJsonError, type ListTarget } from './list-files.js';
-import { transferable, type OffloadAnswer, type OffloadRequest } from './offload-protocol.js';
+import { asBuffer, transferable, type OffloadAnswer, type OffloadRequest } from './offload-protocol.js';
 
 const { config, level } = workerData as { config?: RedactionConfig; level: number };
 const redactor = createRedactor(config);
@@ -25,8 +25,8 @@ async function answer(request: OffloadRequest): Promise<{ answer: OffloadAnswer;
   if ('redact' in request) return { answer: { id, text: redactor.redactText(request.redact.text, request.redact.path) } };
   if ('summary' in request) return { answer: { id, summary: redactor.summary() } };
   if ('page' in request) {
-    const { list, target, body, keep } = request.page;
-    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+    const { list, target, chunks, keep } = request.page;
+    const text = Buffer.concat(chunks.map(asBuffer)).toString('utf8');
     return { answer: { id, page: listFor(list, target).add(text, keep) } };
   }
   const files: BuiltFile[] = (await lists.get(request.finish.list)?.finish()) ?? [];

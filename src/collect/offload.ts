@@ -157,12 +157,12 @@ export class ListBuilder {
   ) {}
 
   /**
-   * Adds a page; `keep` names the fields of its objects to send back (ListFiles.add). The body's
-   * memory moves to the worker: the caller must not read it afterwards. A failure shows in the
-   * answer and again in finish().
+   * Adds a page, in the chunks it arrived in; `keep` names the fields of its objects to send back
+   * (ListFiles.add). The chunks' memory moves to the worker: the caller must not read them
+   * afterwards. A failure shows in the answer and again in finish().
    */
-  add(body: Buffer, keep?: readonly string[]): Promise<PageSummary> {
-    const handled = this.handle(body, keep);
+  add(page: Buffer[], keep?: readonly string[]): Promise<PageSummary> {
+    const handled = this.handle(page, keep);
     handled.catch(() => {}); // observed in finish()
     this.pages.push(handled);
     return handled;
@@ -175,14 +175,16 @@ export class ListBuilder {
     return files.map((file) => ('gzip' in file ? { ...file, gzip: asBuffer(file.gzip) } : { ...file, content: asBuffer(file.content) }));
   }
 
-  private async handle(body: Buffer, keep: readonly string[] | undefined): Promise<PageSummary> {
-    this.onWorker ??= (body.length >= OFFLOAD_MIN_BYTES || listContinue(body) !== null) && this.port.worker();
+  private async handle(page: Buffer[], keep: readonly string[] | undefined): Promise<PageSummary> {
+    const size = page.reduce((sum, chunk) => sum + chunk.length, 0);
+    this.onWorker ??= (size >= OFFLOAD_MIN_BYTES || listContinue(page) !== null) && this.port.worker();
     if (!this.onWorker) {
       this.inline ??= this.port.inline();
-      return this.inline.add(body.toString('utf8'), keep);
+      return this.inline.add(Buffer.concat(page).toString('utf8'), keep);
     }
-    const owned = transferable(body).length > 0 ? body : Buffer.from(body);
-    const answer = await this.port.ask({ page: { list: this.id, target: this.target, body: owned, keep } }, transferable(owned));
+    // A chunk that shares its memory (a small Buffer from Node's pool) is copied; the others move.
+    const owned = page.map((chunk) => (transferable(chunk).length > 0 ? chunk : Buffer.from(chunk)));
+    const answer = await this.port.ask({ page: { list: this.id, target: this.target, chunks: owned, keep } }, owned.flatMap(transferable));
     return answer.page ?? { count: 0, continue: undefined };
   }
 }

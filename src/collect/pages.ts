@@ -11,22 +11,57 @@ const SHELL_MAX_BYTES = 64 * 1024;
  * shell is its text before the first `"items":[` and from the last `]` on. JSON escapes every quote
  * inside a string, so the shell parses only when both cuts fall between the list's own fields; it
  * is then taken only with its kind, its metadata and items of `[]`, which a cut anywhere else leaves
- * out. An item with a `continue` field of its own is thus never taken for the list's.
+ * out. An item with a `continue` field of its own is thus never taken for the list's. The page may
+ * come as the chunks it arrived in: only its first and last SHELL_MAX_BYTES are read.
  */
-export function listContinue(body: Buffer): string | null | undefined {
-  const open = body.indexOf(ITEMS_KEY_BYTES);
-  const close = body.lastIndexOf(0x5d); // ]
-  const head = open + ITEMS_KEY_BYTES.length;
-  if (open < 0 || close < head || head > SHELL_MAX_BYTES || body.length - close > SHELL_MAX_BYTES) return undefined;
+export function listContinue(page: Buffer | readonly Buffer[]): string | null | undefined {
+  const chunks = Buffer.isBuffer(page) ? [page] : page;
+  const head = firstBytes(chunks, SHELL_MAX_BYTES);
+  const tail = lastBytes(chunks, SHELL_MAX_BYTES);
+  const open = head.indexOf(ITEMS_KEY_BYTES);
+  const close = tail.lastIndexOf(0x5d); // ]
+  if (open < 0 || close < 0) return undefined;
+  const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  const headEnd = open + ITEMS_KEY_BYTES.length;
+  if (length - tail.length + close < headEnd) return undefined;
   let shell: { kind?: unknown; metadata?: { continue?: unknown } | null; items?: unknown } | null;
   try {
-    shell = JSON.parse(Buffer.concat([body.subarray(0, head), body.subarray(close)]).toString('utf8')) as typeof shell;
+    shell = JSON.parse(Buffer.concat([head.subarray(0, headEnd), tail.subarray(close)]).toString('utf8')) as typeof shell;
   } catch {
     return undefined;
   }
   if (!shell || !Array.isArray(shell.items) || shell.items.length !== 0 || typeof shell.kind !== 'string' || typeof shell.metadata !== 'object' || shell.metadata === null) return undefined;
   const token = shell.metadata.continue;
   return typeof token === 'string' && token !== '' ? token : null;
+}
+
+/** Up to `n` bytes from the start of chunks, copied only when they span several. */
+function firstBytes(chunks: readonly Buffer[], n: number): Buffer {
+  const first = chunks[0] ?? Buffer.alloc(0);
+  if (first.length >= n || chunks.length === 1) return first.subarray(0, n);
+  const parts: Buffer[] = [];
+  let taken = 0;
+  for (const chunk of chunks) {
+    if (taken >= n) break;
+    parts.push(chunk.subarray(0, n - taken));
+    taken += Math.min(chunk.length, n - taken);
+  }
+  return Buffer.concat(parts);
+}
+
+/** Up to `n` bytes from the end of chunks, copied only when they span several. */
+function lastBytes(chunks: readonly Buffer[], n: number): Buffer {
+  const last = chunks[chunks.length - 1] ?? Buffer.alloc(0);
+  if (last.length >= n || chunks.length === 1) return last.subarray(Math.max(0, last.length - n));
+  const parts: Buffer[] = [];
+  let taken = 0;
+  for (let i = chunks.length - 1; i >= 0 && taken < n; i -= 1) {
+    const chunk = chunks[i] ?? Buffer.alloc(0);
+    const part = chunk.subarray(Math.max(0, chunk.length - (n - taken)));
+    parts.unshift(part);
+    taken += part.length;
+  }
+  return Buffer.concat(parts);
 }
 
 const ITEMS_KEY = '"items":[';

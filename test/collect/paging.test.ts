@@ -17,6 +17,12 @@ const pvb = (i: number): KubeObject => ({
   status: { phase: 'Completed' },
 });
 
+/** A page as the chunks a socket might hand over: `n` pieces of about equal size, each owning its memory. */
+function inChunks(page: Buffer, n: number): Buffer[] {
+  const size = Math.ceil(page.length / n);
+  return Array.from({ length: n }, (_, i) => Buffer.from(page.subarray(i * size, (i + 1) * size))).filter((chunk) => chunk.length > 0);
+}
+
 test('the continue token is read off the list\'s own fields, at the head of a typed list and the tail of an unstructured one', () => {
   const read = (page: unknown, space?: number) => listContinue(Buffer.from(JSON.stringify(page, null, space)));
   assert.equal(read({ kind: 'PodList', apiVersion: 'v1', metadata: { continue: 'eyJ2Ijoi', resourceVersion: '1' }, items: [] }), 'eyJ2Ijoi');
@@ -27,6 +33,12 @@ test('the continue token is read off the list\'s own fields, at the head of a ty
   const fooling = [...items, { ...pvb(999), spec: { continue: 'bm90LWEtdG9rZW4' } }];
   assert.equal(read({ apiVersion: 'velero.io/v1', items: fooling, kind: 'PodVolumeBackupList', metadata: { resourceVersion: '7' } }), null);
   assert.equal(read({ kind: 'PodList', metadata: { continue: 'x]"y' }, items: [{ metadata: { continue: 'no' } }] }), 'x]"y');
+  // In chunks: the shell's cuts may fall across chunk boundaries, and the page may be bigger than what is read of either end.
+  const big = Buffer.from(JSON.stringify({ apiVersion: 'velero.io/v1', items: Array.from({ length: 2000 }, (_, i) => pvb(i)), kind: 'PodVolumeBackupList', metadata: { continue: 'chunked' } }));
+  assert.ok(big.length > 2 * 64 * 1024);
+  for (const n of [1, 2, 7, 300, 5000]) assert.equal(listContinue(inChunks(big, n)), 'chunked', `${n} chunks`);
+  const typed = Buffer.from(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: { continue: 'head' }, items: [] }));
+  assert.equal(listContinue(inChunks(typed, typed.length)), 'head', 'a byte per chunk');
 });
 
 test('a page whose token cannot be read with certainty is left to the parse', () => {
@@ -140,7 +152,7 @@ test('an array file writes a page\'s raw text once it is compact, and stringifie
 test('a collect worker that dies fails what it was asked, and later lists are built inline, redacted as before', async () => {
   const offload = new Offload(undefined, 6);
   const target = { group: 'velero.io', plural: 'podvolumebackups' };
-  const page = () => Buffer.from(JSON.stringify({ apiVersion: 'velero.io/v1', kind: 'PodVolumeBackupList', metadata: {}, items: Array.from({ length: 3000 }, (_, i) => pvb(i)) }));
+  const page = () => [Buffer.from(JSON.stringify({ apiVersion: 'velero.io/v1', kind: 'PodVolumeBackupList', metadata: {}, items: Array.from({ length: 3000 }, (_, i) => pvb(i)) }))];
   try {
     const first = offload.list(target);
     assert.deepEqual(await first.add(page()), { count: 3000, continue: undefined }, 'a page over 256 KiB goes to the worker');
@@ -179,8 +191,9 @@ test('a page sends back only the fields asked for, from the worker as inline', a
   const offload = new Offload(undefined, 6);
   try {
     const builder = offload.list({ group: 'velero.io', plural: 'backups' });
-    const first = await builder.add(list([backup(0), backup(1)], 'next'), fields);
-    const second = await builder.add(list([backup(2)]), fields);
+    // Pages come in the chunks they arrived in, cut anywhere (here inside the first object).
+    const first = await builder.add(inChunks(list([backup(0), backup(1)], 'next'), 3), fields);
+    const second = await builder.add(inChunks(list([backup(2)]), 2), fields);
     assert.equal((offload as unknown as { worker?: Worker }).worker !== undefined, true, 'built on the worker');
     assert.deepEqual([first.continue, second.continue], ['next', undefined]);
     assert.deepEqual([...(first.kept ?? []), ...(second.kept ?? [])], [cut(0), cut(1), cut(2)]);
