@@ -14,7 +14,7 @@ import {
 } from './layout.js';
 import { INDENT_LIMIT, jsonArray, type BuiltFile } from './array-file.js';
 import { Priority } from './limiter.js';
-import { groupByNamespace, NotJsonError } from './list-files.js';
+import { groupByNamespace, NotJsonError, type Reads } from './list-files.js';
 import type { Offload } from './offload.js';
 import { listContinue, parseListPage, type ListPage } from './pages.js';
 import type { CollectedEntry, CollectIssue, CollectManifest, CollectProgress, ResolvedOptions } from './options.js';
@@ -33,28 +33,20 @@ const FAILED_PHASES = new Set(['Failed', 'PartiallyFailed', 'FinalizingPartially
 const CRD_GROUPS_KEPT = /\.(velero\.io|snapshot\.storage\.k8s\.io)$/;
 const KOTSADM_SELECTOR = 'app=kotsadm';
 /**
- * The velero.io lists that later steps read (coverage, downloads, credential keys): the fields they
- * read, which the worker cuts each object down to, and which objects they need at all, chosen as each
- * page arrives (`keeper` makes a fresh chooser per list). Of 5,000 Backups, coverage needs one per
- * distinct set of included namespaces and the downloads the failed ones: keeping the rest until the
- * end cost the main thread a 10–15 ms garbage collection pause (bench/collect.bench.ts).
+ * The velero.io lists that later steps read (coverage, downloads, credential keys): which objects and
+ * which of their fields. The worker picks them as it builds the files: of 5,000 Backups, coverage needs
+ * one per distinct set of included namespaces and the downloads the failed ones, and keeping them all
+ * on the main thread cost a 10–15 ms garbage collection pause there (bench/collect.bench.ts).
  */
-const READ_LATER: Record<string, { fields: readonly string[]; keeper: () => (object: KubeObject) => boolean }> = {
+const READ_LATER: Record<string, Reads> = {
   backups: {
     fields: ['metadata.namespace', 'metadata.creationTimestamp', 'spec.includedNamespaces', 'status.phase', 'status.startTimestamp'],
-    keeper: () => {
-      const coverages = new Set<string>();
-      return (backup) => {
-        const key = JSON.stringify(backup.spec?.includedNamespaces ?? []);
-        const first = !coverages.has(key);
-        coverages.add(key);
-        return first || isFailed(backup);
-      };
-    },
+    when: { path: 'status.phase', values: [...FAILED_PHASES] },
+    firstOf: 'spec.includedNamespaces',
   },
-  restores: { fields: ['metadata.namespace', 'metadata.creationTimestamp', 'status.phase', 'status.startTimestamp'], keeper: () => isFailed },
-  backupstoragelocations: { fields: ['metadata.namespace', 'spec.credential'], keeper: () => () => true },
-  volumesnapshotlocations: { fields: ['metadata.namespace', 'spec.credential'], keeper: () => () => true },
+  restores: { fields: ['metadata.namespace', 'metadata.creationTimestamp', 'status.phase', 'status.startTimestamp'], when: { path: 'status.phase', values: [...FAILED_PHASES] } },
+  backupstoragelocations: { fields: ['metadata.namespace', 'spec.credential'] },
+  volumesnapshotlocations: { fields: ['metadata.namespace', 'spec.credential'] },
 };
 
 export interface CollectorOutput {
@@ -210,10 +202,8 @@ export class Collector {
   private async listVelero(resource: ApiResource, namespacePromise: Promise<string | null>): Promise<{ files: Promise<BuiltFile[]>; items: KubeObject[]; count: number }> {
     const base = `/apis/velero.io/${resource.version}`;
     const builder = resource.plural === 'serverstatusrequests' ? undefined : this.offload.list({ group: 'velero.io', plural: resource.plural });
-    const later = READ_LATER[resource.plural];
     const listInto = async (path: string) => {
       const items: KubeObject[] = [];
-      const keep = later?.keeper() ?? (() => false);
       let count = 0;
       await this.listPages(path, {}, Priority.OPENS, (chunks) => {
         if (!builder) {
@@ -222,10 +212,10 @@ export class Collector {
           count += page.items.length;
           return page.continue;
         }
-        return builder.add(chunks, later?.fields).then(
+        return builder.add(chunks, READ_LATER[resource.plural]).then(
           (summary) => {
             count += summary.count;
-            for (const item of summary.kept ?? []) if (keep(item)) items.push(item);
+            for (const item of summary.kept ?? []) items.push(item);
             return summary.continue;
           },
           (error: unknown) => rethrowNotJson(path, error),

@@ -20,12 +20,27 @@ export class NotJsonError extends Error {
 export interface PageSummary {
   count: number;
   continue: string | undefined;
-  /** The page's objects cut down to the fields asked for (see ListFiles.add), when some were. */
+  /** The page's objects that later steps read, cut down to the fields they read (see Reads), when asked. */
   kept?: KubeObject[];
+}
+
+/**
+ * What later steps read of a list: which objects (all of them unless `when` or `firstOf` says) and
+ * which of their fields (dotted paths; kind and name always). Plain data, so that it crosses to the
+ * worker, which picks while it builds the files.
+ */
+export interface Reads {
+  fields: readonly string[];
+  /** The objects whose value at `path` is one of `values`… */
+  when?: { path: string; values: readonly string[] };
+  /** …and the first object of the list with each distinct value at this path. */
+  firstOf?: string;
 }
 
 export class ListFiles {
   private readonly files = new Map<string, ArrayFile>();
+  /** The values at `Reads.firstOf` seen on earlier pages. */
+  private readonly seen = new Set<string>();
 
   constructor(
     private readonly target: ListTarget,
@@ -34,12 +49,12 @@ export class ListFiles {
   ) {}
 
   /**
-   * Adds one page. `keep` names the fields (dotted paths) of its objects that the caller reads later:
-   * the summary carries the objects cut down to them, so that the caller's thread neither parses the
-   * page nor holds thousands of whole objects (parsing and keeping 5,000 Backups there, and the garbage
-   * collection that followed, held the main thread for some 50 ms: bench/collect.bench.ts).
+   * Adds one page. With `reads`, the summary carries the objects later steps read, cut down to the
+   * fields they read, so that the caller's thread neither parses the page nor holds thousands of
+   * whole objects (parsing and keeping 5,000 Backups there, and the garbage collection that followed,
+   * held the main thread for some 50 ms: bench/collect.bench.ts).
    */
-  add(text: string, keep?: readonly string[]): PageSummary {
+  add(text: string, reads?: Reads): PageSummary {
     const page = parseListPage(text);
     if (!page) throw new NotJsonError();
     const groups = groupByNamespace(page.items);
@@ -53,8 +68,19 @@ export class ListFiles {
       file.add(items, groups.size === 1 ? page.raw : undefined);
     }
     const summary: PageSummary = { count: page.items.length, continue: page.continue };
-    if (keep) summary.kept = page.items.map((item) => pick(item, keep));
+    if (reads) summary.kept = page.items.filter((item) => this.isRead(item, reads)).map((item) => pick(item, reads.fields));
     return summary;
+  }
+
+  private isRead(item: KubeObject, { when, firstOf }: Reads): boolean {
+    if (!when && firstOf === undefined) return true;
+    let read = when !== undefined && when.values.includes(String(valueAt(item, when.path) ?? ''));
+    if (firstOf !== undefined) {
+      const value = JSON.stringify(valueAt(item, firstOf) ?? null);
+      read ||= !this.seen.has(value);
+      this.seen.add(value);
+    }
+    return read;
   }
 
   finish(): Promise<BuiltFile[]> {
@@ -78,13 +104,19 @@ export function groupByNamespace(items: KubeObject[]): Map<string, KubeObject[]>
 export function pick(object: KubeObject, paths: readonly string[]): KubeObject {
   const copy: KubeObject = { kind: object.kind, metadata: { name: object.metadata.name } };
   for (const path of paths) {
-    const keys = path.split('.');
-    let value: unknown = object;
-    for (const key of keys) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    const value = valueAt(object, path);
     if (value === undefined) continue;
+    const keys = path.split('.');
     let into = copy as unknown as Record<string, unknown>;
     for (const key of keys.slice(0, -1)) into = (into[key] ??= {}) as Record<string, unknown>;
     into[keys[keys.length - 1] ?? ''] = value;
   }
   return copy;
+}
+
+/** The value at a dotted path of an object, or undefined. */
+function valueAt(object: unknown, path: string): unknown {
+  let value = object;
+  for (const key of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return value;
 }

@@ -1,13 +1,13 @@
 // The messages between the collector and its worker thread (offload.ts ↔ offload-worker.ts).
 import type { RedactionSummary } from '../redact/index.js';
 import type { BuiltFile } from './array-file.js';
-import type { ListTarget, PageSummary } from './list-files.js';
+import type { ListTarget, PageSummary, Reads } from './list-files.js';
 
 export type OffloadRequest =
   | { id: number; redact: { text: string; path: string } }
   | { id: number; summary: true }
   /** One page of a list, its bytes (as they arrived, in chunks) moved, not copied, to the worker. */
-  | { id: number; page: { list: number; target: ListTarget; chunks: Uint8Array[]; keep?: readonly string[] } }
+  | { id: number; page: { list: number; target: ListTarget; chunks: Uint8Array[]; reads?: Reads } }
   | { id: number; finish: { list: number } };
 
 export interface OffloadAnswer {

@@ -25,9 +25,9 @@ async function answer(request: OffloadRequest): Promise<{ answer: OffloadAnswer;
   if ('redact' in request) return { answer: { id, text: redactor.redactText(request.redact.text, request.redact.path) } };
   if ('summary' in request) return { answer: { id, summary: redactor.summary() } };
   if ('page' in request) {
-    const { list, target, chunks, keep } = request.page;
+    const { list, target, chunks, reads } = request.page;
     const text = Buffer.concat(chunks.map(asBuffer)).toString('utf8');
-    return { answer: { id, page: listFor(list, target).add(text, keep) } };
+    return { answer: { id, page: listFor(list, target).add(text, reads) } };
   }
   const files: BuiltFile[] = (await lists.get(request.finish.list)?.finish()) ?? [];
   lists.delete(request.finish.list);

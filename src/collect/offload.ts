@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { RedactionConfig } from '../config/index.js';
 import { createRedactor, type RedactionSummary, type Redactor } from '../redact/index.js';
 import type { BuiltFile } from './array-file.js';
-import { ListFiles, NotJsonError, type ListTarget, type PageSummary } from './list-files.js';
+import { ListFiles, NotJsonError, type ListTarget, type PageSummary, type Reads } from './list-files.js';
 import { asBuffer, transferable, type OffloadAnswer, type OffloadRequest } from './offload-protocol.js';
 import { listContinue } from './pages.js';
 import { byCodeUnits } from '../util/compare.js';
@@ -157,12 +157,12 @@ export class ListBuilder {
   ) {}
 
   /**
-   * Adds a page, in the chunks it arrived in; `keep` names the fields of its objects to send back
-   * (ListFiles.add). The chunks' memory moves to the worker: the caller must not read them
-   * afterwards. A failure shows in the answer and again in finish().
+   * Adds a page, in the chunks it arrived in; `reads` says which of its objects to send back, and
+   * which of their fields (ListFiles.add). The chunks' memory moves to the worker: the caller must
+   * not read them afterwards. A failure shows in the answer and again in finish().
    */
-  add(page: Buffer[], keep?: readonly string[]): Promise<PageSummary> {
-    const handled = this.handle(page, keep);
+  add(page: Buffer[], reads?: Reads): Promise<PageSummary> {
+    const handled = this.handle(page, reads);
     handled.catch(() => {}); // observed in finish()
     this.pages.push(handled);
     return handled;
@@ -175,16 +175,16 @@ export class ListBuilder {
     return files.map((file) => ('gzip' in file ? { ...file, gzip: asBuffer(file.gzip) } : { ...file, content: asBuffer(file.content) }));
   }
 
-  private async handle(page: Buffer[], keep: readonly string[] | undefined): Promise<PageSummary> {
+  private async handle(page: Buffer[], reads: Reads | undefined): Promise<PageSummary> {
     const size = page.reduce((sum, chunk) => sum + chunk.length, 0);
     this.onWorker ??= (size >= OFFLOAD_MIN_BYTES || listContinue(page) !== null) && this.port.worker();
     if (!this.onWorker) {
       this.inline ??= this.port.inline();
-      return this.inline.add(Buffer.concat(page).toString('utf8'), keep);
+      return this.inline.add(Buffer.concat(page).toString('utf8'), reads);
     }
     // A chunk that shares its memory (a small Buffer from Node's pool) is copied; the others move.
     const owned = page.map((chunk) => (transferable(chunk).length > 0 ? chunk : Buffer.from(chunk)));
-    const answer = await this.port.ask({ page: { list: this.id, target: this.target, chunks: owned, keep } }, owned.flatMap(transferable));
+    const answer = await this.port.ask({ page: { list: this.id, target: this.target, chunks: owned, reads } }, owned.flatMap(transferable));
     return answer.page ?? { count: 0, continue: undefined };
   }
 }

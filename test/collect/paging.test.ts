@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { ArrayFile, INDENT_LIMIT, jsonArray, type BuiltFile } from '../../src/collect/array-file.js';
-import { ListFiles, pick } from '../../src/collect/list-files.js';
+import { ListFiles, pick, type Reads } from '../../src/collect/list-files.js';
 import type { Worker } from 'node:worker_threads';
 import { Limiter, Priority } from '../../src/collect/limiter.js';
 import { Offload } from '../../src/collect/offload.js';
@@ -170,36 +170,44 @@ test('a collect worker that dies fails what it was asked, and later lists are bu
   }
 });
 
-test('a page sends back only the fields asked for, from the worker as inline', async () => {
+test('a page sends back only the objects and fields later steps read, from the worker as inline', async () => {
+  // Backup i covers namespace app-(i mod 3); every fourth one failed.
   const backup = (i: number): KubeObject => ({
     apiVersion: 'velero.io/v1',
     kind: 'Backup',
     metadata: { name: `b-${i}`, namespace: 'velero', labels: { big: 'x'.repeat(200) } },
-    spec: { includedNamespaces: ['app'], storageLocation: 'default' },
-    status: { phase: i % 2 ? 'Failed' : 'Completed', progress: { itemsBackedUp: 10 } },
+    spec: { includedNamespaces: [`app-${i % 3}`], storageLocation: 'default' },
+    status: { phase: i % 4 === 3 ? 'Failed' : 'Completed', progress: { itemsBackedUp: 10 } },
   });
   const fields = ['metadata.namespace', 'spec.includedNamespaces', 'status.phase', 'status.startTimestamp'];
-  const cut = (i: number) => ({ kind: 'Backup', metadata: { name: `b-${i}`, namespace: 'velero' }, spec: { includedNamespaces: ['app'] }, status: { phase: i % 2 ? 'Failed' : 'Completed' } });
-  assert.deepEqual(pick(backup(1), fields), cut(1), 'a path the object lacks (startTimestamp) is left out');
+  const cut = (i: number) => ({ kind: 'Backup', metadata: { name: `b-${i}`, namespace: 'velero' }, spec: { includedNamespaces: [`app-${i % 3}`] }, status: { phase: i % 4 === 3 ? 'Failed' : 'Completed' } });
+  assert.deepEqual(pick(backup(3), fields), cut(3), 'a path the object lacks (startTimestamp) is left out');
+  // The failed ones, and the first with each set of included namespaces.
+  const reads: Reads = { fields, when: { path: 'status.phase', values: ['Failed'] }, firstOf: 'spec.includedNamespaces' };
+  const read = [0, 1, 2, 3, 7, 11];
 
   const list = (items: KubeObject[], token?: string) =>
     Buffer.from(JSON.stringify({ apiVersion: 'velero.io/v1', items, kind: 'BackupList', metadata: token ? { continue: token } : {} }));
+  const backups = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => backup(from + k));
   const inline = new ListFiles({ group: 'velero.io', plural: 'backups' }, (text) => text, 6);
-  assert.deepEqual(inline.add(list([backup(0), backup(1)]).toString('utf8'), fields).kept, [cut(0), cut(1)]);
+  assert.deepEqual(inline.add(list(backups(0, 12)).toString('utf8'), reads).kept, read.map(cut));
+  assert.deepEqual(inline.add(list(backups(0, 2)).toString('utf8'), { fields: ['status.phase'] }).kept?.length, 2, 'without a choice, every object');
 
-  // A list of several pages goes to the worker; the cut objects come back with each page's answer.
+  // A list of several pages goes to the worker; the chosen objects come back with each page's answer,
+  // "first of" counted over the whole list.
   const offload = new Offload(undefined, 6);
   try {
     const builder = offload.list({ group: 'velero.io', plural: 'backups' });
     // Pages come in the chunks they arrived in, cut anywhere (here inside the first object).
-    const first = await builder.add(inChunks(list([backup(0), backup(1)], 'next'), 3), fields);
-    const second = await builder.add(inChunks(list([backup(2)]), 2), fields);
+    const first = await builder.add(inChunks(list(backups(0, 5), 'next'), 3), reads);
+    const second = await builder.add(inChunks(list(backups(5, 12)), 2), reads);
     assert.equal((offload as unknown as { worker?: Worker }).worker !== undefined, true, 'built on the worker');
     assert.deepEqual([first.continue, second.continue], ['next', undefined]);
-    assert.deepEqual([...(first.kept ?? []), ...(second.kept ?? [])], [cut(0), cut(1), cut(2)]);
+    assert.deepEqual([first.count, second.count], [5, 7]);
+    assert.deepEqual([...(first.kept ?? []), ...(second.kept ?? [])], read.map(cut));
     const [file] = await builder.finish();
     assert.ok(file);
-    assert.deepEqual(JSON.parse(bytesOf(file)), [backup(0), backup(1), backup(2)], 'the file has the whole objects');
+    assert.deepEqual(JSON.parse(bytesOf(file)), backups(0, 12), 'the file has every whole object');
   } finally {
     await offload.close();
   }
