@@ -134,8 +134,9 @@ function ask<T>(child: ChildProcess, message?: unknown): Promise<T> {
  * under the same load, answers read and thrown away: the floor this machine and server set.
  */
 async function baseline(kubeconfig: string, paths: string[]): Promise<number> {
-  const server = /server: (\S+)/.exec(await readFile(kubeconfig, 'utf8'))?.[1] ?? '';
-  const token = /token: (\S+)/.exec(await readFile(kubeconfig, 'utf8'))?.[1];
+  const config = await readFile(kubeconfig, 'utf8');
+  const server = /server: (\S+)/.exec(config)?.[1] ?? '';
+  const token = /token: (\S+)/.exec(config)?.[1];
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const get = (path: string) =>
     new Promise<void>((resolve, reject) => {

@@ -75,6 +75,8 @@ export class KubeClient {
   readonly server: string;
   private readonly limiter: Limiter;
   private readonly agent: http.Agent;
+  private closed = false;
+  private staticAuth: http.OutgoingHttpHeaders | undefined;
 
   constructor(
     private readonly kubeConfig: KubeConfig,
@@ -109,10 +111,6 @@ export class KubeClient {
     this.closed = true;
     this.agent.destroy();
   }
-
-  private closed = false;
-
-  private staticAuth: http.OutgoingHttpHeaders | undefined;
 
   /**
    * The credentials' headers. Exec plugins, auth providers and token files (in-cluster service

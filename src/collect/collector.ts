@@ -201,27 +201,25 @@ export class Collector {
    */
   private async listVelero(resource: ApiResource, namespacePromise: Promise<string | null>): Promise<{ files: Promise<BuiltFile[]>; items: KubeObject[]; count: number }> {
     const base = `/apis/velero.io/${resource.version}`;
-    const builder = resource.plural === 'serverstatusrequests' ? undefined : this.offload.list({ group: 'velero.io', plural: resource.plural });
     const listInto = async (path: string) => {
+      if (resource.plural === 'serverstatusrequests') {
+        const whole = await this.listAll(path);
+        return { files: Promise.resolve([]), items: whole, count: whole.length };
+      }
+      const builder = this.offload.list({ group: 'velero.io', plural: resource.plural });
       const items: KubeObject[] = [];
       let count = 0;
-      await this.listPages(path, {}, Priority.OPENS, (chunks) => {
-        if (!builder) {
-          const page = parsePage(path, Buffer.concat(chunks));
-          for (const item of page.items) items.push(item);
-          count += page.items.length;
-          return page.continue;
-        }
-        return builder.add(chunks, READ_LATER[resource.plural]).then(
+      await this.listPages(path, {}, Priority.OPENS, (chunks) =>
+        builder.add(chunks, READ_LATER[resource.plural]).then(
           (summary) => {
             count += summary.count;
             for (const item of summary.kept ?? []) items.push(item);
             return summary.continue;
           },
           (error: unknown) => rethrowNotJson(path, error),
-        );
-      });
-      const files = builder?.finish().catch((error: unknown) => rethrowNotJson(path, error)) ?? Promise.resolve([]);
+        ),
+      );
+      const files = builder.finish().catch((error: unknown) => rethrowNotJson(path, error));
       return { files, items, count };
     };
     try {
@@ -442,7 +440,7 @@ export class Collector {
   private async listAll(path: string, query: Record<string, string> = {}, priority: Priority = Priority.OPENS): Promise<KubeObject[]> {
     const items: KubeObject[] = [];
     await this.listPages(path, query, priority, (chunks) => {
-      const page = parsePage(path, Buffer.concat(chunks));
+      const page = parsePage(path, chunks);
       for (const item of page.items) items.push(item);
       return page.continue;
     });
@@ -593,9 +591,9 @@ export function jsonList(kind: string, apiVersion: string, items: unknown[]): st
   return `${JSON.stringify({ kind, apiVersion, metadata: {}, items }, null, items.length > INDENT_LIMIT ? undefined : 2)}\n`;
 }
 
-/** A list page parsed; an answer that is not JSON fails the step like any bad answer. */
-function parsePage(path: string, body: Buffer): ListPage {
-  const page = parseListPage(body.toString('utf8'));
+/** A list page (in the chunks it arrived in) parsed; an answer that is not JSON fails the step like any bad answer. */
+function parsePage(path: string, chunks: Buffer[]): ListPage {
+  const page = parseListPage(Buffer.concat(chunks).toString('utf8'));
   if (!page) throw new KubeApiError(path, 200, undefined, 'the answer is not JSON');
   return page;
 }

@@ -141,8 +141,6 @@ export class Offload {
 export class ListBuilder {
   private inline: ListFiles | undefined;
   private onWorker: boolean | undefined;
-  /** Every page's handling, which finish() waits for before it asks for the files. */
-  private readonly pages: Promise<PageSummary>[] = [];
 
   constructor(
     private readonly target: ListTarget,
@@ -159,23 +157,9 @@ export class ListBuilder {
   /**
    * Adds a page, in the chunks it arrived in; `reads` says which of its objects to send back, and
    * which of their fields (ListFiles.add). The chunks' memory moves to the worker: the caller must
-   * not read them afterwards. A failure shows in the answer and again in finish().
+   * not read them afterwards, and must await the answer before finish() (the worker takes requests in order).
    */
-  add(page: Buffer[], reads?: Reads): Promise<PageSummary> {
-    const handled = this.handle(page, reads);
-    handled.catch(() => {}); // observed in finish()
-    this.pages.push(handled);
-    return handled;
-  }
-
-  async finish(): Promise<BuiltFile[]> {
-    await Promise.all(this.pages);
-    if (!this.onWorker) return this.inline?.finish() ?? [];
-    const files = (await this.port.ask({ finish: { list: this.id } }, [])).files ?? [];
-    return files.map((file) => ('gzip' in file ? { ...file, gzip: asBuffer(file.gzip) } : { ...file, content: asBuffer(file.content) }));
-  }
-
-  private async handle(page: Buffer[], reads: Reads | undefined): Promise<PageSummary> {
+  async add(page: Buffer[], reads?: Reads): Promise<PageSummary> {
     const size = page.reduce((sum, chunk) => sum + chunk.length, 0);
     this.onWorker ??= (size >= OFFLOAD_MIN_BYTES || listContinue(page) !== null) && this.port.worker();
     if (!this.onWorker) {
@@ -186,6 +170,12 @@ export class ListBuilder {
     const owned = page.map((chunk) => (transferable(chunk).length > 0 ? chunk : Buffer.from(chunk)));
     const answer = await this.port.ask({ page: { list: this.id, target: this.target, chunks: owned, reads } }, owned.flatMap(transferable));
     return answer.page ?? { count: 0, continue: undefined };
+  }
+
+  async finish(): Promise<BuiltFile[]> {
+    if (!this.onWorker) return this.inline?.finish() ?? [];
+    const files = (await this.port.ask({ finish: { list: this.id } }, [])).files ?? [];
+    return files.map((file) => ('gzip' in file ? { ...file, gzip: asBuffer(file.gzip) } : { ...file, content: asBuffer(file.content) }));
   }
 }
 
