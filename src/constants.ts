@@ -1,6 +1,6 @@
 // Named constants shared by every layer: exit codes, severities and rule categories.
 
-/** Process exit codes, as fixed by the CONTRACT (sysexits-style 64 for usage). */
+/** Process exit codes, as docs/surface.md fixes them (sysexits-style 64 for usage). */
 export const ExitCode = {
   /** Ran, and nothing at or above --fail-on was found. */
   OK: 0,

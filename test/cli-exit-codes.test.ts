@@ -1,4 +1,4 @@
-// Exit codes and report files as the CONTRACT fixes them: 0 clean, 1 findings at or above --fail-on, 2 unreadable, 64 usage.
+// Exit codes and report files as docs/surface.md fixes them: 0 clean, 1 findings at or above --fail-on, 2 unreadable, 64 usage.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// CLI behaviour fixed by the CONTRACT: usage errors exit 64, unreadable input exits 2, both without a stack trace.
+// CLI behaviour docs/surface.md fixes: usage errors exit 64, unreadable input exits 2, both without a stack trace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from './support/cli.js';

@@ -1,4 +1,4 @@
-// The JSON formatter: the CONTRACT report, one object, nothing else.
+// The JSON formatter: the report of docs/surface.md, one object, nothing else.
 import type { Report } from '../report/types.js';
 
 export function formatJson(report: Report, _options: object = {}): string {

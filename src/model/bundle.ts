@@ -1,7 +1,7 @@
 // The one normalized model every reader produces and every rule reads: objects, logs, versions, problems.
 import type { KubeObject } from './kube.js';
 
-/** Which reader understood an input (CONTRACT `input.format`). */
+/** Which reader understood an input (the report's `input.format`). */
 export type InputFormat = 'troubleshoot' | 'velero-debug' | 'snapshot-doctor' | 'log-file' | 'describe' | 'kubectl-dump';
 export const INPUT_FORMATS: readonly InputFormat[] = [
   'troubleshoot',

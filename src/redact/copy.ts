@@ -14,7 +14,7 @@ import { resolveBudget, type ReadBudget, type ReadProgress } from '../readers/ty
 import { TOOL_VERSION } from '../version.js';
 import { createRedactor, type RedactionSummary, type Redactor } from './index.js';
 
-/** Where a bundle's redaction report goes (CONTRACT: tool files live under `snapshot-doctor/`). */
+/** Where a bundle's redaction report goes (our own files live under `snapshot-doctor/` in the bundle). */
 export const REDACTIONS_FILE = 'snapshot-doctor/redactions.json';
 /** Files up to this size are redacted in memory; larger ones go through a temporary file (a tar header needs the size first). */
 const IN_MEMORY_BYTES = 8 * 1024 * 1024;

@@ -1,4 +1,4 @@
-// The Report: what the engine produces and every formatter renders (CONTRACT "The JSON report", extended compatibly).
+// The Report: what the engine produces and every formatter renders (docs/surface.md, extended compatibly).
 import type { Category, Severity } from '../constants.js';
 import type { ObjectRef } from '../model/kube.js';
 import type { InputFormat, InputInfo, PluginVersion, Problem } from '../model/bundle.js';
