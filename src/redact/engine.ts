@@ -55,6 +55,13 @@ const ESCAPED_ENV_PAIR = /\\"name\\"\s*:\s*\\"([^"\\]{1,100})\\"\s*,\s*\\"value\
 const YAML_ENV_NAME = /^\s*(?:-\s+)?["']?name["']?\s*:\s*["']?([A-Za-z_][A-Za-z0-9_.-]{0,99})["']?,?[ \t\r]*$/;
 const YAML_ENV_VALUE = /^\s*(?:-\s+)?["']?value["']?\s*:[ \t]*(?<v>.*?)[ \t\r]*,?$/d;
 const BASE64_TOKEN = /(?<![A-Za-z0-9+/=_-])(?<v>[A-Za-z0-9+/]{24,}={0,2})(?![A-Za-z0-9+/=_-])/dg;
+// A container's args with the flag and its value as two items: ["--api-token", "x"] (also escaped), or one per line.
+const ARG_PAIR = /(\\?)"--([A-Za-z][A-Za-z0-9-]{1,60})\1"\s*,\s*\1"(?<v>(?:[^"\\]|\\.)*?)\1"/dg;
+const ARG_LINE = /^\s*(?:-\s+)?(["']?)--([A-Za-z][A-Za-z0-9-]{1,60})\1,?[ \t\r]*$/;
+const ARG_VALUE = /^\s*(?:-\s+)?(?<v>"(?:[^"\\]|\\.)*"|'[^'\n]*'|[^\s"'#-][^#]*?)[ \t]*,?[ \t\r]*$/d;
+// troubleshoot's `secret` collector output (secretExists, keyExists, then value): the value is a Secret's, whatever its key.
+const SECRET_OUTPUT_FLAG = /"(?:secretExists|keyExists)"\s*:/;
+const SECRET_OUTPUT_VALUE = /"value"\s*:\s*"(?<v>(?:[^"\\]|\\.)*)"/d;
 const AUTH_SCHEME = /^(?:Bearer|Basic|Token|Digest|Negotiate|AWS4-HMAC-SHA256|SharedKey|SharedKeyLite)\s+/i;
 
 /** Masks longer than this in one base64 value are not decoded (no secret file is that big). */
@@ -64,7 +71,9 @@ type State =
   | { kind: 'none' }
   | { kind: 'pem' }
   | { kind: 'block'; indent: number; redactor: string }
-  | { kind: 'env-value'; redactor: string };
+  | { kind: 'env-value'; redactor: string }
+  | { kind: 'secret-output' }
+  | { kind: 'arg-value'; redactor: string };
 
 export interface EngineOptions {
   custom: CustomRule[];
@@ -190,6 +199,25 @@ export class LineRedactor {
         this.state = { kind: 'none' };
         return false;
       }
+      case 'secret-output': {
+        const value = SECRET_OUTPUT_VALUE.exec(text);
+        const range = value?.indices?.groups?.v;
+        if (range) {
+          this.pushValue(text, range[0], range[1], 'secret-collector-value', spans, '', true);
+          this.state = { kind: 'none' };
+          return true;
+        }
+        if (text.trimStart().startsWith('}')) this.state = { kind: 'none' };
+        return false;
+      }
+      case 'arg-value': {
+        if (text.trim() === '') return true;
+        this.state = { kind: 'none' };
+        const range = ARG_VALUE.exec(text)?.indices?.groups?.v;
+        if (!range) return false;
+        this.pushValue(text, range[0], range[1], state.redactor, spans, '');
+        return true;
+      }
       case 'env-value': {
         if (text.trim() === '') return true;
         this.state = { kind: 'none' };
@@ -204,6 +232,7 @@ export class LineRedactor {
   }
 
   private findSpans(text: string, spans: Span[]): void {
+    if (SECRET_OUTPUT_FLAG.test(text)) this.secretOutputSpans(text, spans);
     this.shapeSpans(text, spans);
     this.keySpans(text, spans);
     if (this.decodeBase64) this.base64Spans(text, spans);
@@ -222,6 +251,15 @@ export class LineRedactor {
         }
       }
     }
+  }
+
+  /** A secret collector's output: its value on this line (compact JSON) or on a line to come. */
+  private secretOutputSpans(text: string, spans: Span[]): void {
+    const flag = SECRET_OUTPUT_FLAG.exec(text);
+    const value = SECRET_OUTPUT_VALUE.exec(text.slice(flag?.index ?? 0));
+    const range = value?.indices?.groups?.v;
+    if (range && flag) this.pushValue(text, flag.index + range[0], flag.index + range[1], 'secret-collector-value', spans, '', true);
+    else if (this.state.kind === 'none') this.state = { kind: 'secret-output' };
   }
 
   private shapeSpans(text: string, spans: Span[]): void {
@@ -291,6 +329,19 @@ export class LineRedactor {
     }
     FLAG_PAIR.lastIndex = text.includes('--') ? 0 : text.length;
     while ((match = FLAG_PAIR.exec(text)) !== null) this.pushPair(text, match, spans);
+    if (quoted && text.includes('"--')) {
+      ARG_PAIR.lastIndex = 0;
+      while ((match = ARG_PAIR.exec(text)) !== null) {
+        const redactor = classifyKey(match[2] ?? '');
+        const range = match.indices?.groups?.v;
+        if (redactor && range) this.pushValue(text, range[0], range[1], redactor, spans, match[2] ?? '');
+      }
+    }
+    if (text.includes('--')) {
+      const flag = ARG_LINE.exec(text);
+      const redactor = flag ? classifyKey(flag[2] ?? '') : null;
+      if (redactor && this.state.kind === 'none') this.state = { kind: 'arg-value', redactor };
+    }
     INLINE_COLON.lastIndex = text.includes(': ') ? 0 : text.length;
     while ((match = INLINE_COLON.exec(text)) !== null) {
       const value = match.groups?.v ?? '';
@@ -327,8 +378,11 @@ export class LineRedactor {
     return true;
   }
 
-  /** Masks a value, inside its quotes, keeping an authorization scheme word readable. */
-  private pushValue(text: string, start: number, end: number, redactor: string, spans: Span[], key: string): void {
+  /**
+   * Masks a value, inside its quotes, keeping an authorization scheme word readable. `whole`: the value is
+   * a secret whatever it looks like (a Secret's data, a secret collector's value), a path or JSON included.
+   */
+  private pushValue(text: string, start: number, end: number, redactor: string, spans: Span[], key: string, whole = false): void {
     let s = start;
     let e = end;
     for (const quote of ['\\"', '"', "'"]) {
@@ -339,6 +393,10 @@ export class LineRedactor {
       }
     }
     let value = text.slice(s, e);
+    if (whole) {
+      if (value.trim() && !value.includes(MASK)) spans.push({ start: s, end: e, redactor });
+      return;
+    }
     if (isPlaceholderValue(value, MASK) || /^[{[&*]/.test(value)) return;
     if (/auth/i.test(key)) {
       const scheme = AUTH_SCHEME.exec(value);

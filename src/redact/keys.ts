@@ -28,6 +28,14 @@ const KEY_RULES: readonly (readonly [RegExp, string])[] = [
   [/^(?:auth|authorization|proxyauthorization|credential|credentials|certkey|encryptionkey|signingkey|hmackey|masterkey|sig|signature|xamzsignature|xamzcredential|xgoogsignature|xgoogcredential)$/, 'credential'],
 ];
 
+/**
+ * Environment variables and command-line flags named for a secret (`SESSION_KEY`, `API_ENCRYPTION_KEY`,
+ * `--encryption-key`): upper-case snake or kebab names only, so that log fields such as `object_key` or a
+ * Secret's `key: cloud` stay readable.
+ */
+const SECRET_ENV_NAME = /^[A-Z][A-Z0-9_]*_(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS)$/;
+const SECRET_FLAG_NAME = /^-{0,2}[a-z][a-z0-9]*(?:-[a-z0-9]+)*-(?:key|secret|token|password|passwd|passphrase|credentials)$/;
+
 const cache = new Map<string, string | null>();
 
 /** The redactor responsible for a key's value, or null when the key is not secret. */
@@ -36,13 +44,15 @@ export function classifyKey(key: string): string | null {
   if (cached !== undefined) return cached;
   const normalized = key.toLowerCase().replace(/[^a-z0-9]/g, '');
   let result: string | null = null;
-  if (normalized && !NOT_SECRET_SUFFIX.test(normalized)) {
+  // `--no-secret`, `--no-default-token`: a boolean flag turning something off, never followed by its value.
+  if (normalized && !NOT_SECRET_SUFFIX.test(normalized) && !/^-{0,2}no-/.test(key)) {
     for (const [pattern, name] of KEY_RULES) {
       if (pattern.test(normalized)) {
         result = name;
         break;
       }
     }
+    if (!result && (SECRET_ENV_NAME.test(key) || SECRET_FLAG_NAME.test(key))) result = 'secret-name';
   }
   // Bounded: hostile input may carry millions of distinct keys.
   if (cache.size > 10_000) cache.clear();
@@ -50,10 +60,17 @@ export function classifyKey(key: string): string | null {
   return result;
 }
 
-/** Values that are no secret whatever their key says (flags, placeholders, references, our own mask). */
+/**
+ * An absolute path of lower-case segments (`/credentials/cloud`, what GOOGLE_APPLICATION_CREDENTIALS
+ * holds): a file name, not its contents. Base64 and generated secrets have upper case, `+` or `=`.
+ */
+const FILE_PATH = /^\/[a-z0-9._-]+(?:\/[a-z0-9._-]+)+\/?$/;
+
+/** Values that are no secret whatever their key says (flags, placeholders, references, file paths, our own mask). */
 export function isPlaceholderValue(value: string, mask: string): boolean {
   const v = value.trim();
   if (v.length === 0) return true;
   if (v.includes(mask)) return true;
+  if (FILE_PATH.test(v)) return true;
   return /^(?:true|false|null|nil|<nil>|none|~|yes|no|on|off|\*+|<set to the key .*|<hidden>|<redacted>|redacted|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\([A-Za-z_][A-Za-z0-9_]*\)|\{\{.*\}\}|\{\}|\[\])$/i.test(v);
 }

@@ -46,6 +46,14 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
     hint: (l) => l.includes('@tcp('),
   },
   {
+    name: 'presigned-url',
+    description: 'the signature, credential and security token of pre-signed object-store URLs (AWS, GCS, Azure SAS)',
+    // Query parameters after ?, &, ;, or & escaped as \u0026 (Go's JSON), %26 or &amp;; the value ends at the next separator.
+    regex:
+      /(?:(?<![A-Za-z0-9_])|(?<=\\u0026)|(?<=%26))(?:X-Amz-(?:Signature|Credential|Security-Token)|X-Goog-(?:Signature|Credential)|Signature|sig)=(?<v>[^&\s"'\\<>#,;]+)/dgi,
+    hint: (l) => /sig(?:nature)?=|x-(?:amz|goog)-(?:credential|security)/i.test(l),
+  },
+  {
     name: 'pem-private-key',
     description: 'PEM private key blocks written on one line (escaped \\n)',
     regex: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?<v>.*?)-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/dg,
@@ -86,5 +94,8 @@ export const REDACTOR_DESCRIPTIONS: Record<string, string> = {
   jwt: 'JSON Web Tokens, by shape',
   'bearer-token': 'the token after "Bearer"',
   'url-credentials': 'passwords in scheme://user:password@host URLs and user:password@tcp(…) DSNs',
+  'presigned-url': 'pre-signed URLs: X-Amz-Signature, X-Amz-Credential, X-Amz-Security-Token, X-Goog-Signature, X-Goog-Credential, Signature= and Azure SAS sig= (also with & written as \\u0026 in JSON)',
+  'secret-name': 'environment variables and flags whose name ends in _KEY, _SECRET, _TOKEN, _PASSWORD, _PASSWD, _PASSPHRASE or _CREDENTIALS (-key, -secret, … for flags), not holding a file path',
+  'secret-collector-value': "the value of a troubleshoot secret collector's output with includeValue (secrets/<namespace>/<name>/<key>.json)",
   'base64-encoded-secret': 'base64 values (Secret data, docker configs) whose decoded text holds a secret',
 };

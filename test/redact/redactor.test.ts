@@ -99,6 +99,38 @@ const CASES: [string, string, string][] = [
     `  cloud: ${M}`,
   ],
   ['base64 docker config', `{".dockerconfigjson":"${Buffer.from('{"auths":{"r.io":{"auth":"dXNlcjpwYXNz"}}}').toString('base64')}"}`, `{".dockerconfigjson":"${M}"}`],
+  // pre-signed URLs, in every encoding
+  [
+    'S3 pre-signed URL in Go JSON (& as \\u0026)',
+    '"downloadURL": "https://velero-backups-prod.s3.amazonaws.com/backups/b1/b1-logs.gz?X-Amz-Algorithm=AWS4-HMAC-SHA256\\u0026X-Amz-Credential=PLANTEDCRED%2F20240501%2Fus-east-1%2Fs3%2Faws4_request\\u0026X-Amz-Date=20240501T020000Z\\u0026X-Amz-Expires=600\\u0026X-Amz-Security-Token=FwoGZXIvYXdzEPl4nted\\u0026X-Amz-SignedHeaders=host\\u0026X-Amz-Signature=0a1b2c3d4e5f60718293"',
+    `"downloadURL": "https://velero-backups-prod.s3.amazonaws.com/backups/b1/b1-logs.gz?X-Amz-Algorithm=AWS4-HMAC-SHA256\\u0026X-Amz-Credential=${M}\\u0026X-Amz-Date=20240501T020000Z\\u0026X-Amz-Expires=600\\u0026X-Amz-Security-Token=${M}\\u0026X-Amz-SignedHeaders=host\\u0026X-Amz-Signature=${M}"`,
+  ],
+  [
+    'GCS pre-signed URL in YAML',
+    '  downloadURL: https://storage.googleapis.com/velero-gcs/b1.tar.gz?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=velero%40proj.iam.gserviceaccount.com%2F20240501%2Fauto&X-Goog-Date=20240501T020000Z&X-Goog-Signature=9f8e7d6c5b4a',
+    `  downloadURL: https://storage.googleapis.com/velero-gcs/b1.tar.gz?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=${M}&X-Goog-Date=20240501T020000Z&X-Goog-Signature=${M}`,
+  ],
+  ['GCS V2 signed URL in a log', 'msg="GET https://storage.googleapis.com/b/o?GoogleAccessId=velero&Expires=1714530000&Signature=AbCd%2Bef%3D"', `msg="GET https://storage.googleapis.com/b/o?GoogleAccessId=velero&Expires=1714530000&Signature=${M}"`],
+  ['Azure SAS in Go JSON', '{"url":"https://acct.blob.core.windows.net/c/b?sv=2022-11-02\\u0026se=2024-05-01\\u0026sig=AzS1g%2Bx%3D"}', `{"url":"https://acct.blob.core.windows.net/c/b?sv=2022-11-02\\u0026se=2024-05-01\\u0026sig=${M}"}`],
+  ['Azure SAS with &amp; (HTML)', 'href="https://a.blob.core.windows.net/c?sv=1&amp;sig=AzS1g%2Bx%3D&amp;se=2"', `href="https://a.blob.core.windows.net/c?sv=1&amp;sig=${M}&amp;se=2"`],
+  // env vars and flags named for a secret
+  ['kotsadm SESSION_KEY on one line', '{"name":"SESSION_KEY","value":"s3ss10n-k3y-value"}', `{"name":"SESSION_KEY","value":"${M}"}`],
+  ['kotsadm API_ENCRYPTION_KEY in YAML', '        - name: API_ENCRYPTION_KEY\n          value: IvWItkB8+ezMisPjSMBknT1PdKjBx7Xc', `        - name: API_ENCRYPTION_KEY\n          value: ${M}`],
+  ['_KEY in pretty JSON', '    {\n        "name": "SESSION_KEY",\n        "value": "s3ss10n-k3y-value"\n    }', `    {\n        "name": "SESSION_KEY",\n        "value": "${M}"\n    }`],
+  ['_CREDENTIALS env', 'GCP_CREDENTIALS=c2VjcmV0LWNyZWRz', `GCP_CREDENTIALS=${M}`],
+  ['_PASSWD env', 'POSTGRES_PASSWD: pgpw-123', `POSTGRES_PASSWD: ${M}`],
+  ['_TOKEN in describe output', '      VAULT_TOKEN:   hvs.CAESIPlanted', `      VAULT_TOKEN:   ${M}`],
+  ['flag named -key, with =', 'args: ["--encryption-key=0123abcd", "--namespace=velero"]', `args: ["--encryption-key=${M}", "--namespace=velero"]`],
+  ['flag and value as two args', '        - --api-token\n        - t0ken-value\n        - --namespace\n        - velero', `        - --api-token\n        - ${M}\n        - --namespace\n        - velero`],
+  ['flag and value as two args in JSON', 'args: ["--api-token", "t0ken-value", "--namespace", "velero"]', `args: ["--api-token", "${M}", "--namespace", "velero"]`],
+  ['flag named -key, with a space', '/kotsadm api --session-key 0123abcd --port 3000', `/kotsadm api --session-key ${M} --port 3000`],
+  // troubleshoot secret collector with includeValue
+  [
+    'secret collector value',
+    '{\n  "namespace": "velero",\n  "name": "cloud-credentials",\n  "key": "cloud",\n  "secretExists": true,\n  "keyExists": true,\n  "value": "{\\"type\\": \\"plain\\"}"\n}',
+    `{\n  "namespace": "velero",\n  "name": "cloud-credentials",\n  "key": "cloud",\n  "secretExists": true,\n  "keyExists": true,\n  "value": "${M}"\n}`,
+  ],
+  ['secret collector value, compact', '{"namespace":"velero","name":"repo","key":"p","secretExists":true,"keyExists":true,"value":"static"}', `{"namespace":"velero","name":"repo","key":"p","secretExists":true,"keyExists":true,"value":"${M}"}`],
   ['CR LF line ends are kept', 'password=abc\r\nok=1\r\n', `password=${M}\r\nok=1\r\n`],
 ];
 
@@ -134,6 +166,15 @@ const NOT_SECRETS = [
   'x509: certificate signed by unknown authority',
   'Error: secrets "cloud-credentials" not found',
   '  "s3Url": "https://s3.us-west-2.amazonaws.com",',
+  '        - --default-backup-storage-location=default',
+  'installed with --no-secret (IRSA) and --no-default-token since 1.14',
+  '  - name: GOOGLE_APPLICATION_CREDENTIALS\n    value: /credentials/cloud',
+  '{"name":"AWS_SHARED_CREDENTIALS_FILE","value":"/credentials/cloud"}',
+  '    velero.io/storage-location: default',
+  '  "annotations": {"velero.io/source-cluster-k8s-gitversion": "v1.29.4"},',
+  'time="2024-05-01T10:00:00Z" level=info msg="found key" key=backups/daily/velero-backup.json object_key=backups/daily',
+  '{\n  "namespace": "velero",\n  "name": "cloud-credentials",\n  "key": "cloud",\n  "secretExists": true,\n  "keyExists": true\n}\n{"value": "a-configmap-value"}',
+  '  downloadURL: https://velero-backups-prod.s3.amazonaws.com/backups/b1/b1-logs.gz?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20240501T020000Z&X-Amz-Expires=600',
 ];
 
 test('no false positives on realistic Velero logs, objects and describe output', () => {

@@ -13,12 +13,15 @@ const KEY_ID = 'AKIAZ3PLANTED0000002';
 const SECRET = 'pLaNtEd/AwsSecret+Key0123456789abcdefXYZ';
 const PASSWORD = 'planted-evidence-passw0rd';
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJwbGFudGVkIjoiZXZpZGVuY2UifQ.PlantedEvidenceSig_123';
-const SECRETS = [KEY_ID, SECRET, PASSWORD, TOKEN];
+const AMZ_SIGNATURE = '7a1b2c3d4e5f6071evidence';
+const AMZ_CREDENTIAL = 'PLANTEDEVIDENCECRED';
+const SESSION_KEY = 'planted-evidence-session-key';
+const SECRETS = [KEY_ID, SECRET, PASSWORD, TOKEN, AMZ_SIGNATURE, AMZ_CREDENTIAL, SESSION_KEY];
 
 // The message shape of velero-plugin-for-aws when the key id is unknown (as in velero#2587), with secrets added to the line.
 const LOG = [
   'time="2024-05-01T02:00:00Z" level=info msg="Starting Velero server v1.13.2" logSource="pkg/cmd/server/server.go:236"',
-  `time="2024-05-01T02:00:02Z" level=error msg="Error getting backup store for this location" backupLocation=velero/default controller=backup-sync error="rpc error: code = Unknown desc = InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.\\n\\tstatus code: 403, request id: 4Q8NXK3QZ1B2C3D4 (key ${KEY_ID}, secret_access_key=${SECRET}, password=${PASSWORD}, Authorization: Bearer ${TOKEN})" logSource="pkg/controller/backup_sync_controller.go:98"`,
+  `time="2024-05-01T02:00:02Z" level=error msg="Error getting backup store for this location" backupLocation=velero/default controller=backup-sync error="rpc error: code = Unknown desc = InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.\\n\\tstatus code: 403, request id: 4Q8NXK3QZ1B2C3D4 (key ${KEY_ID}, secret_access_key=${SECRET}, password=${PASSWORD}, Authorization: Bearer ${TOKEN}, GET https://velero-backups-prod.s3.amazonaws.com/b?X-Amz-Credential=${AMZ_CREDENTIAL}%2F20240501\\u0026X-Amz-Signature=${AMZ_SIGNATURE}, SESSION_KEY=${SESSION_KEY})" logSource="pkg/controller/backup_sync_controller.go:98"`,
   '',
 ].join('\n');
 

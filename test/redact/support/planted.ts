@@ -29,6 +29,22 @@ export const SECRETS = {
   genericToken: 'planted-generic-token-99',
   genericSecret: 'planted-generic-secret-77',
   apiKey: 'planted-api-key-55',
+  // Pre-signed URLs: each part a redactor must find by its query parameter, not by its shape.
+  amzCredential: 'PLANTEDAMZCRED1',
+  amzSignature: '7a1b2c3d4e5f60718293a4b5c6d7e8f9planted1',
+  amzSecurityToken: 'FwoGZXIvYXdzEPlantedSecurityToken0002',
+  googCredential: 'planted-goog-credential',
+  googSignature: '5e6f7a8b9c0dplantedgoogsig',
+  googV2Signature: 'PlantedGoogV2Sig',
+  azureSas: 'PlantedAzureSasSig',
+  // Env vars and flags named for a secret (kotsadm's).
+  sessionKey: 'planted-kotsadm-session-key',
+  apiEncryptionKey: 'PlantedApiEncryptionKey0123456789abc',
+  flagKey: 'planted-flag-key-value',
+  flagToken: 'planted-flag-token-value',
+  envCredentials: 'planted-env-credentials-value',
+  // troubleshoot's secret collector with includeValue.
+  collectorValue: 'planted-secret-collector-value',
 } as const;
 
 const S = SECRETS;
@@ -83,7 +99,89 @@ export const KEPT = [
   '0b6c8a9e-1f2d-4c3b-9a8e-7d6c5b4a3f2e',
   '2024-05-01T02:00:00Z',
   'pkg/controller/backup_sync_controller.go:98',
+  '--default-backup-storage-location=default',
+  '/credentials/cloud',
+  'X-Amz-Date=20240501T021000Z',
+  'https://velero-backups-prod.s3.amazonaws.com/cluster-a/backups/daily-20240501020000/daily-20240501020000-logs.gz?X-Amz-Algorithm=AWS4-HMAC-SHA256',
+  'velero.io/exclude-from-backup',
+  '"name": "velero-repo-credentials"',
+  'GOOGLE_APPLICATION_CREDENTIALS',
 ];
+
+/** An S3 pre-signed URL (a DownloadRequest's status.downloadURL). */
+const S3_URL = `https://velero-backups-prod.s3.amazonaws.com/cluster-a/backups/daily-20240501020000/daily-20240501020000-logs.gz?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${S.amzCredential}%2F20240501%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20240501T021000Z&X-Amz-Expires=600&X-Amz-Security-Token=${S.amzSecurityToken}&X-Amz-SignedHeaders=host&X-Amz-Signature=${S.amzSignature}`;
+const GCS_URL = `https://storage.googleapis.com/velero-backups-prod/cluster-a/backups/daily-20240501020000/daily-20240501020000.tar.gz?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=${S.googCredential}%2F20240501%2Fauto%2Fstorage%2Fgoog4_request&X-Goog-Date=20240501T021000Z&X-Goog-Expires=600&X-Goog-SignedHeaders=host&X-Goog-Signature=${S.googSignature}`;
+const GCS_V2_URL = `https://storage.googleapis.com/velero-backups-prod/daily.tar.gz?GoogleAccessId=velero%40velero-proj.iam.gserviceaccount.com&Expires=1714530600&Signature=${S.googV2Signature}`;
+const AZURE_URL = `https://velerobackups.blob.core.windows.net/velero/daily.tar.gz?sv=2022-11-02&se=2024-05-01T02%3A20%3A00Z&sr=b&sp=r&sig=${S.azureSas}`;
+
+/** JSON as Go's encoder writes it: &, < and > escaped as \u0026, \u003c, \u003e. */
+function goJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/&/g, '\\u0026').replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
+}
+
+function downloadRequest(url: string) {
+  return {
+    apiVersion: 'velero.io/v1',
+    kind: 'DownloadRequest',
+    metadata: { name: 'daily-20240501020000-0b6c8a9e', namespace: NS },
+    spec: { target: { kind: 'BackupLog', name: 'daily-20240501020000' } },
+    status: { downloadURL: url, expiration: '2024-05-01T02:20:00Z', phase: 'Processed' },
+  };
+}
+
+function kotsadmEnv() {
+  return [
+    { name: 'SESSION_KEY', value: S.sessionKey },
+    { name: 'API_ENCRYPTION_KEY', value: S.apiEncryptionKey },
+    { name: 'GCP_CREDENTIALS', value: S.envCredentials },
+    { name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/credentials/cloud' },
+    { name: 'POD_NAMESPACE', value: 'default' },
+  ];
+}
+
+/** kotsadm as a Deployment (JSON List), a StatefulSet (YAML), a Pod and a Job (kubectl List dump). */
+function kotsadmWorkload(kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'Pod') {
+  const container = {
+    name: 'kotsadm',
+    image: 'kotsadm/kotsadm:v1.109.3',
+    args: ['--default-backup-storage-location=default', `--encryption-key=${S.flagKey}`, '--api-token', S.flagToken],
+    env: kotsadmEnv(),
+  };
+  const podSpec = { serviceAccountName: 'kotsadm', containers: [container] };
+  const spec = kind === 'Pod' ? podSpec : { template: { metadata: { labels: { app: 'kotsadm' } }, spec: podSpec } };
+  return { apiVersion: kind === 'Pod' ? 'v1' : kind === 'Job' ? 'batch/v1' : 'apps/v1', kind, metadata: { name: `kotsadm-${kind.toLowerCase()}`, namespace: 'default', annotations: { 'velero.io/exclude-from-backup': 'true' } }, spec };
+}
+
+function kotsadmStatefulSetYaml(): string {
+  return [
+    'apiVersion: apps/v1',
+    'kind: StatefulSet',
+    'metadata:',
+    '  name: kotsadm',
+    '  namespace: default',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '      - args:',
+    '        - --default-backup-storage-location=default',
+    `        - --encryption-key=${S.flagKey}`,
+    '        - --api-token',
+    `        - ${S.flagToken}`,
+    '        command:',
+    '        - /kotsadm',
+    '        env:',
+    ...kotsadmEnv().flatMap((e) => [`        - name: ${e.name}`, `          value: ${e.value}`]),
+    '        image: kotsadm/kotsadm:v1.109.3',
+    '        name: kotsadm',
+    '',
+  ].join('\n');
+}
+
+/** troubleshoot's secret collector with includeValue: true (json.MarshalIndent, two spaces). */
+function secretCollectorOutput(): string {
+  return goJson({ namespace: NS, name: 'velero-repo-credentials', key: 'repository-password', secretExists: true, keyExists: true, value: S.collectorValue });
+}
 
 const DIGEST = 'sha256:5f5e5d3ab7d6a4c4e0f0a8c4b2e3f1d9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3';
 const NS = 'velero';
@@ -318,6 +416,24 @@ export async function writeTroubleshootBundle(root: string): Promise<void> {
   await put(root, 'velero/credentials/azure', AZURE_CLOUD_FILE);
   await put(root, 'velero/credentials/gcp.json', GCP_FILE);
   await put(root, 'velero/credentials/key.pem', pemFile());
+  await put(root, 'cluster-resources/custom-resources/downloadrequests.velero.io/velero.json', goJson([downloadRequest(S3_URL), downloadRequest(AZURE_URL)]));
+  await put(root, 'cluster-resources/custom-resources/downloadrequests.velero.io/velero.yaml', `- ${JSON.stringify(downloadRequest(GCS_URL))}\n`);
+  await put(root, 'cluster-resources/pods/logs/velero/velero-7d9f-abcde/plugins.log', presignedLog());
+  await put(root, 'secrets/velero/velero-repo-credentials/repository-password.json', secretCollectorOutput());
+  await put(root, 'cluster-resources/deployments/default.json', goJson({ kind: 'DeploymentList', apiVersion: 'apps/v1', metadata: {}, items: [kotsadmWorkload('Deployment')] }));
+  await put(root, 'cluster-resources/statefulsets/default.yaml', kotsadmStatefulSetYaml());
+  await put(root, 'kots/kubectl/default.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [kotsadmWorkload('Pod'), kotsadmWorkload('Job'), kotsadmWorkload('DaemonSet')] }));
+}
+
+/** Pre-signed URLs as plugins and `velero backup download` print them into logs. */
+function presignedLog(): string {
+  return [
+    `time="2024-05-01T02:10:00Z" level=info msg="Created signed URL" url="${S3_URL}" logSource="pkg/controller/download_request_controller.go:120"`,
+    `time="2024-05-01T02:10:01Z" level=debug msg="GET ${GCS_V2_URL}" logSource="pkg/plugin/framework/object_store_server.go:301"`,
+    `{"level":"info","msg":"signed","url":"${AZURE_URL.replace(/&/g, '\\u0026')}","time":"2024-05-01T02:10:02Z"}`,
+    `time="2024-05-01T02:10:03Z" level=info msg="kotsadm started with SESSION_KEY=${S.sessionKey} --api-token=${S.flagToken}"`,
+    '',
+  ].join('\n');
 }
 
 function bslYaml(): string {
