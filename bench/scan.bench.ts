@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { analyze } from '../src/analyze.js';
-import { loadRules, type RuleSet } from '../src/engine/index.js';
+import { loadCatalog } from '../src/catalog.js';
+import type { RuleSet } from '../src/engine/index.js';
 import { emptyLogFile } from '../test/engine/support.js';
 import { generateBundle, MATCHING_LINES } from './lib/generate-bundle.js';
 
@@ -101,10 +102,10 @@ function sh(command: string): Promise<{ ms: number; stdout: string }> {
 
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-const catalog = await loadRules();
+const catalog = await loadCatalog();
 const dupDir = await duplicateDir(catalog);
 try {
-  const doubled = await loadRules({ rulesDirs: [dupDir] });
+  const doubled = await loadCatalog([dupDir]);
   const literals = [...new Set(catalog.patterns.flatMap((p) => p.literals))];
   console.log(`catalog: ${catalog.rules.length} rules, ${catalog.patterns.length} log patterns, ${literals.length} literals; doubled: ${doubled.patterns.length} patterns`);
 

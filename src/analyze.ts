@@ -1,6 +1,7 @@
 // The analyze pipeline: load rules → read inputs (scanning logs on the way) → evaluate rules → build the Report.
 import { loadConfig, type Config } from './config/index.js';
-import { evaluate, loadRules } from './engine/index.js';
+import { loadCatalog } from './catalog.js';
+import { evaluate } from './engine/index.js';
 import type { InputFormat } from './model/bundle.js';
 import { readInputs, type ReadBudget, type ReadProgress } from './readers/index.js';
 import { createRedactor } from './redact/index.js';
@@ -27,7 +28,7 @@ export interface AnalyzeOptions {
 export async function analyze(inputs: string | string[], options: AnalyzeOptions = {}): Promise<Report> {
   const paths = Array.isArray(inputs) ? inputs : [inputs];
   const config = typeof options.config === 'string' ? await loadConfig(options.config) : options.config;
-  const ruleSet = await loadRules({ rulesDirs: options.rulesDirs ?? [] });
+  const ruleSet = await loadCatalog(options.rulesDirs ?? []);
   const budget = { ...config?.budget, ...options.budget };
   const bundle = await readInputs(paths, {
     scanner: ruleSet.createScanner(budget.maxLineLength === undefined ? {} : { maxLineLength: budget.maxLineLength }),

@@ -1,4 +1,4 @@
-// The rule-case harness: every case of every rule (fixtures/rules/<id>/<case>/), and the healthy fixtures stay quiet.
+// The rule-case harness: every case of every rule (rules/<id>/cases/<case>/), and the healthy fixtures stay quiet.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { analyze } from '../src/analyze.js';
 import { isAtLeast, isSeverity, type Severity } from '../src/constants.js';
-import { loadRules } from '../src/engine/index.js';
+import { loadCatalog } from '../src/catalog.js';
 import type { Finding } from '../src/report/types.js';
 
-const CASES = 'fixtures/rules';
+const RULES = 'rules';
+const casesOf = (id: string) => join(RULES, id, 'cases');
 const HEALTHY = 'fixtures/healthy';
 /** The clock for cases whose inputs do not say when they were collected (a case may pin its own `now`). */
 const DEFAULT_NOW = '2025-01-15T12:00:00Z';
@@ -45,16 +46,16 @@ function describe(findings: Finding[]): string {
   return findings.length === 0 ? 'none' : findings.map((f) => `[${f.severity}] ${f.message} (count ${f.count})`).join('\n  ');
 }
 
-const ruleSet = await loadRules();
+const ruleSet = await loadCatalog();
 
 for (const rule of ruleSet.rules) {
   const id = rule.meta.id;
   test(`rule ${id}`, async (t) => {
-    const caseNames = await entries(join(CASES, id));
-    assert.ok(caseNames.length > 0, `rule ${id} has no test cases in ${CASES}/${id}/`);
+    const caseNames = await entries(casesOf(id));
+    assert.ok(caseNames.length > 0, `rule ${id} has no test cases in ${casesOf(id)}/`);
     const fired: boolean[] = [];
     for (const name of caseNames) {
-      const dir = join(CASES, id, name);
+      const dir = join(casesOf(id), name);
       await t.test(`${id}/${name}`, async () => {
         const spec = await readCase(dir);
         fired.push(spec.fires);
@@ -97,10 +98,10 @@ test('explainedBy names rules that exist', () => {
   assert.deepEqual(unknown, [], 'explainedBy ids without a rule');
 });
 
-test('case folders belong to known rules', async () => {
+test('rule folders belong to known rules', async () => {
   const ids = new Set(ruleSet.rules.map((r) => r.meta.id));
-  const orphans = (await entries(CASES)).filter((name) => !ids.has(name));
-  assert.deepEqual(orphans, [], `fixtures/rules/ folders without a rule: ${orphans.join(', ')}`);
+  const orphans = (await entries(RULES)).filter((name) => !ids.has(name));
+  assert.deepEqual(orphans, [], `rules/ folders without a rule: ${orphans.join(', ')}`);
 });
 
 for (const name of await entries(HEALTHY)) {

@@ -1,6 +1,6 @@
 // Runs collect() once in a process of its own, plain Node on the built code as `snapshot-doctor collect` runs, and reports its wall time and CPU to the bench that forked it.
 // Plain JavaScript on purpose: under tsx, Node's loader hooks and the worker thread's own copy of tsx cost the collector CPU that users never pay.
-const entry = new URL(process.env.SD_BENCH_SRC ? '../../src/collect/index.js' : '../../dist/collect/index.js', import.meta.url);
+const entry = new URL(process.env.SD_BENCH_SRC ? '../../src/collect/index.js' : '../../dist/src/collect/index.js', import.meta.url);
 const { collect } = await import(entry.href);
 
 process.once('message', async ({ kubeconfig, output, concurrency }) => {

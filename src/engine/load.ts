@@ -1,21 +1,23 @@
-// Loads the rule catalog: built-in YAML rules, the TypeScript rules, and vendor rule directories, all validated.
+// Loads rules: rule folders (`<id>/rule.yaml`, or a registered TypeScript rule), plain YAML rule files, all validated.
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join, relative } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parseDocument } from 'yaml';
 import { RuleFileError } from '../errors.js';
-import { BUILTIN_TS_RULES } from '../rules/index.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { compilePattern, PatternError, type CompiledPattern } from './patterns.js';
 import { PatternScanner, type ScannerOptions } from './scanner.js';
 import type { LoadedRule, RuleDefinition } from './types.js';
 import { compileYamlRule, RuleSpecError, type YamlRuleSpec } from './yaml-rule.js';
 import type { LogScanner } from '../model/bundle.js';
 
-/** The package root, from src/engine (tsx) or dist/engine (built) alike. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const BUILTIN_RULES_DIR = join(PACKAGE_ROOT, 'rules');
 export const RULE_SCHEMA_PATH = join(PACKAGE_ROOT, 'src', 'engine', 'rule.schema.json');
+
+/** The declarative definition inside a rule folder. */
+export const RULE_YAML = 'rule.yaml';
+/** The TypeScript definition inside a rule folder (built-in rules only: the composition root registers it). */
+export const RULE_TS = 'rule.ts';
 
 export interface RuleSet {
   rules: LoadedRule[];
@@ -26,12 +28,12 @@ export interface RuleSet {
 }
 
 export interface LoadRulesOptions {
-  /** Vendor rule directories (`--rules DIR`), loaded after the built-in catalog. */
-  rulesDirs?: string[];
-  /** The built-in YAML directory; `false` loads none (tests of one rule file). */
-  builtinDir?: string | false;
-  /** The TypeScript rules; BUILTIN_TS_RULES by default. */
+  /** A folder of rule folders (`<id>/rule.yaml` or `<id>/rule.ts`): the built-in catalog. None when omitted. */
+  builtinDir?: string;
+  /** The TypeScript rules of `builtinDir`, registered by the composition root. */
   tsRules?: readonly RuleDefinition[];
+  /** Vendor rules (`--rules PATH`), loaded after the built-in catalog: a YAML file, a rule folder, or a folder of both. */
+  rulesDirs?: string[];
 }
 
 let validator: ValidateFunction | undefined;
@@ -53,13 +55,16 @@ export async function loadRules(options: LoadRulesOptions = {}): Promise<RuleSet
     seen.set(rule.meta.id, where);
     rules.push(rule);
   };
-  const builtinDir = options.builtinDir === undefined ? BUILTIN_RULES_DIR : options.builtinDir;
-  if (builtinDir !== false) {
-    for (const { rule, where } of await builtinRules(builtinDir)) add(rule, where);
+  const tsRules = options.tsRules ?? [];
+  if (options.builtinDir !== undefined) {
+    for (const { rule, where } of await builtinRules(options.builtinDir, tsRules)) add(rule, where);
   }
-  for (const rule of options.tsRules ?? BUILTIN_TS_RULES) add({ ...rule, origin: 'builtin' }, `src/rules (TypeScript rule ${rule.meta.id})`);
-  for (const dir of options.rulesDirs ?? []) {
-    for (const file of await yamlFiles(dir, false)) add(await loadRuleFile(file, 'vendor'), displayPath(file));
+  for (const rule of tsRules) add({ ...rule, origin: 'builtin' }, `TypeScript rule ${rule.meta.id}`);
+  for (const path of options.rulesDirs ?? []) {
+    for (const file of await vendorRuleFiles(path)) {
+      const rule = basename(file) === RULE_YAML ? await loadRuleFolder(file, 'vendor') : await loadRuleFile(file, 'vendor');
+      add(rule, displayPath(file));
+    }
   }
   const patterns: CompiledPattern[] = [];
   for (const rule of rules) {
@@ -81,12 +86,20 @@ export async function loadRules(options: LoadRulesOptions = {}): Promise<RuleSet
  */
 const builtinCache = new Map<string, Promise<{ rule: LoadedRule; where: string }[]>>();
 
-function builtinRules(dir: string): Promise<{ rule: LoadedRule; where: string }[]> {
+/** The YAML rules of a folder of rule folders; a folder without rule.yaml must be a registered TypeScript rule. */
+function builtinRules(dir: string, tsRules: readonly RuleDefinition[]): Promise<{ rule: LoadedRule; where: string }[]> {
   let cached = builtinCache.get(dir);
   if (!cached) {
     cached = (async () => {
+      const registered = new Set(tsRules.map((r) => r.meta.id));
       const loaded: { rule: LoadedRule; where: string }[] = [];
-      for (const file of await yamlFiles(dir, true)) loaded.push({ rule: await loadRuleFile(file, 'builtin'), where: displayPath(file) });
+      for (const name of await listDir(dir)) {
+        const folder = join(dir, name);
+        if (!(await stat(folder)).isDirectory()) continue;
+        const file = join(folder, RULE_YAML);
+        if (existsSync(file)) loaded.push({ rule: await loadRuleFolder(file, 'builtin'), where: displayPath(file) });
+        else if (!registered.has(name)) throw new RuleFileError(displayPath(folder), `no ${RULE_YAML}, and no TypeScript rule "${name}" is registered`);
+      }
       return loaded;
     })();
     builtinCache.set(dir, cached);
@@ -95,25 +108,48 @@ function builtinRules(dir: string): Promise<{ rule: LoadedRule; where: string }[
   return cached;
 }
 
+/**
+ * The rule files of one `--rules PATH`: the file itself; the folder's rule.yaml when it is a rule
+ * folder; else its `*.yaml` / `*.yml` files and the rule.yaml of each rule folder in it, by name.
+ */
+async function vendorRuleFiles(path: string): Promise<string[]> {
+  let isDir: boolean;
+  try {
+    isDir = (await stat(path)).isDirectory();
+  } catch (error) {
+    throw new RuleFileError(path, `cannot read the rules directory (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  if (!isDir) return [path];
+  if (existsSync(join(path, RULE_YAML))) return [join(path, RULE_YAML)];
+  const files: string[] = [];
+  for (const name of await listDir(path)) {
+    const entry = join(path, name);
+    if (/\.ya?ml$/i.test(name) && !(await stat(entry)).isDirectory()) files.push(entry);
+    else if (existsSync(join(entry, RULE_YAML))) files.push(join(entry, RULE_YAML));
+    else if (existsSync(join(entry, RULE_TS))) throw new RuleFileError(displayPath(join(entry, RULE_TS)), 'TypeScript rules are built in only; a vendor rule is a rule.yaml');
+  }
+  return files;
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((name) => !name.startsWith('.')).sort();
+  } catch (error) {
+    throw new RuleFileError(displayPath(dir), `cannot read the rules directory (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}
+
 function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
-async function yamlFiles(dir: string, optional: boolean): Promise<string[]> {
-  let entries: string[];
-  try {
-    if (!(await stat(dir)).isDirectory()) throw new RuleFileError(dir, 'not a directory');
-    entries = await readdir(dir);
-  } catch (error) {
-    if (error instanceof RuleFileError) throw error;
-    if (optional && (error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new RuleFileError(dir, `cannot read the rules directory (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  return entries
-    .filter((name) => /\.ya?ml$/i.test(name))
-    .sort()
-    .map((name) => join(dir, name));
+/** A rule folder's rule.yaml, whose id must be the folder's name. */
+async function loadRuleFolder(file: string, origin: LoadedRule['origin']): Promise<LoadedRule> {
+  const rule = await loadRuleFile(file, origin);
+  const folder = basename(join(file, '..'));
+  if (rule.meta.id !== folder) throw new RuleFileError(displayPath(file), `the id "${rule.meta.id}" is not the folder's name "${folder}"`, 'id');
+  return rule;
 }
 
 /** Reads, validates and compiles one rule file. */

@@ -72,7 +72,7 @@ export interface RuleContext {
   report(finding: FindingInput): void;
 }
 
-/** A rule the engine can run: loaded from YAML, or written in TypeScript under src/rules/. */
+/** A rule the engine can run: loaded from YAML, or written in TypeScript (a built-in rule folder's rule.ts). */
 export interface RuleDefinition {
   meta: RuleMeta;
   logPatterns?: LogPatternSpec[];

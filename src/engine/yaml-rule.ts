@@ -71,7 +71,7 @@ function template(source: string, field: string): Template {
 }
 
 /**
- * Names the template context already gives (rules/README.md "Templates") and the helpers: a capture
+ * Names the template context already gives (docs/rule-authoring.md "Templates") and the helpers: a capture
  * of one of these names would shadow it or be shadowed, depending on the hit. `backup`, `restore` and
  * `location` are captures by design (they name resources).
  */
@@ -275,7 +275,7 @@ function fileContext(file: LogFile): Record<string, unknown> {
   };
 }
 
-/** The template context of a finding, from its first hit (rules/README.md "Templates"). */
+/** The template context of a finding, from its first hit (docs/rule-authoring.md "Templates"). */
 function contextOf(hit: Hit, bundle: Bundle, count: number, resources: ObjectRef[]): Record<string, unknown> {
   const base: Record<string, unknown> = {
     count,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { SEVERITIES } from '../constants.js';
-import { PACKAGE_ROOT } from '../engine/load.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 /** An isolated handlebars environment, so vendor rule templates and report templates never share helpers. */
 export const reportHandlebars = Handlebars.create();

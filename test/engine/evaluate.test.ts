@@ -18,7 +18,7 @@ async function ruleSet(files: Record<string, string>, tsRules: RuleDefinition[] 
   const dir = await mkdtemp(join(tmpdir(), 'sd-eval-'));
   try {
     for (const [name, text] of Object.entries(files)) await writeFile(join(dir, `${name}.yaml`), text);
-    return await loadRules({ builtinDir: false, tsRules, rulesDirs: [dir] });
+    return await loadRules({ tsRules, rulesDirs: [dir] });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

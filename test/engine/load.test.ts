@@ -1,9 +1,10 @@
-// Rule loading: schema validation with errors that name the file and the field, duplicates, literals, templates.
+// Rule loading: rule folders and YAML files, schema validation with errors that name the file and the field, duplicates, literals, templates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { loadCatalog } from '../../src/catalog.js';
 import { loadRules } from '../../src/engine/index.js';
 import { RuleFileError } from '../../src/errors.js';
 import type { RuleDefinition } from '../../src/engine/types.js';
@@ -22,7 +23,10 @@ message: "Sample {{line.msg}}"
 async function withRules(files: Record<string, string>, run: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'sd-rules-'));
   try {
-    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(dirname(join(dir, name)), { recursive: true });
+      await writeFile(join(dir, name), text);
+    }
     await run(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -33,7 +37,7 @@ async function loadError(text: string): Promise<RuleFileError> {
   let caught: unknown;
   await withRules({ 'bad.yaml': text }, async (dir) => {
     try {
-      await loadRules({ builtinDir: false, tsRules: [], rulesDirs: [dir] });
+      await loadRules({ tsRules: [], rulesDirs: [dir] });
     } catch (error) {
       caught = error;
     }
@@ -59,7 +63,7 @@ test('a regex without a usable literal is refused with a clear error; given lite
   const e = await loadError(`${BASE}match:\n  logs:\n    - regex: '\\d+ ms'\n`);
   assert.match(e.message, /match\.logs\[0\]\.regex: no prefilter literal can be derived .*add `literals`/);
   await withRules({ 'ok.yaml': `${BASE}match:\n  logs:\n    - regex: '\\d+ ms'\n      literals: [' ms']\n` }, async (dir) => {
-    const set = await loadRules({ builtinDir: false, tsRules: [], rulesDirs: [dir] });
+    const set = await loadRules({ tsRules: [], rulesDirs: [dir] });
     assert.deepEqual(set.patterns[0]!.literals, [' ms']);
   });
 });
@@ -75,17 +79,17 @@ test('bad templates, ranges, durations and paths name their field', async () => 
 
 test('duplicate ids name both files', async () => {
   await withRules({ 'a.yaml': `${BASE}match:\n  logs: [{ regex: 'some words' }]\n`, 'b.yml': `${BASE}match:\n  logs: [{ regex: 'other words' }]\n` }, async (dir) => {
-    await assert.rejects(loadRules({ builtinDir: false, tsRules: [], rulesDirs: [dir] }), (e: Error) => /b\.yml: id: duplicate rule id "sample-rule" \(also defined in .*a\.yaml\)/.test(e.message));
+    await assert.rejects(loadRules({ tsRules: [], rulesDirs: [dir] }), (e: Error) => /b\.yml: id: duplicate rule id "sample-rule" \(also defined in .*a\.yaml\)/.test(e.message));
   });
   const ts: RuleDefinition = { meta: { id: 'sample-rule', title: 't', severity: 'info', category: 'backup', summary: 's', description: 'd', remediation: 'r', docs: [] }, check() {} };
   await withRules({ 'a.yaml': `${BASE}match:\n  logs: [{ regex: 'some words' }]\n` }, async (dir) => {
-    await assert.rejects(loadRules({ builtinDir: false, tsRules: [ts], rulesDirs: [dir] }), /a\.yaml: id: duplicate rule id "sample-rule" \(also defined in src\/rules \(TypeScript rule sample-rule\)\)/);
+    await assert.rejects(loadRules({ tsRules: [ts], rulesDirs: [dir] }), /a\.yaml: id: duplicate rule id "sample-rule" \(also defined in TypeScript rule sample-rule\)/);
   });
 });
 
 test('a missing --rules directory is an error naming it; the built-in catalog loads', async () => {
   await assert.rejects(loadRules({ rulesDirs: ['/no/such/dir'] }), /\/no\/such\/dir: cannot read the rules directory \(ENOENT\)/);
-  const set = await loadRules();
+  const set = await loadCatalog();
   for (const rule of set.rules) assert.match(rule.meta.id, /^[a-z0-9-]+$/);
   const ids = set.rules.map((r) => r.meta.id);
   assert.equal(new Set(ids).size, ids.length);
@@ -97,5 +101,37 @@ test('TypeScript rule patterns are compiled into the same scanner, with errors n
     logPatterns: [{ regex: '(' }],
     check() {},
   };
-  await assert.rejects(loadRules({ builtinDir: false, tsRules: [ts] }), /TypeScript rule ts-rule: logPatterns\[0\]\.regex: invalid regular expression/);
+  await assert.rejects(loadRules({ tsRules: [ts] }), /TypeScript rule ts-rule: logPatterns\[0\]\.regex: invalid regular expression/);
+});
+
+const rule = (id: string) => `${BASE.replace('sample-rule', id)}match:\n  logs: [{ regex: 'words of ${id}' }]\n`;
+
+test('--rules takes a folder of rule folders and YAML files, one rule folder, or one YAML file', async () => {
+  const files = { 'b-rule/rule.yaml': rule('b-rule'), 'b-rule/README.md': '# B', 'b-rule/cases/fires/case.yaml': 'fires: true\n', 'a-rule.yaml': rule('a-rule'), 'c-rule.yml': rule('c-rule'), 'notes/x.txt': 'not a rule' };
+  await withRules(files, async (dir) => {
+    const ids = (path: string) => loadRules({ rulesDirs: [path] }).then((set) => set.rules.map((r) => [r.meta.id, r.origin, r.file]));
+    assert.deepEqual((await ids(dir)).map(([id]) => id), ['a-rule', 'b-rule', 'c-rule']);
+    assert.deepEqual(await ids(join(dir, 'b-rule')), [['b-rule', 'vendor', join(dir, 'b-rule', 'rule.yaml')]]);
+    assert.deepEqual((await ids(join(dir, 'a-rule.yaml'))).map(([id]) => id), ['a-rule']);
+  });
+});
+
+test('a rule folder whose id is not its name, and a vendor TypeScript rule, are refused naming the file', async () => {
+  await withRules({ 'other-name/rule.yaml': rule('b-rule') }, async (dir) => {
+    await assert.rejects(loadRules({ rulesDirs: [dir] }), /other-name\/rule\.yaml: id: the id "b-rule" is not the folder's name "other-name"/);
+  });
+  await withRules({ 'ts-rule/rule.ts': 'export {};\n' }, async (dir) => {
+    await assert.rejects(loadRules({ rulesDirs: [dir] }), /ts-rule\/rule\.ts: TypeScript rules are built in only/);
+  });
+});
+
+test('a built-in folder without rule.yaml is a registered TypeScript rule, else an error', async () => {
+  const ts: RuleDefinition = { meta: { id: 'ts-rule', title: 't', severity: 'info', category: 'backup', summary: 's', description: 'd', remediation: 'r', docs: [] }, check() {} };
+  await withRules({ 'ts-rule/rule.ts': 'export {};\n', 'y-rule/rule.yaml': rule('y-rule') }, async (dir) => {
+    const set = await loadRules({ builtinDir: dir, tsRules: [ts] });
+    assert.deepEqual(set.rules.map((r) => [r.meta.id, r.origin]), [['y-rule', 'builtin'], ['ts-rule', 'builtin']]);
+  });
+  await withRules({ 'ts-rule/rule.ts': 'export {};\n' }, async (dir) => {
+    await assert.rejects(loadRules({ builtinDir: dir }), /ts-rule: no rule\.yaml, and no TypeScript rule "ts-rule" is registered/);
+  });
 });

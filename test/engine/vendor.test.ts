@@ -1,4 +1,4 @@
-// `--rules DIR` end to end: the vendor rule example of rules/README.md, run as written through the CLI.
+// `--rules DIR` end to end: the vendor rule example of docs/rule-authoring.md, run as written through the CLI.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
 import type { Report } from '../../src/report/types.js';
 
-/** The fenced block after a heading of rules/README.md, so that the documentation is what is tested. */
+/** The fenced block after a heading of docs/rule-authoring.md, so that the documentation is what is tested. */
 async function readmeBlock(heading: string, language: string): Promise<string> {
-  const readme = await readFile('rules/README.md', 'utf8');
+  const readme = await readFile('docs/rule-authoring.md', 'utf8');
   const section = readme.slice(readme.indexOf(`## ${heading}`));
   const block = new RegExp('```' + language + '\\n([\\s\\S]*?)```').exec(section)?.[1];
-  assert.ok(block, `rules/README.md: no \`\`\`${language} block under "${heading}"`);
+  assert.ok(block, `docs/rule-authoring.md: no \`\`\`${language} block under "${heading}"`);
   return block;
 }
 
@@ -20,11 +20,12 @@ test('the README vendor rule fires through `analyze --rules DIR` as documented',
   const dir = await mkdtemp(join(tmpdir(), 'sd-vendor-'));
   try {
     const rulesDir = join(dir, 'my-rules');
-    await mkdir(rulesDir);
-    await writeFile(join(rulesDir, 'acme-db-hook.yaml'), await readmeBlock('A vendor rule', 'yaml'));
-    const readme = await readFile('rules/README.md', 'utf8');
+    // Laid out as the example's first line says: a rule folder named after the rule's id.
+    await mkdir(join(rulesDir, 'acme-db-freeze-hook-failed'), { recursive: true });
+    await writeFile(join(rulesDir, 'acme-db-freeze-hook-failed', 'rule.yaml'), await readmeBlock('A vendor rule', 'yaml'));
+    const readme = await readFile('docs/rule-authoring.md', 'utf8');
     const hookLine = /^time=.*level=error msg="Error executing hook".*$/m.exec(readme.slice(readme.indexOf('## A vendor rule')))?.[0];
-    assert.ok(hookLine, 'rules/README.md: the hook error line of the vendor example');
+    assert.ok(hookLine, 'docs/rule-authoring.md: the hook error line of the vendor example');
     const log = join(dir, 'velero.log');
     await writeFile(
       log,

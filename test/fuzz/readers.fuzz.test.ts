@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { evaluate, loadRules, type RuleSet } from '../../src/engine/index.js';
+import { loadCatalog } from '../../src/catalog.js';
+import { evaluate, type RuleSet } from '../../src/engine/index.js';
 import { readInputs } from '../../src/readers/index.js';
 import { buildReport } from '../../src/report/build.js';
 import { SnapshotDoctorError } from '../../src/errors.js';
@@ -44,7 +45,7 @@ async function entriesOf(folder: string, root: string): Promise<RawEntry[]> {
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sd-fuzz-'));
   // Loaded once: the readers and the rules over what they read are the target, not rule loading.
-  rules = await loadRules({ rulesDirs: [] });
+  rules = await loadCatalog();
   for (const name of FIXTURES) {
     const folder = join('fixtures/formats', name);
     const inner = (await readdir(folder)).filter((n) => !n.endsWith('.md'));

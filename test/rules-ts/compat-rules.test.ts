@@ -1,9 +1,9 @@
 // The compatibility rules on in-memory bundles: which version pairs fire, with which severity and message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { veleroKubernetesIncompatible } from '../../src/rules/velero-kubernetes-incompatible.js';
-import { veleroKotsIncompatible } from '../../src/rules/velero-kots-incompatible.js';
-import { pluginVersionMismatch } from '../../src/rules/plugin-version-mismatch.js';
+import { veleroKubernetesIncompatible } from '../../rules/velero-kubernetes-incompatible/rule.js';
+import { veleroKotsIncompatible } from '../../rules/velero-kots-incompatible/rule.js';
+import { pluginVersionMismatch } from '../../rules/plugin-version-mismatch/rule.js';
 import { makeBundle, runRule } from './support/harness.js';
 
 const now = new Date('2025-06-01T00:00:00Z');

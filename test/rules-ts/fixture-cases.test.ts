@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { BUILTIN_TS_RULES } from '../../src/rules/index.js';
+import { BUILTIN_TS_RULES } from '../../src/catalog.js';
 import { bundleFromCase, runRule } from './support/harness.js';
 
 const DEFAULT_NOW = '2025-01-15T12:00:00Z';
@@ -16,7 +16,7 @@ interface CaseSpec {
 }
 
 for (const rule of BUILTIN_TS_RULES) {
-  const dir = join('fixtures/rules', rule.meta.id);
+  const dir = join('rules', rule.meta.id, 'cases');
   if (!existsSync(dir)) continue;
   for (const name of readdirSync(dir).sort()) {
     const caseDir = join(dir, name);

@@ -5,7 +5,7 @@ import { Severity } from '../../src/constants.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import { ObjectIndex } from '../../src/model/bundle.js';
 import type { KubeObject } from '../../src/model/kube.js';
-import { backupsFailingSince } from '../../src/rules/backups-failing-since.js';
+import { backupsFailingSince } from '../../rules/backups-failing-since/rule.js';
 import { byLabel } from '../../src/rules/support.js';
 
 function obj(kind: string, name: string, namespace: string, extra: Partial<KubeObject> = {}, labels: Record<string, string> = {}): KubeObject {

@@ -2,8 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CATEGORIES, isSeverity } from '../../src/constants.js';
-import { loadRules } from '../../src/engine/index.js';
-import { BUILTIN_TS_RULES } from '../../src/rules/index.js';
+import { BUILTIN_TS_RULES, loadCatalog } from '../../src/catalog.js';
 
 test('TypeScript rules have complete metadata', () => {
   const ids = new Set<string>();
@@ -20,7 +19,7 @@ test('TypeScript rules have complete metadata', () => {
 });
 
 test('explainedBy names rules of the catalog', async () => {
-  const catalog = new Set((await loadRules()).rules.map((r) => r.meta.id));
+  const catalog = new Set((await loadCatalog()).rules.map((r) => r.meta.id));
   for (const { meta } of BUILTIN_TS_RULES) {
     for (const cause of meta.explainedBy ?? []) assert.ok(catalog.has(cause), `${meta.id}: explainedBy ${cause} is not a rule`);
   }

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import YAML from 'yaml';
 import type { KubeObject } from '../../src/model/kube.js';
-import { BUILTIN_TS_RULES } from '../../src/rules/index.js';
+import { BUILTIN_TS_RULES } from '../../src/catalog.js';
 import { makeBundle, runRule } from './support/harness.js';
 
 /** Every object of every kubectl-dump case of the TypeScript rules. */
 function fixtureObjects(): KubeObject[] {
   const objects: KubeObject[] = [];
   for (const rule of BUILTIN_TS_RULES) {
-    const dir = join('fixtures/rules', rule.meta.id);
+    const dir = join('rules', rule.meta.id, 'cases');
     for (const name of readdirSync(dir)) {
       const file = join(dir, name, 'objects.yaml');
       try {

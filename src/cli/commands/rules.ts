@@ -1,5 +1,5 @@
 // `snapshot-doctor rules list` and `rules show <id>`: the rule catalog, and one rule's documentation.
-import { loadRules } from '../../engine/index.js';
+import { loadCatalog } from '../../catalog.js';
 import type { LoadedRule } from '../../engine/types.js';
 import { SnapshotDoctorError } from '../../errors.js';
 import type { CommandModule } from './types.js';
@@ -64,7 +64,7 @@ export const rulesCommand: CommandModule<RulesArgs> = {
       .option('rules', { type: 'string', array: true, describe: 'A directory of extra YAML rules (repeatable)' })
       .option('format', { type: 'string', choices: ['text', 'json'], default: 'text' }),
   async run(args) {
-    const { rules } = await loadRules({ rulesDirs: args.rules ?? [] });
+    const { rules } = await loadCatalog(args.rules ?? []);
     if (args.action === 'list') {
       process.stdout.write(
         args.format === 'json' ? `${JSON.stringify(rules.map((r) => r.meta), null, 2)}\n` : listTable(rules),

@@ -1,0 +1,89 @@
+// plugin-version-mismatch: a provider or CSI plugin's version does not go with the Velero version (plugin README tables).
+import { Severity } from '../../src/constants.js';
+import type { RuleDefinition } from '../../src/engine/types.js';
+import type { Bundle } from '../../src/model/bundle.js';
+import { refOf } from '../../src/model/kube.js';
+import type { Evidence } from '../../src/report/types.js';
+import { checkPlugin, pluginFamily } from '../../src/rules/data/plugin-compat.js';
+import { listOf, nameOf, parseVersion } from '../../src/rules/support.js';
+
+/** Evidence for a plugin: the init container of the Velero Deployment that runs its image. */
+function pluginEvidence(bundle: Bundle, name: string, image: string | undefined): Evidence {
+  const deployment = bundle.workloads.veleroDeployment;
+  const text = `plugin ${name}${image ? ` (image ${image})` : ''}; Velero server ${bundle.versions.velero}`;
+  if (!deployment) return { file: bundle.inputs[0]?.path ?? 'input', text };
+  const init = listOf<{ name?: string; image?: string }>(deployment.spec?.template?.spec?.initContainers).find(
+    (c) => (image && c.image === image) || pluginFamily(String(c.image ?? '')) === pluginFamily(name),
+  );
+  return {
+    file: bundle.sourceOf(deployment) ?? `Deployment/${nameOf(deployment)}`,
+    text: `Deployment ${nameOf(deployment)}: initContainers[${init?.name ?? name}].image=${init?.image ?? image ?? '?'}; velero image ${bundle.versions.velero}`,
+  };
+}
+
+export const pluginVersionMismatch: RuleDefinition = {
+  meta: {
+    id: 'plugin-version-mismatch',
+    title: 'A Velero plugin does not match the Velero version',
+    severity: Severity.WARNING,
+    category: 'plugins',
+    summary: 'A provider plugin (AWS, GCP, Azure) or the CSI plugin is not the version made for the running Velero.',
+    description: [
+      'Each Velero minor release is built and tested with one minor of each provider plugin. For',
+      '`velero-plugin-for-aws`, `-gcp` and `-microsoft-azure` from Velero 1.6 on, the plugin minor is the',
+      'Velero minor minus 4 (Velero 1.13 ↔ plugin 1.9, 1.15 ↔ 1.11, 1.18 ↔ 1.14). A plugin from another',
+      'release may lack configuration keys (`config has invalid keys …`, per-location `credential`), speak',
+      'an older plugin API, or bring another SDK with other error texts (the AWS plugin moved to',
+      'aws-sdk-go-v2 in 1.9).',
+      '',
+      '`velero-plugin-for-csi` pairs with Velero 1.4–1.13 (v0.1 … v0.7). From Velero 1.14 CSI support is',
+      'built into the server: installing the plugin as well registers the same actions twice, and the',
+      'server refuses to start ("unable to register plugin … because another plugin is already',
+      'registered") or, with old plugin builds, runs the CSI actions twice.',
+    ].join('\n'),
+    remediation: [
+      'Install the plugin version listed for your Velero version in the plugin’s README:',
+      '',
+      '```sh',
+      'velero plugin remove <old image>',
+      'velero plugin add velero/velero-plugin-for-aws:v<velero minor − 4>.x',
+      '```',
+      '',
+      'On Velero 1.14 and later, remove `velero-plugin-for-csi` (`velero plugin remove',
+      'velero/velero-plugin-for-csi:<tag>`, or delete its init container) and keep `--features=EnableCSI`.',
+    ].join('\n'),
+    docs: [
+      'https://github.com/vmware-tanzu/velero-plugin-for-aws#compatibility',
+      'https://github.com/vmware-tanzu/velero-plugin-for-csi#compatibility',
+      'https://velero.io/docs/v1.14/upgrade-to-1.14/',
+    ],
+  },
+  check(ctx) {
+    const { bundle } = ctx;
+    const velero = parseVersion(bundle.versions.velero);
+    if (!velero) return;
+    const resources = bundle.workloads.veleroDeployment ? [refOf(bundle.workloads.veleroDeployment)] : [];
+    for (const plugin of bundle.versions.plugins) {
+      const family = pluginFamily(plugin.name) ?? pluginFamily(plugin.image ?? '');
+      if (!family) continue;
+      const verdict = checkPlugin(family, plugin.version, velero);
+      const label = `${plugin.name}${plugin.version ? ` ${plugin.version}` : ''}`;
+      if (verdict.kind === 'csi-built-in') {
+        ctx.report({
+          message: `${label} is installed on Velero ${bundle.versions.velero}, where CSI support is built in: the server registers the CSI actions twice and refuses to start, or runs them twice. Remove the plugin.`,
+          severity: Severity.ERROR,
+          resources,
+          evidence: [pluginEvidence(bundle, plugin.name, plugin.image)],
+          remediation: `Remove the plugin: \`velero plugin remove ${plugin.image ?? 'velero/velero-plugin-for-csi'}\` (or delete its init container from the Deployment), and keep \`--features=EnableCSI\` on the server.`,
+        });
+      } else if (verdict.kind === 'mismatch') {
+        ctx.report({
+          message: `${label} does not match Velero ${bundle.versions.velero}: its README pairs Velero ${velero.major}.${velero.minor} with ${plugin.name} v${verdict.expected}.x.`,
+          resources,
+          evidence: [pluginEvidence(bundle, plugin.name, plugin.image)],
+          remediation: `Install ${plugin.name} v${verdict.expected}.x (the newest patch) in place of ${plugin.version}: \`velero plugin remove ${plugin.image ?? plugin.name}\`, then \`velero plugin add velero/${plugin.name}:v${verdict.expected}.<patch>\`.`,
+        });
+      }
+    }
+  },
+};

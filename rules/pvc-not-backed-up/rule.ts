@@ -1,0 +1,155 @@
+// pvc-not-backed-up: PVCs in a backup's scope whose data no PodVolumeBackup, DataUpload or snapshot of that backup holds.
+import { Severity } from '../../src/constants.js';
+import type { RuleDefinition } from '../../src/engine/types.js';
+import type { Bundle } from '../../src/model/bundle.js';
+import type { KubeObject } from '../../src/model/kube.js';
+import { refOf } from '../../src/model/kube.js';
+import type { Evidence } from '../../src/report/types.js';
+import { byLabel, inputCanShow, isTrue, listOf, nameOf, objectEvidence, stringsOf, timeOf } from '../../src/rules/support.js';
+
+type Selector = { matchLabels?: Record<string, string> };
+
+function selectorMatches(labels: Record<string, string> | undefined, selector: Selector): boolean {
+  return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels?.[k] === v);
+}
+
+/** Whether a backup's namespace and label filters take in this PVC. */
+function inScope(backup: KubeObject, pvc: KubeObject, veleroNamespace: string | null): boolean {
+  const spec = backup.spec ?? {};
+  const ns = pvc.metadata.namespace ?? '';
+  if (ns === veleroNamespace || ns === 'kube-system') return false;
+  const included = stringsOf(spec.includedNamespaces);
+  if (included.length > 0 && !included.includes('*') && !included.includes(ns)) return false;
+  if (stringsOf(spec.excludedNamespaces).includes(ns)) return false;
+  if (isTrue(pvc.metadata.labels?.['velero.io/exclude-from-backup'])) return false;
+  if (spec.labelSelector && typeof spec.labelSelector === 'object' && !selectorMatches(pvc.metadata.labels, spec.labelSelector as Selector)) return false;
+  const or = listOf<Selector>(spec.orLabelSelectors).filter((s) => s && typeof s === 'object');
+  if (or.length > 0 && !or.some((s) => selectorMatches(pvc.metadata.labels, s))) return false;
+  return true;
+}
+
+interface Mount {
+  pod: KubeObject;
+  volume: string;
+}
+
+/** Pods mounting each PVC, by `namespace/claim`. */
+function mountsByClaim(bundle: Bundle): Map<string, Mount[]> {
+  const map = new Map<string, Mount[]>();
+  for (const pod of bundle.objects.list('Pod')) {
+    for (const v of listOf<{ name?: string; persistentVolumeClaim?: { claimName?: string } } | null>(pod.spec?.volumes)) {
+      if (!v || typeof v !== 'object') continue;
+      const claim = v.persistentVolumeClaim?.claimName;
+      if (!claim || !v.name) continue;
+      const key = `${pod.metadata.namespace}/${claim}`;
+      const list = map.get(key);
+      if (list) list.push({ pod, volume: v.name });
+      else map.set(key, [{ pod, volume: v.name }]);
+    }
+  }
+  return map;
+}
+
+function listAnnotation(obj: KubeObject, key: string): string[] {
+  const value = obj.metadata.annotations?.[key];
+  return (typeof value === 'string' ? value : '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export const pvcNotBackedUp: RuleDefinition = {
+  meta: {
+    id: 'pvc-not-backed-up',
+    title: 'Volumes in the backup’s scope are not backed up',
+    severity: Severity.WARNING,
+    category: 'backup',
+    summary: 'The newest backup of a schedule takes in namespaces whose PVCs no PodVolumeBackup, DataUpload or snapshot of that backup holds.',
+    description: [
+      'A backup copies Kubernetes objects; volume data comes only through one of three paths: a volume',
+      'snapshot (cloud provider or CSI), a CSI snapshot moved to object storage (DataUpload), or',
+      'file-system backup (a PodVolumeBackup per pod volume). A PVC that none of them took is restored',
+      'empty, while the backup still reports `Completed`.',
+      '',
+      'Common causes: file-system backup is opt-in (the pod annotation `backup.velero.io/backup-volumes`',
+      'lists the volumes; KOTS relies on it) and the volume was never listed; `snapshotVolumes: false`;',
+      'CSI not enabled or the volume not CSI; the volume not mounted by a running pod (file-system backup',
+      'needs one). Volumes excluded on purpose (`backup.velero.io/backup-volumes-excludes`, the',
+      '`velero.io/exclude-from-backup` label) are not reported.',
+    ].join('\n'),
+    remediation: [
+      'Decide how each listed volume is to be protected, then check the next backup with',
+      '`velero backup describe <backup> --details`:',
+      '',
+      '- file-system backup: add the volume to the pod template annotation',
+      '  `backup.velero.io/backup-volumes: <volume>,…` (or set `defaultVolumesToFsBackup: true`);',
+      '- CSI snapshots: enable `--features=EnableCSI` and provide a VolumeSnapshotClass for the driver;',
+      '- if the data is not needed, exclude it explicitly so that the choice is visible.',
+    ].join('\n'),
+    docs: ['https://velero.io/docs/main/file-system-backup/#to-back-up', 'https://velero.io/docs/main/csi/', 'https://docs.replicated.com/vendor/snapshots-configuring-backups'],
+    explainedBy: ['node-agent-missing', 'csi-snapshot-class-missing', 'kots-instance-backup-missing-app'],
+  },
+  check(ctx) {
+    const { bundle } = ctx;
+    if (!inputCanShow(bundle, 'PersistentVolumeClaim') || !inputCanShow(bundle, 'PodVolumeBackup')) return;
+    const pvcs = bundle.objects.list('PersistentVolumeClaim').filter((p) => !p.status?.phase || p.status.phase === 'Bound');
+    if (pvcs.length === 0) return;
+    const mounts = mountsByClaim(bundle);
+
+    // The newest backup that finished with data, per schedule (manual backups form one group).
+    const newest = new Map<string, KubeObject>();
+    for (const b of bundle.objects.list('Backup')) {
+      if (!['Completed', 'PartiallyFailed'].includes(String(b.status?.phase))) continue;
+      const key = b.metadata.labels?.['velero.io/schedule-name'] ?? '';
+      const current = newest.get(key);
+      if (!current || (timeOf(b.status?.startTimestamp) ?? 0) > (timeOf(current.status?.startTimestamp) ?? 0)) newest.set(key, b);
+    }
+
+    for (const backup of newest.values()) {
+      const name = backup.metadata.name;
+      const started = timeOf(backup.status?.startTimestamp) ?? timeOf(backup.metadata.creationTimestamp) ?? Infinity;
+      const ofBackup = (kind: string) => byLabel(bundle, kind, 'velero.io/backup-name', name);
+      const pvbs = ofBackup('PodVolumeBackup');
+      const uploads = ofBackup('DataUpload');
+      const snapshots = Number(backup.status?.volumeSnapshotsCompleted ?? 0) + Number(backup.status?.csiVolumeSnapshotsCompleted ?? 0);
+      const uncovered: { pvc: KubeObject; why: string }[] = [];
+      for (const pvc of pvcs) {
+        if (!inScope(backup, pvc, bundle.veleroNamespace)) continue;
+        if ((timeOf(pvc.metadata.creationTimestamp) ?? 0) > started) continue;
+        const ns = pvc.metadata.namespace;
+        const claimMounts = mounts.get(`${ns}/${pvc.metadata.name}`) ?? [];
+        const byPvb = pvbs.some(
+          (p) =>
+            (pvc.metadata.uid && p.metadata.labels?.['velero.io/pvc-uid'] === pvc.metadata.uid) ||
+            claimMounts.some((m) => p.spec?.pod?.name === m.pod.metadata.name && p.spec?.pod?.namespace === ns && p.spec?.volume === m.volume),
+        );
+        const byUpload = uploads.some((u) => u.spec?.sourcePVC === pvc.metadata.name && u.spec?.sourceNamespace === ns);
+        if (byPvb || byUpload) continue;
+        const optedOut = claimMounts.some((m) => listAnnotation(m.pod, 'backup.velero.io/backup-volumes-excludes').includes(m.volume));
+        if (optedOut) continue;
+        const optedIn = claimMounts.some((m) => listAnnotation(m.pod, 'backup.velero.io/backup-volumes').includes(m.volume));
+        const why =
+          claimMounts.length === 0
+            ? 'no pod mounts it'
+            : optedIn
+              ? `opted in for file-system backup by ${nameOf(claimMounts[0]!.pod)}, but no PodVolumeBackup was made`
+              : `mounted by ${nameOf(claimMounts[0]!.pod)} as volume ${claimMounts[0]!.volume}, not listed in backup.velero.io/backup-volumes`;
+        uncovered.push({ pvc, why });
+      }
+      // Snapshot counts are not per PVC: when they could account for every uncovered PVC, say nothing.
+      if (uncovered.length === 0 || uncovered.length <= snapshots) continue;
+      const schedule = backup.metadata.labels?.['velero.io/schedule-name'];
+      let message = `Backup ${nameOf(backup)}${schedule ? ` (schedule ${schedule})` : ''} holds no volume data for ${uncovered.length} PVC${uncovered.length === 1 ? '' : 's'} in its scope: ${uncovered
+        .slice(0, 4)
+        .map((u) => `${nameOf(u.pvc)} (${u.why})`)
+        .join('; ')}${uncovered.length > 4 ? '; …' : ''}.`;
+      if (snapshots > 0) message += ` Its ${snapshots} volume snapshots may cover some of them.`;
+      if (backup.spec?.snapshotVolumes === false) message += ' The backup sets snapshotVolumes: false.';
+      const evidence: Evidence[] = [
+        objectEvidence(bundle, backup, ['status.phase', 'spec.includedNamespaces', 'spec.snapshotVolumes', 'spec.defaultVolumesToFsBackup', 'status.volumeSnapshotsCompleted', 'status.csiVolumeSnapshotsCompleted']),
+        ...uncovered.slice(0, 3).map((u) => objectEvidence(bundle, u.pvc, ['spec.storageClassName', 'spec.volumeName', 'status.phase'])),
+      ];
+      ctx.report({ message, resources: [refOf(backup), ...uncovered.map((u) => refOf(u.pvc))], evidence, count: uncovered.length });
+    }
+  },
+};

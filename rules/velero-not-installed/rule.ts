@@ -1,0 +1,107 @@
+// velero-not-installed: the input shows the cluster's Deployments, and none of them is a Velero server.
+import { Severity } from '../../src/constants.js';
+import type { RuleDefinition } from '../../src/engine/types.js';
+import type { KubeObject } from '../../src/model/kube.js';
+import { refOf } from '../../src/model/kube.js';
+import type { Evidence } from '../../src/report/types.js';
+import { hasKots, inputCanShow, listOf, nameOf } from '../../src/rules/support.js';
+
+const VELERO_KINDS_IN_USE = ['Schedule', 'Backup', 'BackupStorageLocation', 'Restore'];
+
+/** A Deployment that runs the Velero server, by name or by the labels `velero install` and the Helm chart set. */
+export function isVeleroServerDeployment(deployment: KubeObject): boolean {
+  const labels = deployment.metadata.labels ?? {};
+  if (deployment.metadata.name === 'velero') return true;
+  if (labels['app.kubernetes.io/name'] === 'velero' && !/node-agent|restic|minio|ui/.test(deployment.metadata.name)) return true;
+  if (labels.component === 'velero' && !/node-agent|restic/.test(deployment.metadata.name)) {
+    const containers = listOf<{ image?: string } | null>(deployment.spec?.template?.spec?.containers);
+    return containers.some((c) => /(^|\/)velero(:|@|$)/.test(String(c?.image ?? '')));
+  }
+  return false;
+}
+
+export const veleroNotInstalled: RuleDefinition = {
+  meta: {
+    id: 'velero-not-installed',
+    title: 'Velero is not installed',
+    severity: Severity.ERROR,
+    category: 'install',
+    summary: 'The input shows the cluster’s Deployments, and none of them is a Velero server.',
+    description: [
+      'Backups, restores and KOTS snapshots are all carried out by the Velero server, a Deployment',
+      '(usually `velero` in the `velero` namespace). The input lists the cluster’s Deployments, and none',
+      'of them is named `velero` or carries the labels `component=velero` / `app.kubernetes.io/name=velero`',
+      'that `velero install` and the Helm chart set.',
+      '',
+      'Velero objects (Backups, Schedules, BackupStorageLocations) can outlive the server: they are custom',
+      'resources and stay when the Deployment is deleted. While there is no server, nothing processes them:',
+      'scheduled backups stop, new backups stay `New`, and restores never start.',
+      '',
+      'The rule stays silent for inputs that cannot show Deployments, such as a single log file.',
+    ].join('\n'),
+    remediation: [
+      'Install Velero with the plugin for your object store, for example:',
+      '',
+      '```sh',
+      'velero install --provider aws --plugins velero/velero-plugin-for-aws:<version> \\',
+      '  --bucket <bucket> --secret-file ./credentials-velero --use-node-agent',
+      '```',
+      '',
+      'For KOTS, follow the Admin Console’s Snapshots page ("No Velero installation has been detected"),',
+      'which prints the install command for the chosen storage destination. If Velero runs in a namespace',
+      'that was not collected, collect a bundle that includes it.',
+    ].join('\n'),
+    docs: [
+      'https://velero.io/docs/main/basic-install/',
+      'https://velero.io/docs/main/debugging-install/',
+      'https://docs.replicated.com/enterprise/snapshots-velero-installing-config',
+    ],
+  },
+  check(ctx) {
+    const { bundle } = ctx;
+    if (bundle.workloads.veleroDeployment) return;
+    if (!inputCanShow(bundle, 'Deployment')) return;
+    const deployments = bundle.objects.list('Deployment');
+    if (deployments.some(isVeleroServerDeployment)) return;
+
+    const namespaces = [...new Set(deployments.map((d) => d.metadata.namespace ?? ''))].filter(Boolean).sort();
+    const evidence: Evidence[] = [];
+    const sample = deployments.slice(0, 6).map((d) => nameOf(d));
+    const first = deployments[0];
+    evidence.push({
+      file: (first && bundle.sourceOf(first)) ?? 'cluster-resources/deployments',
+      text:
+        deployments.length > 0
+          ? `${deployments.length} Deployments read in ${namespaces.length} namespaces (${sample.join(', ')}${deployments.length > sample.length ? ', …' : ''}); none is named velero or labelled component=velero / app.kubernetes.io/name=velero`
+          : 'the input lists Deployments, and there are none',
+    });
+
+    const leftovers = VELERO_KINDS_IN_USE.map((kind) => [kind, bundle.objects.list(kind)] as const).filter(([, list]) => list.length > 0);
+    for (const [kind, list] of leftovers) {
+      const obj = list[0];
+      if (!obj) continue;
+      evidence.push({
+        file: bundle.sourceOf(obj) ?? `${kind}/${nameOf(obj)}`,
+        text: `${list.length} ${kind}${list.length === 1 ? '' : 's'} exist (e.g. ${nameOf(obj)}) but no server processes them`,
+      });
+    }
+
+    const parts = ['No Velero server Deployment was found'];
+    parts.push(namespaces.length > 0 ? ` among the ${deployments.length} Deployments read (namespaces: ${namespaces.join(', ')})` : '');
+    let message = parts.join('') + '.';
+    if (leftovers.length > 0) {
+      const ns = bundle.veleroNamespace ?? leftovers[0]?.[1][0]?.metadata.namespace;
+      message += ` Velero objects still exist${ns ? ` in namespace ${ns}` : ''} (${leftovers.map(([k, l]) => `${l.length} ${k}`).join(', ')}): the server was removed, or its namespace was not collected.`;
+    }
+    if (hasKots(bundle)) message += ' KOTS snapshots need Velero: the Admin Console shows "No Velero installation has been detected".';
+
+    const schedules = bundle.objects.list('Schedule').filter((s) => s.spec?.paused !== true);
+    ctx.report({
+      message,
+      severity: schedules.length > 0 ? Severity.CRITICAL : Severity.ERROR,
+      resources: leftovers.flatMap(([, list]) => list.slice(0, 5).map(refOf)),
+      evidence,
+      count: 1,
+    });
+  },
+};

@@ -1,0 +1,51 @@
+// The composition root of the rule catalog: the built-in rule folders (rules/<id>/) and the TypeScript rules among them.
+import { join } from 'node:path';
+import { loadRules, type RuleSet } from './engine/index.js';
+import type { RuleDefinition } from './engine/types.js';
+import { PACKAGE_ROOT } from './package-root.js';
+import { backupStuck } from '../rules/backup-stuck/rule.js';
+import { backupsFailingSince } from '../rules/backups-failing-since/rule.js';
+import { bslMissing } from '../rules/bsl-missing/rule.js';
+import { bslValidationStale } from '../rules/bsl-validation-stale/rule.js';
+import { csiSnapshotClassMissing } from '../rules/csi-snapshot-class-missing/rule.js';
+import { kotsInstanceBackupMissingApp } from '../rules/kots-instance-backup-missing-app/rule.js';
+import { nodeAgentMissing } from '../rules/node-agent-missing/rule.js';
+import { nodeAgentOomKilled } from '../rules/node-agent-oomkilled/rule.js';
+import { noRecentSuccessfulBackup } from '../rules/no-recent-successful-backup/rule.js';
+import { pluginVersionMismatch } from '../rules/plugin-version-mismatch/rule.js';
+import { pvcNotBackedUp } from '../rules/pvc-not-backed-up/rule.js';
+import { resticDeprecated } from '../rules/restic-deprecated/rule.js';
+import { veleroKotsIncompatible } from '../rules/velero-kots-incompatible/rule.js';
+import { veleroKubernetesIncompatible } from '../rules/velero-kubernetes-incompatible/rule.js';
+import { veleroNotInstalled } from '../rules/velero-not-installed/rule.js';
+import { veleroPodNotRunning } from '../rules/velero-pod-not-running/rule.js';
+import { veleroPodOomKilled } from '../rules/velero-pod-oomkilled/rule.js';
+
+/** The built-in rule folders: `rules/<id>/rule.yaml`, or `rules/<id>/rule.ts` registered below. */
+export const BUILTIN_RULES_DIR = join(PACKAGE_ROOT, 'rules');
+
+/** The TypeScript rules: logic the YAML rule format cannot express (compatibility tables, intervals, coverage). */
+export const BUILTIN_TS_RULES: readonly RuleDefinition[] = [
+  veleroNotInstalled,
+  veleroPodNotRunning,
+  veleroPodOomKilled,
+  nodeAgentMissing,
+  nodeAgentOomKilled,
+  bslMissing,
+  pluginVersionMismatch,
+  veleroKubernetesIncompatible,
+  veleroKotsIncompatible,
+  resticDeprecated,
+  backupStuck,
+  noRecentSuccessfulBackup,
+  csiSnapshotClassMissing,
+  kotsInstanceBackupMissingApp,
+  backupsFailingSince,
+  pvcNotBackedUp,
+  bslValidationStale,
+];
+
+/** The built-in catalog and the vendor rules of `--rules DIR` (each a rule folder, a folder of them, or YAML files). */
+export function loadCatalog(rulesDirs: readonly string[] = []): Promise<RuleSet> {
+  return loadRules({ builtinDir: BUILTIN_RULES_DIR, tsRules: BUILTIN_TS_RULES, rulesDirs: [...rulesDirs] });
+}
