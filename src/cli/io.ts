@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { SnapshotDoctorError } from '../errors.js';
-import { FORMAT_EXTENSIONS, formatReport, type FormatName } from '../formatters/index.js';
+import { FORMAT_EXTENSIONS, type FormatName } from '../formatters/names.js';
 import type { Report } from '../report/types.js';
 
 export function printError(message: string): void {
@@ -33,6 +33,7 @@ export interface WriteReportsOptions {
 
 /** Writes one format to stdout or --output, or several into --output-dir; returns the paths written. */
 export async function writeReports(report: Report, options: WriteReportsOptions): Promise<string[]> {
+  const { formatReport } = await import('../formatters/index.js');
   const written: string[] = [];
   if (options.outputDir) {
     for (const format of options.formats) {

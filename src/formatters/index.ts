@@ -1,5 +1,6 @@
 // The formatter registry: pure functions from a Report to a string, looked up by name.
 import type { Report } from '../report/types.js';
+import type { FormatName } from './names.js';
 import { formatHtml } from './html.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
@@ -19,23 +20,9 @@ const FORMATTERS = {
   html: formatHtml,
   json: formatJson,
   junit: formatJunit,
-} satisfies Record<string, Formatter>;
+} satisfies Record<FormatName, Formatter>;
 
-export type FormatName = keyof typeof FORMATTERS;
-export const FORMAT_NAMES = Object.keys(FORMATTERS) as FormatName[];
-
-/** File extension used with --output-dir. */
-export const FORMAT_EXTENSIONS: Record<FormatName, string> = {
-  text: 'txt',
-  markdown: 'md',
-  html: 'html',
-  json: 'json',
-  junit: 'xml',
-};
-
-export function isFormatName(name: string): name is FormatName {
-  return Object.hasOwn(FORMATTERS, name);
-}
+export { FORMAT_NAMES, FORMAT_EXTENSIONS, isFormatName, type FormatName } from './names.js';
 
 export function formatReport(report: Report, format: FormatName, options: FormatOptions = {}): string {
   return FORMATTERS[format](report, options);

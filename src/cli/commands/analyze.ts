@@ -1,9 +1,6 @@
 // `snapshot-doctor analyze <input>…`: analyze saved data offline and write the report(s).
-import { analyze } from '../../analyze.js';
 import { INPUT_FORMATS, type InputFormat } from '../../model/bundle.js';
 import { UsageError } from '../../errors.js';
-import { writeReports } from '../io.js';
-import { createProgress } from '../progress.js';
 import { exitCodeFor, parseFailOn, parseFormats, reportOptions, type ReportArgs } from './shared.js';
 import type { CommandModule } from './types.js';
 
@@ -28,6 +25,12 @@ export const analyzeCommand: CommandModule<AnalyzeArgs> = {
     if (args.inputFormat && !(INPUT_FORMATS as readonly string[]).includes(args.inputFormat)) {
       throw new UsageError(`unknown --input-format "${args.inputFormat}" (expected one of: ${INPUT_FORMATS.join(', ')})`);
     }
+    // Loaded here, not at the top: `--help` and the other commands never pay for the engine and readers.
+    const [{ analyze }, { writeReports }, { createProgress }] = await Promise.all([
+      import('../../analyze.js'),
+      import('../io.js'),
+      import('../progress.js'),
+    ]);
     const progress = createProgress({ quiet: Boolean(args.quiet) });
     let report;
     try {

@@ -1,7 +1,6 @@
 // `snapshot-doctor collect`: gather a redacted bundle from a live cluster (a thin layer over collect()).
-import cliProgress from 'cli-progress';
 import type { Argv } from 'yargs';
-import { collect, type CollectOptions, type CollectProgress, type CollectResult } from '../../collect/index.js';
+import type { CollectOptions, CollectProgress, CollectResult } from '../../collect/index.js';
 import type { CommandModule } from './types.js';
 
 export interface CollectArgs {
@@ -49,9 +48,10 @@ export function collectOptionsFrom(args: CollectArgs, onProgress: (p: CollectPro
 }
 
 /** A progress bar on stderr while collecting: only on a terminal, never with --quiet. */
-export function createCollectProgress(quiet: boolean): { update: (p: CollectProgress) => void; stop: () => void } {
+export async function createCollectProgress(quiet: boolean): Promise<{ update: (p: CollectProgress) => void; stop: () => void }> {
   const stream = process.stderr;
   if (quiet || !stream.isTTY) return { update: () => {}, stop: () => {} };
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     { stream, format: 'collecting [{bar}] {value}/{total} steps | {requests} requests | {phase}', hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
@@ -75,7 +75,9 @@ export function createCollectProgress(quiet: boolean): { update: (p: CollectProg
 
 /** Runs collect() with a progress display that is always taken down, even on failure. */
 export async function runCollect(options: CollectOptions, quiet: boolean): Promise<CollectResult> {
-  const progress = createCollectProgress(quiet);
+  // The Kubernetes client is loaded only by the commands that talk to a cluster (it costs half a second).
+  const { collect } = await import('../../collect/index.js');
+  const progress = await createCollectProgress(quiet);
   try {
     return await collect({ ...options, onProgress: progress.update });
   } finally {

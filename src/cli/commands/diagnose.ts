@@ -1,12 +1,8 @@
 // `snapshot-doctor diagnose`: collect, analyze, and write the bundle and the reports into one folder to attach.
 import { join, resolve } from 'node:path';
-import { analyze } from '../../analyze.js';
-import { bundleBaseName } from '../../collect/index.js';
 import { SEVERITIES } from '../../constants.js';
-import { FORMAT_NAMES, type FormatName } from '../../formatters/index.js';
+import { FORMAT_NAMES, type FormatName } from '../../formatters/names.js';
 import type { Report } from '../../report/types.js';
-import { writeReports } from '../io.js';
-import { createProgress } from '../progress.js';
 import { collectOptions, collectOptionsFrom, collectSummary, runCollect, type CollectArgs } from './collect.js';
 import { exitCodeFor, parseFailOn, parseFormats } from './shared.js';
 import type { CommandModule } from './types.js';
@@ -36,6 +32,12 @@ export const diagnoseCommand: CommandModule<DiagnoseArgs> = {
       .option('rules', { type: 'string', array: true, describe: 'A directory of extra YAML rules (repeatable)' }),
   async run(args) {
     const quiet = Boolean(args.quiet);
+    const [{ analyze }, { bundleBaseName }, { writeReports }, { createProgress }] = await Promise.all([
+      import('../../analyze.js'),
+      import('../../collect/index.js'),
+      import('../io.js'),
+      import('../progress.js'),
+    ]);
     const startedAt = new Date();
     const folder = resolve(args.outputDir ?? bundleBaseName(startedAt));
     const formats = parseFormats({ format: args.format, outputDir: folder, failOn: args.failOn }, DEFAULT_FORMATS.length > 0 ? DEFAULT_FORMATS : FORMAT_NAMES);

@@ -1,11 +1,8 @@
 // `snapshot-doctor redact <bundle> --output FILE`: a redacted copy of a bundle or file, with the tally of what was masked.
-import { loadConfig } from '../../config/index.js';
 import { UsageError } from '../../errors.js';
-import { REDACTIONS_FILE, redactCopy } from '../../redact/copy.js';
 import type { RedactionSummary } from '../../redact/index.js';
 import { ExitCode } from '../../constants.js';
 import { printError, printInfo } from '../io.js';
-import { createProgress } from '../progress.js';
 import type { CommandModule } from './types.js';
 
 interface RedactArgs {
@@ -29,6 +26,11 @@ export const redactCommand: CommandModule<RedactArgs> = {
       .option('config', { type: 'string', describe: 'A config file with custom redaction.patterns (and read budgets)' }),
   async run(args) {
     if (!args.output) throw new UsageError('redact needs --output FILE (the input is never changed)');
+    const [{ loadConfig }, { REDACTIONS_FILE, redactCopy }, { createProgress }] = await Promise.all([
+      import('../../config/index.js'),
+      import('../../redact/copy.js'),
+      import('../progress.js'),
+    ]);
     const config = args.config ? await loadConfig(args.config) : undefined;
     const progress = createProgress({ quiet: Boolean(args.quiet) });
     let result;

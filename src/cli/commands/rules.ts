@@ -1,5 +1,4 @@
 // `snapshot-doctor rules list` and `rules show <id>`: the rule catalog, and one rule's documentation.
-import { loadCatalog } from '../../catalog.js';
 import type { LoadedRule } from '../../engine/types.js';
 import { SnapshotDoctorError } from '../../errors.js';
 import type { CommandModule } from './types.js';
@@ -64,6 +63,7 @@ export const rulesCommand: CommandModule<RulesArgs> = {
       .option('rules', { type: 'string', array: true, describe: 'A directory of extra YAML rules (repeatable)' })
       .option('format', { type: 'string', choices: ['text', 'json'], default: 'text' }),
   async run(args) {
+    const { loadCatalog } = await import('../../catalog.js');
     const { rules } = await loadCatalog(args.rules ?? []);
     if (args.action === 'list') {
       process.stdout.write(

@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode, SEVERITIES, isAtLeast, isSeverity, type Severity } from '../../constants.js';
 import { UsageError } from '../../errors.js';
-import { FORMAT_NAMES, isFormatName, type FormatName } from '../../formatters/index.js';
+import { FORMAT_NAMES, isFormatName, type FormatName } from '../../formatters/names.js';
 import type { Report } from '../../report/types.js';
 
 export function reportOptions(yargs: Argv): Argv {

@@ -1,0 +1,18 @@
+// The report format names and file extensions, apart from the formatters so that the CLI can parse flags without loading them.
+
+export type FormatName = 'text' | 'markdown' | 'html' | 'json' | 'junit';
+
+export const FORMAT_NAMES: FormatName[] = ['text', 'markdown', 'html', 'json', 'junit'];
+
+/** File extension used with --output-dir. */
+export const FORMAT_EXTENSIONS: Record<FormatName, string> = {
+  text: 'txt',
+  markdown: 'md',
+  html: 'html',
+  json: 'json',
+  junit: 'xml',
+};
+
+export function isFormatName(name: string): name is FormatName {
+  return (FORMAT_NAMES as string[]).includes(name);
+}
