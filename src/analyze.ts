@@ -2,7 +2,7 @@
 import { loadConfig, type Config } from './config/index.js';
 import { loadCatalog } from './catalog.js';
 import { evaluate } from './engine/index.js';
-import type { InputFormat } from './model/bundle.js';
+import type { Bundle, InputFormat } from './model/bundle.js';
 import { readInputs, type ReadBudget, type ReadProgress } from './readers/index.js';
 import { createRedactor } from './redact/index.js';
 import { buildReport } from './report/build.js';
@@ -26,6 +26,11 @@ export interface AnalyzeOptions {
 
 /** Analyzes saved data offline. Never prints and never exits: errors are thrown as SnapshotDoctorError. */
 export async function analyze(inputs: string | string[], options: AnalyzeOptions = {}): Promise<Report> {
+  return (await analyzeWithBundle(inputs, options)).report;
+}
+
+/** analyze(), also returning the Bundle the Report was built from (diff reads the cluster's identity off it). */
+export async function analyzeWithBundle(inputs: string | string[], options: AnalyzeOptions = {}): Promise<{ report: Report; bundle: Bundle }> {
   const paths = Array.isArray(inputs) ? inputs : [inputs];
   const config = typeof options.config === 'string' ? await loadConfig(options.config) : options.config;
   const ruleSet = await loadCatalog(options.rulesDirs ?? []);
@@ -39,10 +44,11 @@ export async function analyze(inputs: string | string[], options: AnalyzeOptions
   const now = options.now ?? (bundle.collectedAt ? new Date(bundle.collectedAt) : new Date());
   const { findings, outcomes } = evaluate(ruleSet, bundle, { config, now });
   const redactor = createRedactor(config?.redaction);
-  return buildReport(bundle, {
+  const report = buildReport(bundle, {
     toolVersion: TOOL_VERSION,
     findings,
     rules: outcomes,
     redact: (text) => redactor.redactText(text),
   });
+  return { report, bundle };
 }

@@ -17,7 +17,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('debug', { type: 'boolean', describe: 'Show stack traces for errors', global: true })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'No progress display', global: true })
     .strict()
-    .demandCommand(1, 'Give a command: analyze, collect, diagnose, rules or redact.')
+    .demandCommand(1, 'Give a command: analyze, collect, diagnose, diff, rules or redact.')
     .recommendCommands()
     .version(TOOL_VERSION)
     .help()

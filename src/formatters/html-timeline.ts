@@ -40,8 +40,11 @@ function colourOf(phase: string): string {
   return PHASE_COLOURS[phase] ?? OTHER;
 }
 
-/** Lays out the marks; null when there is nothing with a start time to draw. */
-export function buildTimeline(details: ReportDetails): Timeline | null {
+/**
+ * Lays out the marks; null when there is nothing with a start time to draw. `range` (epoch ms) fixes
+ * the axis, so that two timelines drawn one above the other line up (the diff report).
+ */
+export function buildTimeline(details: Pick<ReportDetails, 'backups' | 'restores'>, range?: { min: number; max: number }): Timeline | null {
   const events = [
     ...details.backups.map((b) => ({ row: b.schedule ? `schedule ${b.schedule}` : 'manual backups', name: b.name, phase: b.phase, at: b.started })),
     ...details.restores.map((r) => ({ row: 'restores', name: r.name, phase: r.phase, at: r.started })),
@@ -49,8 +52,8 @@ export function buildTimeline(details: ReportDetails): Timeline | null {
     .map((e) => ({ ...e, time: e.at ? Date.parse(e.at) : NaN }))
     .filter((e) => Number.isFinite(e.time));
   if (events.length === 0) return null;
-  const min = Math.min(...events.map((e) => e.time));
-  const max = Math.max(...events.map((e) => e.time));
+  const min = range?.min ?? Math.min(...events.map((e) => e.time));
+  const max = range?.max ?? Math.max(...events.map((e) => e.time));
   const span = Math.max(max - min, 60_000);
   const scale = (t: number) => LEFT + ((t - min) / span) * (WIDTH - LEFT - 20);
   const rowNames = [...new Set(events.map((e) => e.row))].sort((a, b) => (a === 'restores' ? 1 : b === 'restores' ? -1 : a.localeCompare(b)));

@@ -3,7 +3,7 @@ import type { Finding, Report } from '../report/types.js';
 import type { FormatOptions } from './index.js';
 
 /** XML-escaped text with the control characters XML 1.0 forbids removed. */
-function xml(text: string): string {
+export function xml(text: string): string {
   return text
     // eslint-disable-next-line no-control-regex -- tab, LF and CR are the control characters XML 1.0 allows
     .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')

@@ -2,8 +2,9 @@
 import { analyzeCommand } from './analyze.js';
 import { collectCommand } from './collect.js';
 import { diagnoseCommand } from './diagnose.js';
+import { diffCommand } from './diff.js';
 import { redactCommand } from './redact.js';
 import { rulesCommand } from './rules.js';
 import type { CommandModule } from './types.js';
 
-export const COMMANDS = [analyzeCommand, collectCommand, diagnoseCommand, rulesCommand, redactCommand] as CommandModule<never>[];
+export const COMMANDS = [analyzeCommand, collectCommand, diagnoseCommand, diffCommand, rulesCommand, redactCommand] as CommandModule<never>[];
