@@ -2,8 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ExitCode, SEVERITIES, isAtLeast } from '../../constants.js';
-import { diff } from '../../diff/index.js';
-import { DIFF_FORMAT_NAMES, formatDiff, isDiffFormatName, type DiffFormatName } from '../../diff/format/index.js';
+import { DIFF_EXTENSIONS, DIFF_FORMAT_NAMES, isDiffFormatName, type DiffFormatName } from '../../diff/format/names.js';
 import type { DiffReport } from '../../diff/types.js';
 import { SnapshotDoctorError, UsageError } from '../../errors.js';
 import { INPUT_FORMATS, type InputFormat } from '../../model/bundle.js';
@@ -22,10 +21,12 @@ interface DiffArgs {
   inputFormat?: string;
 }
 
-const EXTENSIONS: Record<DiffFormatName, string> = { text: 'txt', markdown: 'md', html: 'html', json: 'json', junit: 'xml' };
-
 function parseDiffFormats(args: DiffArgs): DiffFormatName[] {
-  const formats = (args.format ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean);
+  const formats = (args.format ?? [])
+    .flatMap((f) => f.split(','))
+    .map((f) => f.trim())
+    .filter(Boolean)
+    .map((f) => (f === 'md' ? 'markdown' : f));
   for (const f of formats) {
     if (!isDiffFormatName(f)) throw new UsageError(`unknown format "${f}" for diff (expected one of: ${DIFF_FORMAT_NAMES.join(', ')})`);
   }
@@ -76,6 +77,8 @@ export const diffCommand: CommandModule<DiffArgs> = {
     if (args.inputFormat && !(INPUT_FORMATS as readonly string[]).includes(args.inputFormat)) {
       throw new UsageError(`unknown --input-format "${args.inputFormat}" (expected one of: ${INPUT_FORMATS.join(', ')})`);
     }
+    // Loaded here, not at the top: `--help` and the other commands never pay for the engine and formatters.
+    const [{ diff }, { formatDiff }] = await Promise.all([import('../../diff/index.js'), import('../../diff/format/index.js')]);
     const report = await diff(args.old, args.new, {
       inputFormat: args.inputFormat as InputFormat | undefined,
       rulesDirs: args.rules ?? [],
@@ -83,7 +86,7 @@ export const diffCommand: CommandModule<DiffArgs> = {
     });
     if (args.outputDir) {
       for (const format of formats) {
-        const path = resolve(join(args.outputDir, `diff.${EXTENSIONS[format]}`));
+        const path = resolve(join(args.outputDir, `diff.${DIFF_EXTENSIONS[format]}`));
         await write(path, formatDiff(report, format));
         process.stderr.write(`wrote ${path}\n`);
       }

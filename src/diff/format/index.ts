@@ -3,24 +3,20 @@ import type { DiffReport } from '../types.js';
 import { formatDiffHtml } from './html.js';
 import { formatDiffJunit } from './junit.js';
 import { formatDiffMarkdown } from './markdown.js';
+import type { DiffFormatName } from './names.js';
 import { formatDiffText, type DiffTextOptions } from './text.js';
+
+export { DIFF_EXTENSIONS, DIFF_FORMAT_NAMES, isDiffFormatName, type DiffFormatName } from './names.js';
 
 export type DiffFormatOptions = DiffTextOptions;
 
-const DIFF_FORMATTERS = {
+const DIFF_FORMATTERS: Record<DiffFormatName, (report: DiffReport, options: DiffFormatOptions) => string> = {
   text: (report: DiffReport, options: DiffFormatOptions) => formatDiffText(report, options),
   markdown: (report: DiffReport) => formatDiffMarkdown(report),
   html: (report: DiffReport) => formatDiffHtml(report),
   json: (report: DiffReport) => `${JSON.stringify(report, null, 2)}\n`,
   junit: (report: DiffReport) => formatDiffJunit(report),
-} satisfies Record<string, (report: DiffReport, options: DiffFormatOptions) => string>;
-
-export type DiffFormatName = keyof typeof DIFF_FORMATTERS;
-export const DIFF_FORMAT_NAMES = Object.keys(DIFF_FORMATTERS) as DiffFormatName[];
-
-export function isDiffFormatName(name: string): name is DiffFormatName {
-  return Object.hasOwn(DIFF_FORMATTERS, name);
-}
+};
 
 export function formatDiff(report: DiffReport, format: DiffFormatName, options: DiffFormatOptions = {}): string {
   return DIFF_FORMATTERS[format](report, options);
