@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import semver from 'semver';
 import { checkVeleroKubernetes } from '../../src/rules/data/kubernetes-compat.js';
-import { checkPlugin, expectedCsiPluginMinor, expectedProviderPluginMinor, pluginFamily } from '../../src/rules/data/plugin-compat.js';
+import { checkPlugin, expectedCsiPluginMinor, expectedProviderPluginMinor, lvpRowFor, pluginFamily } from '../../src/rules/data/plugin-compat.js';
 import { checkKotsVelero, firstKotsSupporting, kotsRowFor } from '../../src/rules/data/kots-compat.js';
 import { selectionEra, selectSnapshotClass } from '../../src/rules/data/csi-snapshot-class.js';
 import { obj } from './support/harness.js';
@@ -50,8 +50,19 @@ test('plugin families are recognised by name or image, registries and tags inclu
   assert.equal(pluginFamily('velero-plugin-for-aws'), 'aws');
   assert.equal(pluginFamily('registry.local:5000/velero/velero-plugin-for-microsoft-azure:v1.10.0'), 'azure');
   assert.equal(pluginFamily('velero/velero-plugin-for-csi@sha256:abc'), 'csi');
-  assert.equal(pluginFamily('replicated/local-volume-provider:v0.6.15'), undefined);
+  assert.equal(pluginFamily('replicated/local-volume-provider:v0.6.15'), 'lvp');
+  assert.equal(pluginFamily('replicated/local-volume-provider-extra:v1'), undefined);
   assert.equal(pluginFamily('velero-plugin-for-aws-extra'), undefined);
+});
+
+test('local-volume-provider: v0.4 for Velero 1.6–1.9, v0.5 or later for 1.10–1.16, no row from 1.17', () => {
+  assert.deepEqual(checkPlugin('lvp', '0.4.4', v('1.9.2')), { kind: 'ok' });
+  assert.deepEqual(checkPlugin('lvp', '0.5.6', v('1.9.2')), { kind: 'mismatch', expected: '0.4' });
+  assert.deepEqual(checkPlugin('lvp', '0.4.4', v('1.12.3')), { kind: 'mismatch', expected: '0.5' });
+  assert.deepEqual(checkPlugin('lvp', '0.5.6', v('1.16.2')), { kind: 'ok' });
+  assert.deepEqual(checkPlugin('lvp', '0.6.15', v('1.14.1')), { kind: 'ok' });
+  assert.deepEqual(checkPlugin('lvp', '0.6.15', v('1.17.0')), { kind: 'unknown' });
+  assert.equal(lvpRowFor(v('1.5.4')), undefined);
 });
 
 test('KOTS ↔ Velero: the row for a KOTS version, and verdicts at the edges', () => {

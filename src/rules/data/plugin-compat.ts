@@ -1,14 +1,15 @@
-// Which provider-plugin and CSI-plugin versions go with which Velero release, from each plugin's README table.
+// Which provider-plugin, CSI-plugin and local-volume-provider versions go with which Velero release, from each plugin's README table.
 import type semver from 'semver';
-import { parseVersion } from '../support.js';
+import { inRange, parseVersion } from '../support.js';
 
-export type PluginFamily = 'aws' | 'gcp' | 'azure' | 'csi';
+export type PluginFamily = 'aws' | 'gcp' | 'azure' | 'csi' | 'lvp';
 
 const FAMILY_PATTERNS: [PluginFamily, RegExp][] = [
   ['aws', /(?:^|\/)(?:velero-)?plugin-for-aws(?:[:@]|$)/],
   ['gcp', /(?:^|\/)(?:velero-)?plugin-for-gcp(?:[:@]|$)/],
   ['azure', /(?:^|\/)(?:velero-)?plugin-for-microsoft-azure(?:[:@]|$)/],
   ['csi', /(?:^|\/)(?:velero-)?plugin-for-csi(?:[:@]|$)/],
+  ['lvp', /(?:^|\/)local-volume-provider(?:[:@]|$)/],
 ];
 
 /** The plugin family a plugin name or image belongs to (`velero/velero-plugin-for-aws:v1.9.0` → aws). */
@@ -53,6 +54,23 @@ export function expectedCsiPluginMinor(velero: semver.SemVer): string | null | u
   return CSI_PLUGIN_BY_VELERO_MINOR[velero.minor];
 }
 
+/**
+ * replicatedhq/local-volume-provider README "Compatibility" table: v0.5.x ↔ Velero 1.10–1.16, v0.4.x ↔ 1.6–1.9.
+ * v0.5 moved to the node-agent names of Velero 1.10; the later v0.6 releases (not in the table) keep that
+ * range, so "0.5 or later" is what 1.10–1.16 need. No release supports Velero 1.17+: the plugin needs the
+ * restic uploader, which 1.17 removed for backups (the README's note; the kots-lvp-kopia-incompatible rule
+ * reports the locations that use it).
+ */
+const LVP_BY_VELERO: readonly { velero: string; plugin: string; label: string }[] = [
+  { velero: '>=1.10.0 <1.17.0', plugin: '>=0.5.0', label: '0.5' },
+  { velero: '>=1.6.0 <1.10.0', plugin: '>=0.4.0 <0.5.0', label: '0.4' },
+];
+
+/** The local-volume-provider row for a Velero release; undefined outside the table (1.17+ included). */
+export function lvpRowFor(velero: semver.SemVer): { plugin: string; label: string } | undefined {
+  return LVP_BY_VELERO.find((row) => inRange(velero, row.velero));
+}
+
 export type PluginVerdict =
   | { kind: 'ok' }
   | { kind: 'unknown' }
@@ -67,6 +85,12 @@ export function checkPlugin(family: PluginFamily, pluginVersion: string | null, 
     const plugin = parseVersion(pluginVersion);
     if (expected === undefined || !plugin) return { kind: 'unknown' };
     return `${plugin.major}.${plugin.minor}` === expected ? { kind: 'ok' } : { kind: 'mismatch', expected };
+  }
+  if (family === 'lvp') {
+    const row = lvpRowFor(velero);
+    const plugin = parseVersion(pluginVersion);
+    if (!row || !plugin) return { kind: 'unknown' };
+    return inRange(plugin, row.plugin) ? { kind: 'ok' } : { kind: 'mismatch', expected: row.label };
   }
   const expected = expectedProviderPluginMinor(velero);
   const plugin = parseVersion(pluginVersion);
