@@ -15,6 +15,7 @@ import { noRecentSuccessfulBackup } from '../rules/no-recent-successful-backup/r
 import { pluginVersionMismatch } from '../rules/plugin-version-mismatch/rule.js';
 import { pvcNotBackedUp } from '../rules/pvc-not-backed-up/rule.js';
 import { resticDeprecated } from '../rules/restic-deprecated/rule.js';
+import { serverFlagUnknown } from '../rules/server-flag-unknown/rule.js';
 import { veleroKotsIncompatible } from '../rules/velero-kots-incompatible/rule.js';
 import { veleroKubernetesIncompatible } from '../rules/velero-kubernetes-incompatible/rule.js';
 import { veleroNotInstalled } from '../rules/velero-not-installed/rule.js';
@@ -36,6 +37,7 @@ export const BUILTIN_TS_RULES: readonly RuleDefinition[] = [
   veleroKubernetesIncompatible,
   veleroKotsIncompatible,
   resticDeprecated,
+  serverFlagUnknown,
   backupStuck,
   noRecentSuccessfulBackup,
   csiSnapshotClassMissing,
