@@ -107,7 +107,7 @@ export const veleroPodNotRunning: RuleDefinition = {
       'https://velero.io/docs/main/troubleshooting/',
       'https://docs.replicated.com/enterprise/snapshots-troubleshooting-backup-restore',
     ],
-    explainedBy: ['velero-pod-oomkilled', 'crds-missing', 'plugin-duplicate-registration', 'uploader-type-invalid', 'restic-deprecated', 'plugin-version-mismatch'],
+    explainedBy: ['velero-pod-oomkilled', 'crds-missing', 'plugin-duplicate-registration', 'uploader-type-invalid', 'restic-deprecated', 'plugin-version-mismatch', 'server-flag-unknown'],
   },
   check(ctx) {
     const { bundle } = ctx;
