@@ -1,4 +1,4 @@
-// plugin-version-mismatch: a provider or CSI plugin's version does not go with the Velero version (plugin README tables).
+// plugin-version-mismatch: a provider, CSI or local-volume-provider plugin's version does not go with the Velero version (plugin README tables).
 import { Severity } from '../../src/constants.js';
 import type { RuleDefinition } from '../../src/engine/types.js';
 import type { Bundle } from '../../src/model/bundle.js';
@@ -27,7 +27,7 @@ export const pluginVersionMismatch: RuleDefinition = {
     title: 'A Velero plugin does not match the Velero version',
     severity: Severity.WARNING,
     category: 'plugins',
-    summary: 'A provider plugin (AWS, GCP, Azure) or the CSI plugin is not the version made for the running Velero.',
+    summary: 'A provider plugin (AWS, GCP, Azure), the CSI plugin or the local-volume-provider is not the version made for the running Velero.',
     description: [
       'Each Velero minor release is built and tested with one minor of each provider plugin. For',
       '`velero-plugin-for-aws`, `-gcp` and `-microsoft-azure` from Velero 1.6 on, the plugin minor is the',
@@ -40,6 +40,10 @@ export const pluginVersionMismatch: RuleDefinition = {
       'built into the server: installing the plugin as well registers the same actions twice, and the',
       'server refuses to start ("unable to register plugin … because another plugin is already',
       'registered") or, with old plugin builds, runs the CSI actions twice.',
+      '',
+      'Replicated’s `local-volume-provider` (KOTS / kURL host-path, NFS and internal storage) pairs v0.4.x with',
+      'Velero 1.6–1.9 and v0.5 or later with 1.10–1.16 (it follows the restic → node-agent rename); no release',
+      'supports 1.17+ (`kots-lvp-kopia-incompatible` reports those locations).',
     ].join('\n'),
     remediation: [
       'Install the plugin version listed for your Velero version in the plugin’s README:',
@@ -56,6 +60,7 @@ export const pluginVersionMismatch: RuleDefinition = {
       'https://github.com/vmware-tanzu/velero-plugin-for-aws#compatibility',
       'https://github.com/vmware-tanzu/velero-plugin-for-csi#compatibility',
       'https://velero.io/docs/v1.14/upgrade-to-1.14/',
+      'https://github.com/replicatedhq/local-volume-provider#compatibility',
     ],
   },
   check(ctx) {
@@ -75,6 +80,15 @@ export const pluginVersionMismatch: RuleDefinition = {
           resources,
           evidence: [pluginEvidence(bundle, plugin.name, plugin.image)],
           remediation: `Remove the plugin: \`velero plugin remove ${plugin.image ?? 'velero/velero-plugin-for-csi'}\` (or delete its init container from the Deployment), and keep \`--features=EnableCSI\` on the server.`,
+        });
+      } else if (verdict.kind === 'mismatch' && family === 'lvp') {
+        const wanted = verdict.expected === '0.4' ? 'v0.4.x (its table for Velero 1.6–1.9)' : 'v0.5 or later (its table for Velero 1.10–1.16)';
+        const repository = plugin.image ? plugin.image.replace(/@.*$/, '').replace(/:[^:/]+$/, '') : 'replicated/local-volume-provider';
+        ctx.report({
+          message: `${label} does not match Velero ${bundle.versions.velero}: the local-volume-provider README pairs it with ${wanted}; the plugin mounts its volume into the Velero and node-agent pods by the names of its own era (v0.5 added Velero 1.10's node-agent), so file-system backups to its locations can miss it.`,
+          resources,
+          evidence: [pluginEvidence(bundle, plugin.name, plugin.image)],
+          remediation: `Install local-volume-provider ${verdict.expected === '0.4' ? 'v0.4.x' : 'v0.5 or later'}: \`velero plugin remove ${plugin.image ?? plugin.name}\`, then \`velero plugin add ${repository}:<tag>\` (KOTS and kURL install the version made for their Velero).`,
         });
       } else if (verdict.kind === 'mismatch') {
         ctx.report({
