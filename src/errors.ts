@@ -14,7 +14,8 @@ export class SnapshotDoctorError extends Error {
 export class InputError extends SnapshotDoctorError {
   constructor(
     readonly file: string,
-    problem: string,
+    /** What is wrong with it, without the file name. */
+    readonly problem: string,
     options?: { cause?: unknown },
   ) {
     super(`${file}: ${problem}`, options);

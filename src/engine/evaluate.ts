@@ -1,6 +1,7 @@
 // Runs every rule against a read Bundle: hit lookup, findings, root causes over symptoms, ignores, outcomes.
 import type { Config, Ignore } from '../config/index.js';
-import type { Bundle } from '../model/bundle.js';
+import type { Bundle, LogFile } from '../model/bundle.js';
+import { VersionTimeline } from '../model/versions.js';
 import type { ObjectRef } from '../model/kube.js';
 import type { Finding, RuleOutcome } from '../report/types.js';
 import type { RuleSet } from './load.js';
@@ -44,6 +45,17 @@ class HitIndex {
     return this.hits.get(key) ?? [];
   }
 
+  /** The kept hits of one pattern by file (files with hits only; unkept hits show in `file.hitCounts`). */
+  byFile(key: string): Map<LogFile, LogHitRef[]> {
+    const files = new Map<LogFile, LogHitRef[]>();
+    for (const ref of this.get(key)) {
+      const list = files.get(ref.file);
+      if (list) list.push(ref);
+      else files.set(ref.file, [ref]);
+    }
+    return files;
+  }
+
   count(key: string): number {
     return this.counts.get(key) ?? 0;
   }
@@ -58,6 +70,7 @@ function sortByLine(list: LogHitRef[]): void {
 
 export function evaluate(ruleSet: RuleSet, bundle: Bundle, options: EvaluateOptions): Evaluation {
   const index = new HitIndex(bundle);
+  const timeline = new VersionTimeline(bundle.logs);
   const patternsByRule = new Map<string, CompiledPattern[]>();
   for (const p of ruleSet.patterns) {
     const list = patternsByRule.get(p.ruleId);
@@ -69,7 +82,7 @@ export function evaluate(ruleSet: RuleSet, bundle: Bundle, options: EvaluateOpti
   for (const rule of ruleSet.rules) {
     const patterns = patternsByRule.get(rule.meta.id) ?? [];
     try {
-      findingsByRule.set(rule.meta.id, runRule(rule, patterns, bundle, index, options.now));
+      findingsByRule.set(rule.meta.id, runRule(rule, patterns, bundle, index, options.now, timeline));
     } catch (error) {
       failed.add(rule.meta.id);
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -89,27 +102,42 @@ export function evaluate(ruleSet: RuleSet, bundle: Bundle, options: EvaluateOpti
   return { findings, outcomes };
 }
 
-function runRule(rule: LoadedRule, patterns: CompiledPattern[], bundle: Bundle, index: HitIndex, now: Date): Finding[] {
-  const version = bundle.versions.velero;
-  const applicable = (i: number) => {
-    const p = patterns[i];
-    return p !== undefined && variantApplies(p.velero, version);
+function runRule(rule: LoadedRule, patterns: CompiledPattern[], bundle: Bundle, index: HitIndex, now: Date, timeline: VersionTimeline): Finding[] {
+  const bundleVersion = bundle.versions.velero;
+  // Each line is judged by the Velero that wrote it (its log's start-up line, or the start in effect then).
+  const applies = (p: CompiledPattern, ref: LogHitRef) => variantApplies(p.velero, timeline.versionAt(ref.file, ref.hit.line) ?? bundleVersion);
+  const indexes = (patternIndex?: number) => (patternIndex === undefined ? patterns.map((_, i) => i) : patterns[patternIndex] ? [patternIndex] : []);
+  const hitsOf = (i: number): LogHitRef[] => {
+    const p = patterns[i]!;
+    const all = index.get(patternKey(rule.meta.id, i));
+    return p.velero === undefined ? all : all.filter((ref) => applies(p, ref));
   };
-  const indexes = (patternIndex?: number) =>
-    patternIndex === undefined ? patterns.map((_, i) => i).filter(applicable) : applicable(patternIndex) ? [patternIndex] : [];
+  const countOf = (i: number): number => {
+    const p = patterns[i]!;
+    const key = patternKey(rule.meta.id, i);
+    if (p.velero === undefined) return index.count(key);
+    // Hits beyond those kept count by their file's last kept hit (one file is one Velero, but for an upgrade inside it).
+    let n = 0;
+    for (const [file, refs] of index.byFile(key)) {
+      const kept = refs.filter((ref) => applies(p, ref)).length;
+      const unkept = (file.hitCounts[key] ?? 0) - refs.length;
+      n += kept + (unkept > 0 && applies(p, refs[refs.length - 1]!) ? unkept : 0);
+    }
+    return n;
+  };
   const reported: FindingInput[] = [];
   const ctx: RuleContext = {
     bundle,
     now,
     hits(patternIndex) {
-      const lists = indexes(patternIndex).map((i) => index.get(patternKey(rule.meta.id, i)));
+      const lists = indexes(patternIndex).map(hitsOf);
       if (lists.length === 1) return [...lists[0]!];
       const merged = lists.flat();
       sortByLine(merged);
       return merged;
     },
     hitCount(patternIndex) {
-      return indexes(patternIndex).reduce((n, i) => n + index.count(patternKey(rule.meta.id, i)), 0);
+      return indexes(patternIndex).reduce((n, i) => n + countOf(i), 0);
     },
     report(finding) {
       reported.push(finding);

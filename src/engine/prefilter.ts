@@ -81,9 +81,10 @@ export class Prefilter {
 
   /**
    * Calls `found(lineStart, lineEnd)` for each line of buf[start, end) holding a literal, in order
-   * (`lineEnd` is the index of its newline, or `end`). The region must hold whole lines.
+   * (`lineEnd` is the index of its newline, or `end`). The region must hold whole lines. `found` may
+   * return the end of what it consumed (lines joined to this one): the search goes on after it.
    */
-  search(buf: Uint8Array, start: number, end: number, found: (lineStart: number, lineEnd: number) => void): void {
+  search(buf: Uint8Array, start: number, end: number, found: (lineStart: number, lineEnd: number) => number | void): void {
     const { m, shift, bucketOf, buckets, literals, offsets } = this;
     let pos = start + m - 1;
     while (pos < end) {
@@ -113,8 +114,8 @@ export class Prefilter {
       const lineStart = lastNewline(buf, pos, start) + 1;
       let lineEnd = indexOfNewline(buf, pos, end);
       if (lineEnd < 0) lineEnd = end;
-      found(lineStart, lineEnd);
-      pos = lineEnd + m;
+      const consumed = found(lineStart, lineEnd);
+      pos = (typeof consumed === 'number' && consumed > lineEnd ? consumed : lineEnd) + m;
     }
   }
 }

@@ -1,6 +1,9 @@
 // The log scanner: splits streamed bytes into lines, prefilters every byte once, and matches only candidate lines.
-import type { LogFile, LogHit, LogScanner } from '../model/bundle.js';
+import type { ErrorGroup, LogComponent, LogFile, LogHit, LogScanner } from '../model/bundle.js';
 import { parseLogLine, type ParsedLogLine } from '../logs/line.js';
+import { parseStartup, STARTUP_LITERAL } from '../logs/startup.js';
+import { maskMessage, messageOf } from '../logs/template.js';
+import { normalizeVersion } from '../model/versions.js';
 import type { CompiledPattern } from './patterns.js';
 import { Prefilter } from './prefilter.js';
 
@@ -23,9 +26,23 @@ const MAX_TAIL_LINE = 2000;
 const FIRST_TIME_LINES = 50;
 /** Bytes of recent chunks kept for the tail. */
 const TAIL_BYTES = 4 * 1024 * 1024;
+/** Start-up lines kept per file (a container restarted in a crash loop logs one per run). */
+const MAX_STARTUPS = 50;
+/** Distinct unexplained-error templates kept per file; later new ones are only counted. */
+const MAX_ERROR_GROUPS = 200;
+
+/**
+ * The level of an error or fatal line, as logrus (logfmt and JSON) and kotsadm's JSON logger write it:
+ * the scan's prefilter finds them in the same pass as the rules' literals, so no line is read twice.
+ */
+const ERROR_LITERALS = ['level=error', 'level=fatal', 'level=panic', '"level":"error"', '"level":"fatal"', '"level":"panic"'];
+const ERROR_LEVELS = new Set(['error', 'fatal']);
+/** Logs whose unexplained errors are collected: what Velero, its node-agent, plugins and kotsadm write. */
+const ERROR_COMPONENTS: ReadonlySet<LogComponent> = new Set<LogComponent>(['server', 'node-agent', 'plugin', 'kotsadm', 'data-mover', 'maintenance', 'backup-log', 'restore-log']);
+const FOLDED_STARTUP = STARTUP_LITERAL.toLowerCase();
 
 export class PatternScanner implements LogScanner {
-  private readonly prefilter: Prefilter | undefined;
+  private readonly prefilter: Prefilter;
   /** Each pattern's literals, ASCII lower-cased, to tell which patterns a candidate line is for. */
   readonly foldedLiterals: string[][];
   readonly maxLineLength: number;
@@ -40,8 +57,8 @@ export class PatternScanner implements LogScanner {
     this.maxHitsPerPattern = options.maxHitsPerPattern ?? DEFAULT_MAX_HITS_PER_PATTERN;
     this.tailLines = options.tailLines ?? DEFAULT_TAIL_LINES;
     this.foldedLiterals = patterns.map((p) => p.literals.map(foldAscii));
-    const unique = [...new Set(this.foldedLiterals.flat())];
-    this.prefilter = unique.length > 0 ? new Prefilter(unique) : undefined;
+    const unique = [...new Set([...this.foldedLiterals.flat(), FOLDED_STARTUP, ...ERROR_LITERALS])];
+    this.prefilter = new Prefilter(unique);
   }
 
   async scan(file: LogFile, source: AsyncIterable<Buffer>): Promise<void> {
@@ -49,6 +66,11 @@ export class PatternScanner implements LogScanner {
     for await (const chunk of source) state.push(chunk);
     state.finish();
   }
+}
+
+function lastNewlineBefore(buf: Buffer, from: number, floor: number): number {
+  const i = buf.lastIndexOf(10, from);
+  return i < floor ? floor - 1 : i;
 }
 
 export function foldAscii(text: string): string {
@@ -60,7 +82,7 @@ const NEWLINE = Buffer.from('\n');
 /** The per-file scan state. Regions handed to the prefilter always hold whole lines. */
 class FileScan {
   private readonly active: number[] = [];
-  private readonly prefilter: Prefilter | undefined;
+  private readonly prefilter: Prefilter;
   private readonly kept = new Map<string, number>();
   /** The start of a line that began in an earlier chunk (at most maxLineLength bytes). */
   private carry: Buffer[] = [];
@@ -72,16 +94,19 @@ class FileScan {
   private firstTried = 0;
   private recent: { buf: Buffer; newlines: number }[] = [];
   private recentBytes = 0;
+  private readonly collectErrors: boolean;
+  private errorGroups: Map<string, ErrorGroup> | undefined;
 
   constructor(
     private readonly scanner: PatternScanner,
     private readonly file: LogFile,
-    prefilter: Prefilter | undefined,
+    prefilter: Prefilter,
   ) {
     scanner.patterns.forEach((p, i) => {
       if (!p.components || p.components.has(file.component)) this.active.push(i);
     });
-    this.prefilter = this.active.length > 0 ? prefilter : undefined;
+    this.prefilter = prefilter;
+    this.collectErrors = ERROR_COMPONENTS.has(file.component);
   }
 
   push(chunk: Buffer): void {
@@ -117,6 +142,7 @@ class FileScan {
     const file = this.file;
     file.bytes = this.bytes;
     file.lines = this.lineNo;
+    if (this.errorGroups) file.unexplained = [...this.errorGroups.values()];
     file.tail = this.tail();
     for (let k = file.tail.length - 1; k >= 0; k--) {
       const time = parseLogLine(file.tail[k]!).time;
@@ -148,9 +174,23 @@ class FileScan {
         counted = i + 1;
       }
     };
-    this.prefilter?.search(buf, start, end, (lineStart, lineEnd) => {
+    this.prefilter.search(buf, start, end, (lineStart, lineEnd) => {
+      // A Go error printed over several lines: the lines that start with a tab belong to the line before.
+      let from = lineStart;
+      let back = 0;
+      while (buf[from] === 9 && from > start) {
+        // buf[from - 1] is the newline that ends the line before.
+        from = from - 1 > start ? lastNewlineBefore(buf, from - 2, start) + 1 : start;
+        back++;
+      }
+      let to = lineEnd;
+      while (to + 1 < end && buf[to + 1] === 9) {
+        const next = buf.indexOf(10, to + 1);
+        to = next < 0 || next >= end ? end : next;
+      }
       countUpTo(lineStart);
-      this.matchLine(buf, lineStart, lineEnd, base + lines + 1);
+      this.matchLine(buf, from, to, base + lines + 1 - back);
+      return to;
     });
     countUpTo(end);
     this.lineNo = base + lines;
@@ -159,6 +199,7 @@ class FileScan {
   private decode(buf: Buffer, start: number, end: number): string {
     let text = buf.toString('utf8', start, Math.min(end, start + this.scanner.maxLineLength));
     if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (text.includes('\r\n')) text = text.replace(/\r\n/g, '\n');
     return text.length > this.scanner.maxLineLength ? text.slice(0, this.scanner.maxLineLength) : text;
   }
 
@@ -181,6 +222,7 @@ class FileScan {
     const folded = foldAscii(text);
     const { patterns, foldedLiterals } = this.scanner;
     let parsed: ParsedLogLine | undefined;
+    let matched = false;
     for (const p of this.active) {
       if (!foldedLiterals[p]!.some((l) => folded.includes(l))) continue;
       const pattern = patterns[p]!;
@@ -190,7 +232,57 @@ class FileScan {
         parsed ??= parseLogLine(text);
         if (!parsed.level || !pattern.levels.has(parsed.level)) continue;
       }
+      matched = true;
       this.record(pattern, m, text, lineNo);
+    }
+    if (folded.includes(FOLDED_STARTUP)) this.noteStartup(text, lineNo);
+    if (!matched && this.collectErrors && ERROR_LITERALS.some((l) => folded.includes(l))) {
+      parsed ??= parseLogLine(text);
+      if (parsed.level && ERROR_LEVELS.has(parsed.level) && !this.explainedElsewhere(text, folded)) this.noteUnexplained(parsed, text, lineNo);
+    }
+  }
+
+  private noteStartup(text: string, lineNo: number): void {
+    const startup = parseStartup(text);
+    const version = normalizeVersion(startup?.version);
+    if (!startup || !version) return;
+    const startups = (this.file.startups ??= []);
+    if (startups.length >= MAX_STARTUPS) startups.splice(1, 1);
+    const time = parseLogLine(text).time;
+    startups.push(time ? { line: lineNo, program: startup.program, version, time } : { line: lineNo, program: startup.program, version });
+  }
+
+  /**
+   * A rule pattern for another component, or limited to other levels, matches the line: the same error
+   * in a server log and in a backup's log is explained once a rule knows it.
+   */
+  private explainedElsewhere(text: string, folded: string): boolean {
+    const { patterns, foldedLiterals } = this.scanner;
+    for (let p = 0; p < patterns.length; p++) {
+      if (foldedLiterals[p]!.some((l) => folded.includes(l)) && patterns[p]!.regex.test(text)) return true;
+    }
+    return false;
+  }
+
+  private noteUnexplained(parsed: ParsedLogLine, text: string, lineNo: number): void {
+    const template = maskMessage(messageOf(parsed, text));
+    if (!template) return;
+    const groups = (this.errorGroups ??= new Map());
+    let group = groups.get(template);
+    if (!group) {
+      if (groups.size >= MAX_ERROR_GROUPS) return;
+      group = { template, count: 0, hours: {}, example: text.length > MAX_KEPT_LINE ? text.slice(0, MAX_KEPT_LINE) : text, line: lineNo };
+      groups.set(template, group);
+    }
+    group.count++;
+    const time = parsed.time ?? parsed.fields.ts;
+    const ms = time === undefined ? NaN : Date.parse(time);
+    if (!Number.isNaN(ms)) {
+      const iso = new Date(ms).toISOString();
+      group.firstTime ??= iso;
+      group.lastTime = iso;
+      const hour = iso.slice(0, 13);
+      group.hours[hour] = (group.hours[hour] ?? 0) + 1;
     }
   }
 

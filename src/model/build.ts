@@ -98,12 +98,6 @@ export class BundleBuilder {
     if (!this.newestSeen || iso > this.newestSeen) this.newestSeen = iso;
   }
 
-  /** Versions from a log's start-up lines (see VersionHints): the first log that states one wins. */
-  noteLogVersions(found: { server?: string; nodeAgent?: string }): void {
-    if (found.server && !this.versionHints.veleroFromLog) this.versionHints.veleroFromLog = found.server;
-    if (found.nodeAgent && !this.versionHints.nodeAgentFromLog) this.versionHints.nodeAgentFromLog = found.nodeAgent;
-  }
-
   noteVeleroNamespace(namespace: string | undefined): void {
     if (namespace && !this.veleroNamespaceHint) this.veleroNamespaceHint = namespace;
   }
@@ -125,7 +119,7 @@ export class BundleBuilder {
       inputs: this.inputs,
       collectedAt,
       veleroNamespace: resolvedNamespace,
-      versions: detectVersions(index, workloads, this.versionHints),
+      versions: detectVersions(index, workloads, this.versionHints, this.logs, (o) => sources.get(o)),
       objects: index,
       logs: this.logs,
       workloads,

@@ -29,6 +29,22 @@ export interface PluginVersion {
   name: string;
   version: string | null;
   image?: string;
+  source?: VersionSource;
+}
+
+/** Where a version was read: the kind of source, and the file (inside the input) it was read from. */
+export interface VersionSource {
+  from: 'image' | 'start-up line' | 'ServerStatusRequest' | 'version.txt' | 'collect manifest' | 'cluster version' | 'node' | 'annotation';
+  file?: string;
+  /** The image, the log line or the object the version was read from. */
+  detail?: string;
+}
+
+export interface VersionSources {
+  kubernetes?: VersionSource;
+  velero?: VersionSource;
+  kots?: VersionSource;
+  nodeAgent?: VersionSource;
 }
 
 /** Versions are plain semver without a leading `v`, or null where the input does not tell. */
@@ -38,6 +54,8 @@ export interface Versions {
   kots: string | null;
   nodeAgent: string | null;
   plugins: PluginVersion[];
+  /** Where each known version came from (plugins carry their own `source`). */
+  sources?: VersionSources;
 }
 
 /** Which program wrote a log, so that rules can limit patterns to it. */
@@ -77,6 +95,30 @@ export interface LogHit {
   groups: Record<string, string>;
 }
 
+/** A start-up line (`Starting Velero server v1.12.4 (…)`): from that line on, this Velero wrote the log. */
+export interface LogStartup {
+  line: number;
+  /** `server`, or `node-agent` (also the `restic server` of Velero before 1.10). */
+  program: 'server' | 'node-agent';
+  /** Normalized x.y.z. */
+  version: string;
+  time?: string;
+}
+
+/** Error- and fatal-level lines of one log that no rule pattern matched, sharing one message template. */
+export interface ErrorGroup {
+  /** The message with numbers, ids, names, durations and paths masked. */
+  template: string;
+  count: number;
+  /** Lines per UTC hour (`2024-05-01T12`), to tell how frequent the group is lately. */
+  hours: Record<string, number>;
+  firstTime?: string;
+  lastTime?: string;
+  /** The first such line, as written (bounded), and its line number. */
+  example: string;
+  line: number;
+}
+
 /** One log file of the input, described and scanned, never held whole in memory. */
 export interface LogFile {
   /** Path inside the input (forward slashes), shown as evidence `file`. For a single-file input, its base name. */
@@ -102,6 +144,10 @@ export interface LogFile {
   hits: LogHit[];
   /** Total matches per pattern key, including those not kept in `hits`. */
   hitCounts: Record<string, number>;
+  /** Start-up lines found by the scan, in line order (a few at most). */
+  startups?: LogStartup[];
+  /** Error and fatal lines that no pattern matched, by template (bounded; see the scanner). */
+  unexplained?: ErrorGroup[];
 }
 
 /** The Velero, node-agent and KOTS workloads found among the objects. */

@@ -1,5 +1,5 @@
 // Versions of Kubernetes, Velero, node-agent, plugins and KOTS, from image tags and whatever else the input holds.
-import type { ObjectIndex, PluginVersion, Versions, Workloads } from './bundle.js';
+import type { LogFile, LogStartup, ObjectIndex, PluginVersion, VersionSource, VersionSources, Versions, Workloads } from './bundle.js';
 import type { KubeObject } from './kube.js';
 import { containersOf } from './workloads.js';
 
@@ -33,72 +33,163 @@ function containerImage(workload: KubeObject | undefined, names: string[]): stri
   return containersOf(workload).find((c) => c.name !== undefined && names.includes(c.name))?.image;
 }
 
-export interface VersionHints {
-  /** `cluster-info/cluster_version.json` gitVersion. */
-  kubernetes?: string;
-  /** `velero version` output (velero debug's version.txt): the server's version. */
-  veleroServer?: string;
-  /** `Starting Velero server vX (…)` in a log's first lines: used only when no image, request or version.txt tells. */
-  veleroFromLog?: string;
-  /** `Starting Velero node-agent server vX` / `restic server vX`: the node-agent's version, and Velero's as a last resort. */
-  nodeAgentFromLog?: string;
+/** A version some file stated outright, and where. */
+export interface VersionHint {
+  version: string;
+  source: VersionSource;
 }
 
-export function detectVersions(objects: ObjectIndex, workloads: Workloads, hints: VersionHints): Versions {
+export interface VersionHints {
+  /** `cluster-info/cluster_version.json` gitVersion, or a collect manifest's. */
+  kubernetes?: VersionHint;
+  /** `velero version` output (velero debug's version.txt), or a collect manifest's server status: the server's version. */
+  veleroServer?: VersionHint;
+}
+
+interface Found {
+  version: string;
+  source: VersionSource;
+}
+
+function hinted(hint: VersionHint | undefined): Found | undefined {
+  const version = normalizeVersion(hint?.version);
+  return version && hint ? { version, source: hint.source } : undefined;
+}
+
+function fromImage(workload: KubeObject | undefined, names: string[], sourceOf: (o: KubeObject) => string | undefined): Found | undefined {
+  const image = containerImage(workload, names);
+  const version = imageVersion(image);
+  if (!version || !workload || !image) return undefined;
+  const source: VersionSource = { from: 'image', detail: image };
+  const file = sourceOf(workload);
+  if (file) source.file = file;
+  return { version, source };
+}
+
+/**
+ * The start-up line of this program that tells the most about the present: the newest by time, and a
+ * running container's log before a previous run's. Lines without a time come after timed ones.
+ */
+export function newestStartup(logs: readonly LogFile[], program: LogStartup['program']): { log: LogFile; startup: LogStartup } | undefined {
+  let best: { log: LogFile; startup: LogStartup } | undefined;
+  const rank = (c: { log: LogFile; startup: LogStartup }) => [c.startup.time ?? '', c.log.previous ? 0 : 1] as const;
+  for (const log of logs) {
+    for (const startup of log.startups ?? []) {
+      if (startup.program !== program) continue;
+      const candidate = { log, startup };
+      if (!best) {
+        best = candidate;
+        continue;
+      }
+      const [t, live] = rank(candidate);
+      const [bt, blive] = rank(best);
+      if (t > bt || (t === bt && live > blive)) best = candidate;
+    }
+  }
+  return best;
+}
+
+function fromStartup(logs: readonly LogFile[], program: LogStartup['program']): Found | undefined {
+  const newest = newestStartup(logs, program);
+  if (!newest) return undefined;
+  return { version: newest.startup.version, source: { from: 'start-up line', file: newest.log.path, detail: `line ${newest.startup.line}` } };
+}
+
+export function detectVersions(
+  objects: ObjectIndex,
+  workloads: Workloads,
+  hints: VersionHints,
+  logs: readonly LogFile[] = [],
+  sourceOf: (o: KubeObject) => string | undefined = () => undefined,
+): Versions {
+  const nodeAgent =
+    fromImage(workloads.nodeAgentDaemonSet, ['node-agent', 'restic'], sourceOf) ??
+    workloads.nodeAgentPods.map((p) => fromImage(p, ['node-agent', 'restic'], sourceOf)).find(Boolean) ??
+    fromStartup(logs, 'node-agent');
+  const found = {
+    kubernetes: kubernetesVersion(objects, hints, sourceOf),
+    velero: veleroVersion(objects, workloads, hints, logs, sourceOf),
+    kots: kotsVersion(objects, workloads, sourceOf),
+    nodeAgent,
+  };
+  const sources: VersionSources = {};
+  for (const key of ['kubernetes', 'velero', 'kots', 'nodeAgent'] as const) {
+    const f = found[key];
+    if (f) sources[key] = f.source;
+  }
   return {
-    kubernetes: kubernetesVersion(objects, hints),
-    velero: veleroVersion(objects, workloads, hints),
-    kots: kotsVersion(workloads),
-    nodeAgent:
-      imageVersion(containerImage(workloads.nodeAgentDaemonSet, ['node-agent', 'restic'])) ??
-      imageVersion(workloads.nodeAgentPods.map((p) => containerImage(p, ['node-agent', 'restic'])).find(Boolean)) ??
-      normalizeVersion(hints.nodeAgentFromLog),
-    plugins: pluginVersions(objects, workloads),
+    kubernetes: found.kubernetes?.version ?? null,
+    velero: found.velero?.version ?? null,
+    kots: found.kots?.version ?? null,
+    nodeAgent: found.nodeAgent?.version ?? null,
+    plugins: pluginVersions(objects, workloads, sourceOf),
+    sources,
   };
 }
 
-function kubernetesVersion(objects: ObjectIndex, hints: VersionHints): string | null {
-  const fromCluster = normalizeVersion(hints.kubernetes);
+function kubernetesVersion(objects: ObjectIndex, hints: VersionHints, sourceOf: (o: KubeObject) => string | undefined): Found | undefined {
+  const fromCluster = hinted(hints.kubernetes);
   if (fromCluster) return fromCluster;
   // Nodes may differ during an upgrade: the lowest kubelet is what the cluster guarantees.
   const kubelets = objects
     .list('Node')
-    .map((n) => normalizeVersion(n.status?.nodeInfo?.kubeletVersion))
-    .filter((v): v is string => v !== null)
-    .sort(compareVersions);
-  if (kubelets[0]) return kubelets[0];
+    .map((n) => ({ node: n, version: normalizeVersion(n.status?.nodeInfo?.kubeletVersion) }))
+    .filter((k): k is { node: KubeObject; version: string } => k.version !== null)
+    .sort((a, b) => compareVersions(a.version, b.version));
+  const lowest = kubelets[0];
+  if (lowest) return { version: lowest.version, source: withFile({ from: 'node', detail: `Node ${lowest.node.metadata.name}` }, sourceOf(lowest.node)) };
   for (const backup of objects.list('Backup')) {
     const v = normalizeVersion(backup.metadata.annotations?.['velero.io/source-cluster-k8s-gitversion']);
-    if (v) return v;
+    if (v) return { version: v, source: withFile({ from: 'annotation', detail: `Backup ${backup.metadata.name}: velero.io/source-cluster-k8s-gitversion` }, sourceOf(backup)) };
   }
-  return null;
+  return undefined;
 }
 
-function veleroVersion(objects: ObjectIndex, workloads: Workloads, hints: VersionHints): string | null {
-  const fromImage =
-    imageVersion(containerImage(workloads.veleroDeployment, ['velero'])) ??
-    imageVersion(workloads.veleroPods.map((p) => containerImage(p, ['velero'])).find(Boolean));
-  if (fromImage) return fromImage;
+function withFile(source: VersionSource, file: string | undefined): VersionSource {
+  return file ? { ...source, file } : source;
+}
+
+/**
+ * The Velero server's version: the image tag; else the newest server start-up line of any log (a
+ * digest-pinned image has no tag); else a ServerStatusRequest, `velero version`, the collect manifest;
+ * else the node-agent's start-up line (the install and the Helm chart give both one image). A Backup's
+ * `status.version` is the backup format's version, not Velero's, and no annotation records Velero's.
+ */
+function veleroVersion(objects: ObjectIndex, workloads: Workloads, hints: VersionHints, logs: readonly LogFile[], sourceOf: (o: KubeObject) => string | undefined): Found | undefined {
+  const image = fromImage(workloads.veleroDeployment, ['velero'], sourceOf) ?? workloads.veleroPods.map((p) => fromImage(p, ['velero'], sourceOf)).find(Boolean);
+  if (image) return image;
+  const started = fromStartup(logs, 'server');
+  if (started) return started;
   const requests = objects
     .list('ServerStatusRequest')
     .filter((r) => r.status?.serverVersion)
     .sort((a, b) => String(b.status?.processedTimestamp ?? '').localeCompare(String(a.status?.processedTimestamp ?? '')));
-  const fromRequest = normalizeVersion(requests[0]?.status?.serverVersion);
-  if (fromRequest) return fromRequest;
-  // The node-agent runs the same image as the server (the install and the Helm chart give them one tag).
-  return normalizeVersion(hints.veleroServer) ?? normalizeVersion(hints.veleroFromLog) ?? normalizeVersion(hints.nodeAgentFromLog);
+  const request = requests[0];
+  const fromRequest = normalizeVersion(request?.status?.serverVersion);
+  if (fromRequest && request) return { version: fromRequest, source: withFile({ from: 'ServerStatusRequest', detail: `ServerStatusRequest ${request.metadata.name}` }, sourceOf(request)) };
+  return hinted(hints.veleroServer) ?? fromStartup(logs, 'node-agent');
 }
 
-function kotsVersion(workloads: Workloads): string | null {
+/** kotsadm's image tag; else the `kots.io/kotsadm-image` annotation KOTS puts on its instance backups (the newest). */
+function kotsVersion(objects: ObjectIndex, workloads: Workloads, sourceOf: (o: KubeObject) => string | undefined): Found | undefined {
   for (const workload of [...workloads.kotsadmDeployments, ...workloads.kotsadmPods]) {
-    const version = imageVersion(containerImage(workload, ['kotsadm']));
-    if (version) return version;
+    const found = fromImage(workload, ['kotsadm'], sourceOf);
+    if (found) return found;
   }
-  return null;
+  const backups = objects
+    .list('Backup')
+    .filter((b) => typeof b.metadata.annotations?.['kots.io/kotsadm-image'] === 'string')
+    .sort((a, b) => String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')));
+  for (const backup of backups) {
+    const image = backup.metadata.annotations!['kots.io/kotsadm-image']!;
+    const version = imageVersion(image);
+    if (version) return { version, source: withFile({ from: 'annotation', detail: `Backup ${backup.metadata.name}: kots.io/kotsadm-image=${image}` }, sourceOf(backup)) };
+  }
+  return undefined;
 }
 
 /** Plugins are init containers of the Velero Deployment (image name + tag); else the ServerStatusRequest's list. */
-function pluginVersions(objects: ObjectIndex, workloads: Workloads): PluginVersion[] {
+function pluginVersions(objects: ObjectIndex, workloads: Workloads, sourceOf: (o: KubeObject) => string | undefined): PluginVersion[] {
   const source = workloads.veleroDeployment ?? workloads.veleroPods[0];
   const plugins: PluginVersion[] = [];
   const seen = new Set<string>();
@@ -107,7 +198,10 @@ function pluginVersions(objects: ObjectIndex, workloads: Workloads): PluginVersi
     const { name } = parseImage(c.image);
     if (seen.has(name)) continue;
     seen.add(name);
-    plugins.push({ name, version: imageVersion(c.image), image: c.image });
+    const version = imageVersion(c.image);
+    const plugin: PluginVersion = { name, version, image: c.image };
+    if (version) plugin.source = withFile({ from: 'image', detail: c.image }, sourceOf(source!));
+    plugins.push(plugin);
   }
   if (plugins.length > 0) return plugins;
   for (const request of objects.list('ServerStatusRequest')) {
@@ -130,4 +224,54 @@ export function compareVersions(a: string, b: string): number {
     if (d !== 0) return d;
   }
   return 0;
+}
+
+/**
+ * Which Velero wrote a log line: each log is judged by the Velero that wrote it, not by the bundle's
+ * present version (a log saved before an upgrade beside a bundle from today). In order: the log's own
+ * start-up line at or before the line (the first one when the line comes before any); else the server
+ * start-up, in any log of the input, in effect at the log's time; else unknown (the caller falls back
+ * to the bundle's version).
+ */
+export class VersionTimeline {
+  /** Server and node-agent starts with a time, oldest first (both run the one Velero image). */
+  private readonly starts: { time: string; version: string }[];
+  private readonly byFile = new WeakMap<LogFile, string | null>();
+
+  constructor(logs: readonly LogFile[]) {
+    this.starts = logs
+      .flatMap((log) => (log.startups ?? []).filter((s) => s.time).map((s) => ({ time: normalTime(s.time!), version: s.version })))
+      .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  }
+
+  /** The Velero version that wrote line `line` of `file` (1-based), or null when the input does not tell. */
+  versionAt(file: LogFile, line: number): string | null {
+    const own = file.startups;
+    if (own && own.length > 0) {
+      let version = own[0]!.version;
+      for (const s of own) if (s.line <= line) version = s.version;
+      return version;
+    }
+    let found = this.byFile.get(file);
+    if (found === undefined) {
+      found = file.firstTime ? this.inEffectAt(normalTime(file.firstTime)) : null;
+      this.byFile.set(file, found);
+    }
+    return found;
+  }
+
+  private inEffectAt(time: string): string | null {
+    let version: string | null = null;
+    for (const s of this.starts) {
+      if (s.time > time) break;
+      version = s.version;
+    }
+    return version;
+  }
+}
+
+/** RFC 3339 times compare as text only in one form: UTC, whole seconds. */
+function normalTime(time: string): string {
+  const t = Date.parse(time);
+  return Number.isNaN(t) ? time : new Date(Math.floor(t / 1000) * 1000).toISOString();
 }

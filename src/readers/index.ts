@@ -1,13 +1,13 @@
 // readInputs: detects what each input is (bundle archive or folder, log, describe output, kubectl dump) and reads them all into one Bundle.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { BudgetError, InputError } from '../errors.js';
 import { BundleBuilder } from '../model/build.js';
 import type { Bundle, InputFormat, InputInfo } from '../model/bundle.js';
 import { NotABundleError, readBundle } from './bundle/read-bundle.js';
 import { ReadContext } from './context.js';
 import { gzipHoldsTar, openEntries, sniffContainer, statInput } from './entries/index.js';
-import { detectSingle, readSingleFile, type SingleFormat } from './single.js';
+import { readSingleFile, type SingleFormat } from './single.js';
 import { resolveBudget, type ReadOptions } from './types.js';
 
 export type { ReadBudget, ReadOptions, ReadProgress } from './types.js';
@@ -33,25 +33,40 @@ export async function readInputs(paths: string[], options: ReadOptions = {}): Pr
       builder.addInput({ path, format });
     } catch (error) {
       if (!(error instanceof NotABundleError) || options.inputFormat || !(await stat(path)).isDirectory()) throw error;
-      // A folder of loose files from a ticket (a server log, a describe output, a dump): each is an input.
-      const files = await looseFiles(path, ctx);
-      if (files.length === 0) throw error;
+      // A ticket's folder (a bundle archive, a server log, a describe output, a dump): each is an input.
+      const problemsBefore = builder.problems.length;
+      const files = await ticketFolder(path, ctx);
+      if (files.length === 0) {
+        builder.problems.length = problemsBefore;
+        throw error;
+      }
       for (const info of files) builder.addInput(info);
     }
   }
   return builder.build();
 }
 
-/** Reads the Velero files at the top of a folder that is no bundle; the others are left alone. */
-async function looseFiles(folder: string, ctx: ReadContext): Promise<InputInfo[]> {
+/**
+ * A ticket's folder (no bundle layout of its own): every file and folder at its top is read as if it
+ * had been given on the command line (bundle archives and unpacked bundles included); what is not
+ * read is listed under `problems` with the reason. Budget errors still stop the run.
+ */
+async function ticketFolder(folder: string, ctx: ReadContext): Promise<InputInfo[]> {
   const read: InputInfo[] = [];
-  const entries = (await readdir(folder, { withFileTypes: true })).filter((d) => d.isFile() && !d.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name));
+  const entries = (await readdir(folder, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const d of entries) {
     const path = join(folder, d.name);
-    const detected = await detectSingle(path).catch(() => undefined);
-    if (!detected) continue;
+    if (!d.isFile() && !d.isDirectory()) {
+      ctx.builder.addProblem(d.name, 'skipped: not a regular file or folder');
+      continue;
+    }
     ctx.inputPath = path;
-    read.push({ path, format: await readSingleFile(path, ctx, detected.gzipped, detected.format) });
+    try {
+      read.push({ path, format: await readInput(path, ctx, undefined) });
+    } catch (error) {
+      if (error instanceof BudgetError || !(error instanceof InputError)) throw error;
+      ctx.builder.addProblem(d.name, `skipped: ${error.problem}`);
+    }
   }
   return read;
 }

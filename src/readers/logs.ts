@@ -1,5 +1,7 @@
 // Log files: which component wrote them, the LogFile record, and streaming them through the scanner (or a counter).
 import { parseLogLine } from '../logs/line.js';
+import { parseStartup, STARTUP_LITERAL } from '../logs/startup.js';
+import { normalizeVersion } from '../model/versions.js';
 import type { LogComponent, LogFile, LogScanner } from '../model/bundle.js';
 
 /** Lines kept in `LogFile.tail` by the built-in counter. */
@@ -119,6 +121,7 @@ async function countLog(file: LogFile, source: AsyncIterable<Buffer>): Promise<v
   let tail = Buffer.alloc(0);
   for await (const chunk of source) {
     bytes += chunk.length;
+    noteStartups(file, chunk, lines);
     let at = chunk.indexOf(0x0a);
     while (at !== -1) {
       lines += 1;
@@ -144,30 +147,23 @@ async function countLog(file: LogFile, source: AsyncIterable<Buffer>): Promise<v
   }
 }
 
-/**
- * `Starting Velero server v1.12.1 (<sha>)` (pkg/cmd/server/server.go, every 1.x), `Starting Velero node-agent
- * server v1.12.1 (<sha>)` (1.10+) and `Starting Velero restic server v1.9.5 (<sha>)` (1.1–1.9), in logfmt or
- * JSON (`"msg":"Starting …"`). Dev builds (`main`, no version) do not match.
- */
-const STARTUP_LINE = /Starting Velero (server|node-agent server|restic server) (v?\d+\.\d+(?:\.\d+)?(?:-[\w.]+)?)[\s"\\]/;
+const STARTUP = Buffer.from(STARTUP_LITERAL);
 
-/**
- * The versions the start-up lines in a log's first bytes state: the server's, and the node-agent's (restic's
- * before 1.10). The last start in the head wins (a container restarted after an upgrade logs both).
- */
-export function startupVersions(head: string): { server?: string; nodeAgent?: string } {
-  const found: { server?: string; nodeAgent?: string } = {};
-  let at = head.indexOf('Starting Velero ');
-  while (at !== -1) {
-    const lineStart = head.lastIndexOf('\n', at) + 1;
-    const lineEnd = head.indexOf('\n', at);
-    const line = head.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
-    const m = STARTUP_LINE.exec(`${line} `);
-    if (m) {
-      if (m[1] === 'server') found.server = m[2]!;
-      else found.nodeAgent = m[2]!;
-    }
-    at = head.indexOf('Starting Velero ', at + 16);
+/** Start-up lines of a chunk (those cut by a chunk boundary are missed: this path only serves runs without rules). */
+function noteStartups(file: LogFile, chunk: Buffer, linesBefore: number): void {
+  for (let at = chunk.indexOf(STARTUP); at !== -1; at = chunk.indexOf(STARTUP, at + STARTUP.length)) {
+    const start = chunk.lastIndexOf(0x0a, at) + 1;
+    let end = chunk.indexOf(0x0a, at);
+    if (end < 0) end = chunk.length;
+    const text = chunk.toString('utf8', start, end);
+    const startup = parseStartup(text);
+    const version = normalizeVersion(startup?.version);
+    if (!startup || !version) continue;
+    let line = linesBefore + 1;
+    for (let i = chunk.indexOf(0x0a); i !== -1 && i < start; i = chunk.indexOf(0x0a, i + 1)) line++;
+    const time = parseLogLine(text).time;
+    (file.startups ??= []).push(time ? { line, program: startup.program, version, time } : { line, program: startup.program, version });
   }
-  return found;
 }
+
+export { startupVersions } from '../logs/startup.js';

@@ -7,7 +7,7 @@ import type { InputFormat, LogComponent, LogFile } from '../model/bundle.js';
 import { parseLogLine } from '../logs/line.js';
 import { parseDescribe, sniffDescribe } from './describe.js';
 import { gunzipHead, gzipHoldsTar, sniffContainer } from './entries/index.js';
-import { componentFromContent, componentFromFileName, newLogFile, scanLog, startupVersions } from './logs.js';
+import { componentFromContent, componentFromFileName, newLogFile, scanLog } from './logs.js';
 import { gunzipIfNeeded, type ReadContext } from './context.js';
 import { extractObjects, parseDocuments, readAll, StructuredFileError } from './structured.js';
 import { linesSource } from './results.js';
@@ -150,7 +150,6 @@ async function readLog(path: string, name: string, head: string, source: AsyncIt
   const file = newLogFile({ path: name, input: ctx.inputPath, component });
   if (owner) file.owner = owner;
   ctx.builder.addLog(file);
-  ctx.builder.noteLogVersions(startupVersions(head));
   let bytes = 0;
   const totalBytes = (await stat(path)).size;
   const counted = async function* () {

@@ -48,7 +48,7 @@ export function buildReport(bundle: Bundle, options: BuildReportOptions): Report
     inputs: bundle.inputs,
     generatedAt: (options.generatedAt ?? new Date()).toISOString(),
     collectedAt: bundle.collectedAt,
-    versions: { ...bundle.versions, plugins: bundle.versions.plugins.map((p) => ({ ...p })) },
+    versions: { ...bundle.versions, plugins: bundle.versions.plugins.map((p) => ({ ...p })), sources: { ...bundle.versions.sources } },
     inventory: inventoryOf(bundle),
     findings,
     summary,

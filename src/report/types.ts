@@ -1,7 +1,7 @@
 // The Report: what the engine produces and every formatter renders (docs/surface.md, extended compatibly).
 import type { Category, Severity } from '../constants.js';
 import type { ObjectRef } from '../model/kube.js';
-import type { InputFormat, InputInfo, PluginVersion, Problem } from '../model/bundle.js';
+import type { InputFormat, InputInfo, PluginVersion, Problem, VersionSources } from '../model/bundle.js';
 
 export interface Evidence {
   /** The file inside the input the evidence comes from. */
@@ -50,6 +50,8 @@ export interface ReportVersions {
   kots: string | null;
   nodeAgent: string | null;
   plugins: PluginVersion[];
+  /** Where each version came from (an image, a log's start-up line, a ServerStatusRequest, …). */
+  sources: VersionSources;
 }
 
 /** One row per rule evaluated (for JUnit and for "what was checked"). */

@@ -145,3 +145,67 @@ test('the prefilter never misses a line the regexes match (property, against the
 test('literals shorter than three bytes are refused: the scan skips by the shortest', () => {
   assert.throws(() => compilePattern('r', 0, { regex: 'ab', literals: ['ab'] }), (e: Error & { field?: string }) => e.field === 'literals' && /literal "ab" is too short/.test(e.message));
 });
+
+test('a Go error printed over several lines (continuations start with a tab) is matched and kept as one', async () => {
+  const s = scanner([{ regex: 'NoSuchBucket[\\s\\S]*status code: 404' }, { regex: 'status code: 403' }]);
+  const text = [
+    line(1, 'before'),
+    'An error occurred: rpc error: code = Unknown desc = NoSuchBucket: The specified bucket does not exist',
+    '\tstatus code: 404, request id: 17A5F2B3C4D5E6F7, host id: ',
+    line(4, 'between'),
+    'error getting backup store: AccessDenied: Access Denied',
+    '\tstatus code: 403, request id: 9B8A7C6D5E4F3A2B',
+    line(7, 'after'),
+    '',
+  ].join('\n');
+  for (const chunkSize of [text.length, 4096]) {
+    const file = await scanText(s, { path: 'v.log', text, chunkSize });
+    assert.equal(file.lines, 7);
+    // Found by the continuation's literal, matched and reported at the line it continues.
+    assert.deepEqual(
+      file.hits.map((h) => [h.patternKey, h.line, h.text]),
+      [
+        ['r#0', 2, 'An error occurred: rpc error: code = Unknown desc = NoSuchBucket: The specified bucket does not exist\n\tstatus code: 404, request id: 17A5F2B3C4D5E6F7, host id: '],
+        ['r#1', 5, 'error getting backup store: AccessDenied: Access Denied\n\tstatus code: 403, request id: 9B8A7C6D5E4F3A2B'],
+      ],
+    );
+  }
+});
+
+test('near miss: a line after a tab-indented one without a literal is not joined to anything', async () => {
+  const s = scanner([{ regex: 'status code: 404' }]);
+  const file = await scanText(s, { path: 'v.log', text: 'plain text\n  status code: 404 (spaces, not a tab)\n' });
+  assert.deepEqual(file.hits.map((h) => [h.line, h.text]), [[2, '  status code: 404 (spaces, not a tab)']]);
+});
+
+test('start-up lines are found in the same pass, anywhere in the log', async () => {
+  const lines = Array.from({ length: 5000 }, (_, i) => line(i, `step ${i}`));
+  lines.splice(4000, 0, 'time="2024-05-18T09:00:00Z" level=info msg="Starting Velero server v1.12.4 (8f3ad5a)" logSource="pkg/cmd/server/server.go:193"');
+  const file = await scanText(scanner([{ regex: 'never there' }]), { path: 'v.log', text: `${lines.join('\n')}\n`, chunkSize: 65536 });
+  assert.deepEqual(file.startups, [{ line: 4001, program: 'server', version: '1.12.4', time: '2024-05-18T09:00:00Z' }]);
+});
+
+test('error and fatal lines no pattern matches are grouped by template, with counts, times and one example', async () => {
+  const s = scanner([{ regex: 'known failure' }, { regex: 'server-only failure', components: ['server'] }]);
+  const text = [
+    line(1, 'error syncing backup daily-20240518010000 from location default: timed out after 30s', 'error'),
+    line(2, 'error syncing backup daily-20240518020000 from location default: timed out after 45s', 'error'),
+    line(3, 'known failure', 'error'),
+    line(4, 'server-only failure in pod app-7f9c', 'error'),
+    line(5, 'an info line mentioning level=error in its text'),
+    '{"level":"fatal","ts":"2024-05-18T07:06:00Z","msg":"cannot open /var/lib/kopia/cache/5f1c/index: permission denied"}',
+    '',
+  ].join('\n');
+  const file = await scanText(s, { path: 'b.log', component: 'backup-log', text });
+  assert.deepEqual(
+    file.unexplained?.map((g) => [g.template, g.count, g.line, g.firstTime, g.lastTime, g.hours]),
+    [
+      ['error syncing backup <n> from location default: timed out after <duration>', 2, 1, '2024-05-18T07:01:00.000Z', '2024-05-18T07:02:00.000Z', { '2024-05-18T07': 2 }],
+      ['cannot open <path>: permission denied', 1, 6, '2024-05-18T07:06:00.000Z', '2024-05-18T07:06:00.000Z', { '2024-05-18T07': 1 }],
+    ],
+  );
+  assert.equal(file.unexplained?.[0]?.example, line(1, 'error syncing backup daily-20240518010000 from location default: timed out after 30s', 'error'));
+  // Near miss: a log of another program is not collected from.
+  const other = await scanText(s, { path: 'o.log', component: 'other', text });
+  assert.equal(other.unexplained, undefined);
+});

@@ -1,7 +1,7 @@
 // Every fixture format and era reads into the right versions, inventory, logs and problems; archives and folders agree.
 import assert from 'node:assert/strict';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { Bundle } from '../../src/model/bundle.js';
@@ -291,5 +291,57 @@ describe('a folder of loose files', () => {
     } finally {
       await tmp.cleanup();
     }
+  });
+});
+
+describe('a ticket’s folder', () => {
+  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  before(async () => {
+    tmp = await tempDir();
+  });
+  after(async () => tmp.cleanup());
+
+  it('a folder holding only a support bundle archive reads the archive', async () => {
+    const folder = join(tmp.dir, 'ticket-only-archive');
+    await mkdir(folder);
+    await packFolder(join(FIXTURES, 'formats/troubleshoot-digest-pinned'), join(folder, 'support-bundle-2024-05-01T12_00_00.tar.gz'), { root: 'support-bundle-2024-05-01T12_00_00' });
+    const bundle = await readInputs([folder]);
+    assert.deepEqual(bundle.inputs.map((i) => [basename(i.path), i.format]), [['support-bundle-2024-05-01T12_00_00.tar.gz', 'troubleshoot']]);
+    assert.equal(bundle.versions.velero, '1.12.4');
+    assert.deepEqual(bundle.problems, []);
+  });
+
+  it('an archive beside a log and a describe output: all three are read; what is not read is listed with why', async () => {
+    const folder = join(tmp.dir, 'ticket-4712');
+    await mkdir(folder);
+    await packFolder(join(FIXTURES, 'formats/troubleshoot-digest-pinned'), join(folder, 'support-bundle-2024-05-01T12_00_00.tar.gz'), { root: 'support-bundle-2024-05-01T12_00_00' });
+    await copyFile(join(FIXTURES, 'formats/server-log-logfmt/velero.log'), join(folder, 'velero.log'));
+    await copyFile(join(FIXTURES, 'formats/describe-1.13/describe-backup-daily-20240501020000.txt'), join(folder, 'describe.txt'));
+    await writeFile(join(folder, 'notes.txt'), 'Customer says backups fail since Tuesday.\n');
+    await writeFile(join(folder, 'screenshot.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]));
+    await mkdir(join(folder, 'old-attachments'));
+    await writeFile(join(folder, 'old-attachments', 'mail.txt'), 'hello\n');
+    const bundle = await readInputs([folder]);
+    assert.deepEqual(bundle.inputs.map((i) => [basename(i.path), i.format]), [
+      ['describe.txt', 'describe'],
+      ['support-bundle-2024-05-01T12_00_00.tar.gz', 'troubleshoot'],
+      ['velero.log', 'log-file'],
+    ]);
+    assert.equal(bundle.objects.count('Backup'), 1);
+    assert.ok(bundle.logs.some((l) => l.path.endsWith('velero-7d9c5b6f4-x2k8p/velero.log')), 'the archive’s logs are read');
+    assert.deepEqual(
+      bundle.problems.map((p) => p.source),
+      ['notes.txt', 'old-attachments', 'screenshot.png'],
+    );
+    assert.match(bundle.problems[0]!.message, /^skipped: not a Velero log, describe output, kubectl dump or bundle/);
+    assert.match(bundle.problems[1]!.message, /^skipped: no support bundle/);
+    assert.match(bundle.problems[2]!.message, /^skipped: /);
+  });
+
+  it('near miss: a folder with nothing readable still stops with one line (exit 2)', async () => {
+    const folder = join(tmp.dir, 'ticket-empty');
+    await mkdir(folder);
+    await writeFile(join(folder, 'notes.txt'), 'nothing here\n');
+    await assert.rejects(readInputs([folder]), /no support bundle/);
   });
 });

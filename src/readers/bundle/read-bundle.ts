@@ -177,13 +177,13 @@ export async function readBundle(source: EntrySource, ctx: ReadContext, forced?:
         const [doc] = await structured(entry);
         const info = doc as { info?: { gitVersion?: string }; string?: string } | undefined;
         const version = info?.info?.gitVersion ?? info?.string;
-        if (typeof version === 'string') builder.versionHints.kubernetes = version;
+        if (typeof version === 'string') builder.versionHints.kubernetes = { version, source: { from: 'cluster version', file: entry.path } };
         return;
       }
       case 'velero-version': {
         const text = (await readAll(entry.stream(), 1 << 20, entry.path)).toString('utf8');
         const server = /Server:\s*\n\s*Version:\s*(\S+)/.exec(text)?.[1];
-        if (server) builder.versionHints.veleroServer = server;
+        if (server) builder.versionHints.veleroServer = { version: server, source: { from: 'version.txt', file: entry.path } };
         return;
       }
       case 'describe': {
@@ -243,9 +243,9 @@ export async function readBundle(source: EntrySource, ctx: ReadContext, forced?:
         if (typeof manifest.veleroNamespace === 'string') builder.noteVeleroNamespace(manifest.veleroNamespace);
         // Fallbacks only: cluster_version.json and the workloads' images say it first.
         const kubernetes = manifest.cluster?.kubernetesVersion;
-        if (typeof kubernetes === 'string' && !builder.versionHints.kubernetes) builder.versionHints.kubernetes = kubernetes;
+        if (typeof kubernetes === 'string' && !builder.versionHints.kubernetes) builder.versionHints.kubernetes = { version: kubernetes, source: { from: 'collect manifest', file: entry.path } };
         const server = manifest.serverStatus?.serverVersion;
-        if (typeof server === 'string' && !builder.versionHints.veleroServer) builder.versionHints.veleroServer = server;
+        if (typeof server === 'string' && !builder.versionHints.veleroServer) builder.versionHints.veleroServer = { version: server, source: { from: 'collect manifest', file: entry.path } };
         // What the collector listed (even when it found none) is what rules may call "none exist".
         if (Array.isArray(manifest.collected)) {
           for (const c of manifest.collected as { kind?: unknown }[]) if (c && typeof c.kind === 'string') builder.noteCollectedKind(c.kind);
