@@ -1,10 +1,11 @@
 // A streaming .tar.gz bundle writer: files from strings, buffers, streams or ready gzip members, and relative symlinks, written atomically.
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { rename, rm, mkdir } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGzip, type Gzip } from 'node:zlib';
 import { Header, Pax } from 'tar';
+import { checkOutputFile, describeFsError, makeDirs, OutputPathError } from '../util/output-path.js';
 
 const BLOCK = 512;
 const ZERO_BLOCKS = Buffer.alloc(BLOCK * 2);
@@ -86,13 +87,17 @@ export class BundleWriter {
     this.finished.catch(() => {});
   }
 
-  /** Creates the output folder if needed and opens the temporary file. */
+  /**
+   * Creates the output folder if needed and opens the temporary file, so that an output path that
+   * cannot be written fails here, before any work (OutputPathError naming it).
+   */
   static async create(path: string, options: BundleWriterOptions = {}): Promise<BundleWriter> {
-    await mkdir(dirname(resolve(path)), { recursive: true });
+    await checkOutputFile(path);
+    await makeDirs(dirname(resolve(path)), path);
     const writer = new BundleWriter(path, options);
     await new Promise<void>((resolveOpen, reject) => {
       writer.file.once('open', () => resolveOpen());
-      writer.file.once('error', reject);
+      writer.file.once('error', (error) => reject(new OutputPathError(path, `cannot write: ${describeFsError(error)}`, { cause: error })));
     });
     return writer;
   }

@@ -1,9 +1,22 @@
 // Terminal and file output for the CLI: errors on stderr, reports to stdout or files.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { SnapshotDoctorError } from '../errors.js';
 import { FORMAT_EXTENSIONS, type FormatName } from '../formatters/names.js';
 import type { Report } from '../report/types.js';
+import { describeFsError, makeDirs, OutputPathError, removeDirs } from '../util/output-path.js';
+
+/**
+ * A reader that goes away (`snapshot-doctor rules list | head -1`) closes the pipe: what is left to
+ * write is dropped without a stack trace, and the run still ends with its own exit code.
+ */
+export function dropWritesToClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+      stream.destroy();
+    });
+  }
+}
 
 export function printError(message: string): void {
   process.stderr.write(`snapshot-doctor: ${message}\n`);
@@ -14,11 +27,12 @@ export function printInfo(message: string, quiet = false): void {
 }
 
 async function writeOutput(path: string, content: string): Promise<void> {
+  const made = await makeDirs(dirname(path), path);
   try {
-    await mkdir(dirname(path), { recursive: true });
     await writeFile(path, content);
   } catch (error) {
-    throw new SnapshotDoctorError(`${path}: cannot write: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    await removeDirs(made);
+    throw new OutputPathError(path, `cannot write: ${describeFsError(error)}`, { cause: error });
   }
 }
 

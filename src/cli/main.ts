@@ -1,49 +1,97 @@
 // The command line: a thin yargs layer over the library; returns an exit code, never calls process.exit.
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { ExitCode } from '../constants.js';
 import { SnapshotDoctorError, UsageError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
+import type { CommandModule } from './commands/types.js';
 import { printError } from './io.js';
 
-/** Runs the CLI with `argv` (without node and script) and resolves to the process exit code. */
+export { dropWritesToClosedPipes } from './io.js';
+import { explainUsageError, usageLine, valuesGiven, type Matched } from './usage.js';
+
+type AnyCommand = CommandModule<never>;
+
+/**
+ * Runs the CLI with `argv` (without node and script) and resolves to the process exit code.
+ * Two phases: yargs parses and checks the whole line (handlers only record which command matched),
+ * and only then does the command run, so no usage error can come after work has started.
+ */
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
-  let exitCode: number = ExitCode.OK;
-  let usageError: string | undefined;
-  const parser = yargs(argv)
+  let chosen: { command: AnyCommand; args: unknown } | undefined;
+  // The deepest command whose builder ran: the one a usage error is about.
+  let matched: Matched | undefined;
+  const parser: Argv = yargs(argv)
     .scriptName('snapshot-doctor')
     .usage('$0 <command> [options]\n\nTells why Velero / KOTS snapshot backups and restores fail.')
     .option('debug', { type: 'boolean', describe: 'Show stack traces for errors', global: true })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'No progress display', global: true })
+    // One value per flag: `--format json BUNDLE` must not take BUNDLE as a second format.
+    .parserConfiguration({ 'greedy-arrays': false })
     .strict()
-    .demandCommand(1, 'Give a command: analyze, collect, diagnose, diff, rules or redact.')
+    .demandCommand(1, `give a command: ${COMMANDS.map((c) => firstWord(c.name)).join(', ')}`)
     .recommendCommands()
+    .check(valuesGiven, true)
     .version(TOOL_VERSION)
     .help()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
-      if (error) throw error;
-      usageError = message;
+      // A check may throw a UsageError of its own; any other Error is a bug, not a usage problem.
+      if (error instanceof Error && !(error instanceof UsageError) && error.name !== 'YError') throw error;
+      throw error instanceof UsageError ? error : new UsageError(explainUsageError(message ?? String(error), argv, matched, knownOptions(parser)));
     });
-  for (const command of COMMANDS) {
-    parser.command(command.name, command.describe, command.builder, async (args) => {
-      exitCode = await command.run(args as never);
-    });
-  }
+  const register = (into: Argv, command: AnyCommand, parents: string[]): void => {
+    into.command(
+      command.name,
+      command.describe,
+      (y) => {
+        matched = { command, path: [...parents, command.name] };
+        const built = command.builder ? command.builder(y) : y;
+        if (!command.subcommands) return built;
+        for (const sub of command.subcommands) register(built, sub, [...parents, firstWord(command.name)]);
+        return built.demandCommand(1, command.missing ?? `${firstWord(command.name)} needs a subcommand`);
+      },
+      (args) => {
+        chosen = { command, args };
+      },
+    );
+  };
+  for (const command of COMMANDS) register(parser, command, []);
   try {
     await parser.parseAsync();
   } catch (error) {
-    if (error instanceof UsageError) usageError = error.message;
-    else return reportError(error, debug);
+    if (error instanceof UsageError) return usageFailure(error.message, matched);
+    return reportError(error, debug);
   }
-  if (usageError) {
-    printError(usageError);
-    printError('Run "snapshot-doctor --help" for usage.');
-    return ExitCode.USAGE;
+  // --help and --version print and match no command.
+  if (!chosen?.command.run) return ExitCode.OK;
+  try {
+    return await chosen.command.run(chosen.args as never);
+  } catch (error) {
+    if (error instanceof UsageError) return usageFailure(error.message, matched);
+    return reportError(error, debug);
   }
-  return exitCode;
+}
+
+/** The long option names the matched command accepts (for "did you mean"): yargs holds the matched command's. */
+function knownOptions(parser: Argv): string[] {
+  // getOptions() is public in yargs but missing from its type definitions.
+  const options = (parser as unknown as { getOptions?: () => { key: Record<string, unknown> } }).getOptions?.();
+  const keys = Object.keys(options?.key ?? {});
+  return keys.filter((k) => k.length > 1 && k === k.toLowerCase());
+}
+
+function firstWord(name: string): string {
+  return name.split(' ')[0]!;
+}
+
+/** The message on one line, then the command's usage and where to find the rest. */
+function usageFailure(message: string, matched: Matched | undefined): number {
+  printError(message);
+  process.stderr.write(`${usageLine(matched)}\n`);
+  return ExitCode.USAGE;
 }
 
 function reportError(error: unknown, debug: boolean): number {

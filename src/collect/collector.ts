@@ -139,17 +139,25 @@ export class Collector {
   // ── where things are ─────────────────────────────────────────────────────────────────────
 
   private async findVeleroNamespace(): Promise<string | null> {
-    if (this.options.namespace) return this.options.namespace;
+    if (this.options.namespace) return this.checkVeleroNamespace(this.options.namespace);
+    return this.searchVeleroNamespace('');
+  }
+
+  /** The namespace of the Velero server Deployment, searched in one namespace or (`''`) in all. */
+  private async searchVeleroNamespace(namespace: string): Promise<string | null> {
+    const base = namespace ? `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments` : '/apis/apps/v1/deployments';
     const candidates: KubeObject[] = [];
     try {
       // The velero CLI labels its install component=velero; the Helm chart app.kubernetes.io/name=velero.
-      const found = await Promise.all(
-        ['component=velero', 'app.kubernetes.io/name=velero'].map((selector) => this.listAll('/apis/apps/v1/deployments', { labelSelector: selector })),
-      );
+      const found = await Promise.all(['component=velero', 'app.kubernetes.io/name=velero'].map((selector) => this.listAll(base, { labelSelector: selector })));
       candidates.push(...found.flat());
-      if (candidates.length === 0) candidates.push(...(await this.listAll('/apis/apps/v1/deployments', { fieldSelector: 'metadata.name=velero' })));
+      if (candidates.length === 0) candidates.push(...(await this.listAll(base, { fieldSelector: 'metadata.name=velero' })));
     } catch (error) {
       if (!(error instanceof KubeApiError)) throw error;
+      if (namespace) {
+        this.issue(`deployments (namespace ${namespace})`, `${describe(error)}; taking --namespace ${namespace} as the Velero namespace unchecked`);
+        return namespace;
+      }
       this.issue('deployments (all namespaces)', `${describe(error)}; looking in namespace "velero" only (pass --namespace to choose)`);
       const found = await this.client.getJson<KubeObject>('/apis/apps/v1/namespaces/velero/deployments/velero').catch(() => undefined);
       return found ? 'velero' : null;
@@ -157,6 +165,18 @@ export class Collector {
     // The server Deployment is named velero; the label alone also matches e.g. a restic or minio helper in some installs.
     const server = candidates.find((d) => d.metadata.name === 'velero') ?? candidates[0];
     return server?.metadata.namespace ?? null;
+  }
+
+  /**
+   * `--namespace` without a Velero server in it would give a thin bundle and Velero requests that
+   * nothing answers: say so, with where Velero does run, and collect nothing namespace-specific.
+   */
+  private async checkVeleroNamespace(namespace: string): Promise<string | null> {
+    if ((await this.searchVeleroNamespace(namespace)) !== null) return namespace;
+    const elsewhere = await this.searchVeleroNamespace('').catch(() => null);
+    const hint = elsewhere ? `; Velero runs in namespace "${elsewhere}" (pass --namespace ${elsewhere})` : '';
+    this.issue('velero namespace', `no Velero server Deployment in namespace "${namespace}" (given with --namespace)${hint}`);
+    return null;
   }
 
   private async findKotsadmNamespaces(): Promise<string[]> {

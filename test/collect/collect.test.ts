@@ -266,8 +266,12 @@ test('finds Velero in any namespace and honours --namespace', async () => {
     async ({ dir, kubeconfig }) => {
       const found = await collect({ kubeconfig, output: join(dir, 'a.tar.gz'), noCreate: true, ...FAST });
       assert.equal(found.manifest.veleroNamespace, 'backup-system');
-      const given = await collect({ kubeconfig, output: join(dir, 'b.tar.gz'), namespace: 'elsewhere', noCreate: true, ...FAST });
-      assert.equal(given.manifest.veleroNamespace, 'elsewhere');
+      const given = await collect({ kubeconfig, output: join(dir, 'b.tar.gz'), namespace: 'backup-system', noCreate: true, ...FAST });
+      assert.equal(given.manifest.veleroNamespace, 'backup-system');
+      // A namespace without Velero is not taken on trust: the manifest says so and where Velero runs.
+      const wrong = await collect({ kubeconfig, output: join(dir, 'c.tar.gz'), namespace: 'elsewhere', noCreate: true, ...FAST });
+      assert.equal(wrong.manifest.veleroNamespace, null);
+      assert.match(wrong.manifest.errors.find((e) => e.source === 'velero namespace')?.message ?? '', /namespace "elsewhere".*runs in namespace "backup-system"/);
     },
     {
       cluster: (c) => {

@@ -15,6 +15,7 @@ interface AnalyzeArgs extends ReportArgs {
 export const analyzeCommand: CommandModule<AnalyzeArgs> = {
   name: 'analyze <inputs..>',
   describe: 'Analyze a support bundle, velero debug tarball, log file or describe output',
+  missing: 'analyze needs an input: a support bundle, velero debug tarball, folder or log file',
   builder: (yargs) =>
     reportOptions(yargs)
       .positional('inputs', { type: 'string', array: true, describe: 'Bundles, folders or files (several merge into one analysis)' })

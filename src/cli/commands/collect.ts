@@ -1,6 +1,7 @@
 // `snapshot-doctor collect`: gather a redacted bundle from a live cluster (a thin layer over collect()).
 import type { Argv } from 'yargs';
 import type { CollectOptions, CollectProgress, CollectResult } from '../../collect/index.js';
+import { printError } from '../io.js';
 import type { CommandModule } from './types.js';
 
 export interface CollectArgs {
@@ -102,6 +103,16 @@ export function collectSummary(result: CollectResult): string[] {
   return lines;
 }
 
+/** The summary on stderr; with --quiet only the warning that no Velero was found where it was looked for. */
+export function printCollectSummary(result: CollectResult, quiet: boolean): void {
+  if (!quiet) {
+    for (const line of collectSummary(result)) process.stderr.write(`${line}\n`);
+    return;
+  }
+  const noVelero = result.manifest.errors.find((e) => e.source === 'velero namespace');
+  if (noVelero) printError(`warning: ${noVelero.message}`);
+}
+
 export const collectCommand: CommandModule<CollectArgs> = {
   name: 'collect',
   describe: 'Gather a redacted bundle (troubleshoot layout) from a live cluster',
@@ -114,7 +125,7 @@ export const collectCommand: CommandModule<CollectArgs> = {
   async run(args) {
     const quiet = Boolean(args.quiet);
     const result = await runCollect({ ...collectOptionsFrom(args, () => {}), output: args.output }, quiet);
-    if (!quiet) for (const line of collectSummary(result)) process.stderr.write(`${line}\n`);
+    printCollectSummary(result, quiet);
     process.stdout.write(`${result.path}\n`);
     return 0;
   },

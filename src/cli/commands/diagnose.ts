@@ -2,8 +2,10 @@
 import { join, resolve } from 'node:path';
 import { SEVERITIES } from '../../constants.js';
 import { FORMAT_NAMES, type FormatName } from '../../formatters/names.js';
+import type { CollectResult } from '../../collect/index.js';
 import type { Report } from '../../report/types.js';
-import { collectOptions, collectOptionsFrom, collectSummary, runCollect, type CollectArgs } from './collect.js';
+import { makeDirs, removeDirs } from '../../util/output-path.js';
+import { collectOptions, collectOptionsFrom, printCollectSummary, runCollect, type CollectArgs } from './collect.js';
 import { exitCodeFor, parseFailOn, parseFormats } from './shared.js';
 import type { CommandModule } from './types.js';
 
@@ -43,17 +45,25 @@ export const diagnoseCommand: CommandModule<DiagnoseArgs> = {
     const formats = parseFormats({ format: args.format, outputDir: folder, failOn: args.failOn }, DEFAULT_FORMATS.length > 0 ? DEFAULT_FORMATS : FORMAT_NAMES);
     const failOn = parseFailOn(args.failOn);
 
-    const collected = await runCollect({ ...collectOptionsFrom(args, () => {}), output: join(folder, `${bundleBaseName(startedAt)}.tar.gz`) }, quiet);
-    if (!quiet) for (const line of collectSummary(collected)) process.stderr.write(`${line}\n`);
-
-    const progress = createProgress({ quiet });
+    // A run that fails leaves no folder it made behind (one holding a bundle is kept: the bundle is worth having).
+    const made = await makeDirs(folder);
+    let collected: CollectResult;
     let report: Report;
+    let written: string[];
     try {
-      report = await analyze(collected.path, { rulesDirs: args.rules ?? [], config: args.config, onProgress: progress.update });
-    } finally {
-      progress.stop();
+      collected = await runCollect({ ...collectOptionsFrom(args, () => {}), output: join(folder, `${bundleBaseName(startedAt)}.tar.gz`) }, quiet);
+      printCollectSummary(collected, quiet);
+      const progress = createProgress({ quiet });
+      try {
+        report = await analyze(collected.path, { rulesDirs: args.rules ?? [], config: args.config, onProgress: progress.update });
+      } finally {
+        progress.stop();
+      }
+      written = await writeReports(report, { formats, outputDir: folder, baseName: 'report', color: false });
+    } catch (error) {
+      await removeDirs(made);
+      throw error;
     }
-    const written = await writeReports(report, { formats, outputDir: folder, baseName: 'report', color: false });
     process.stdout.write(`${summaryLines(report).join('\n')}\n\nbundle:  ${collected.path}\n${written.map((p) => `report:  ${p}`).join('\n')}\n`);
     return exitCodeFor(report, failOn);
   },

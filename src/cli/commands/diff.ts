@@ -1,12 +1,13 @@
 // `snapshot-doctor diff <old> <new>`: what changed between two inputs of one cluster (a thin layer over diff()).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ExitCode, SEVERITIES, isAtLeast } from '../../constants.js';
 import { DIFF_EXTENSIONS, DIFF_FORMAT_NAMES, isDiffFormatName, type DiffFormatName } from '../../diff/format/names.js';
 import type { DiffReport } from '../../diff/types.js';
-import { SnapshotDoctorError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { INPUT_FORMATS, type InputFormat } from '../../model/bundle.js';
 import { parseFailOn, type FailOn } from './shared.js';
+import { describeFsError, makeDirs, OutputPathError, removeDirs } from '../../util/output-path.js';
 import type { CommandModule } from './types.js';
 
 interface DiffArgs {
@@ -44,17 +45,19 @@ export function diffExitCode(report: DiffReport, failOn: FailOn): number {
 }
 
 async function write(path: string, content: string): Promise<void> {
+  const made = await makeDirs(dirname(path), path);
   try {
-    await mkdir(dirname(path), { recursive: true });
     await writeFile(path, content);
   } catch (error) {
-    throw new SnapshotDoctorError(`${path}: cannot write: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    await removeDirs(made);
+    throw new OutputPathError(path, `cannot write: ${describeFsError(error)}`, { cause: error });
   }
 }
 
 export const diffCommand: CommandModule<DiffArgs> = {
   name: 'diff <old> <new>',
   describe: 'What changed between two inputs of one cluster: findings resolved, new and still there; versions; backups in between',
+  missing: 'diff needs two inputs: the older and the newer bundle, tarball, folder or file',
   builder: (yargs) =>
     yargs
       .positional('old', { type: 'string', describe: 'The older bundle, tarball, folder or file' })

@@ -1,8 +1,10 @@
 // `snapshot-doctor redact <bundle> --output FILE`: a redacted copy of a bundle or file, with the tally of what was masked.
+import { dirname, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { RedactionSummary } from '../../redact/index.js';
 import { ExitCode } from '../../constants.js';
 import { printError, printInfo } from '../io.js';
+import { makeDirs, removeDirs } from '../../util/output-path.js';
 import type { CommandModule } from './types.js';
 
 interface RedactArgs {
@@ -15,6 +17,7 @@ interface RedactArgs {
 export const redactCommand: CommandModule<RedactArgs> = {
   name: 'redact <input>',
   describe: 'Write a redacted copy of a support bundle, velero debug tarball, folder or log file',
+  missing: 'redact needs an input: a support bundle, velero debug tarball, folder or log file',
   builder: (yargs) =>
     yargs
       .positional('input', { type: 'string', describe: 'A bundle (.tar.gz or folder) or a single log / describe / dump file' })
@@ -23,7 +26,8 @@ export const redactCommand: CommandModule<RedactArgs> = {
         type: 'string',
         describe: 'Where to write the copy (archive in, archive out; a folder in, a folder out unless it ends in .tar.gz; a file in, a file out)',
       })
-      .option('config', { type: 'string', describe: 'A config file with custom redaction.patterns (and read budgets)' }),
+      .option('config', { type: 'string', describe: 'A config file with custom redaction.patterns (and read budgets)' })
+      .check((args) => (args.output ? true : 'redact needs --output FILE (the input is never changed)')),
   async run(args) {
     if (!args.output) throw new UsageError('redact needs --output FILE (the input is never changed)');
     const [{ loadConfig }, { REDACTIONS_FILE, redactCopy }, { createProgress }] = await Promise.all([
@@ -33,6 +37,9 @@ export const redactCommand: CommandModule<RedactArgs> = {
     ]);
     const config = args.config ? await loadConfig(args.config) : undefined;
     const progress = createProgress({ quiet: Boolean(args.quiet) });
+    // The copy's folder is made here, level by level (a recursive mkdir never returns under /proc), and
+    // removed again if the copy fails.
+    const made = await makeDirs(dirname(resolve(args.output)), args.output);
     let result;
     try {
       result = await redactCopy(args.input, args.output, {
@@ -41,6 +48,9 @@ export const redactCommand: CommandModule<RedactArgs> = {
         budget: config?.budget,
         onProgress: progress.update,
       });
+    } catch (error) {
+      await removeDirs(made);
+      throw error;
     } finally {
       progress.stop();
     }

@@ -1,11 +1,10 @@
 // `snapshot-doctor rules list` and `rules show <id>`: the rule catalog, and one rule's documentation.
+import type { Argv } from 'yargs';
 import type { LoadedRule } from '../../engine/types.js';
 import { SnapshotDoctorError } from '../../errors.js';
 import type { CommandModule } from './types.js';
 
 interface RulesArgs {
-  action: string;
-  id?: string;
   rules?: string[];
   format?: string;
 }
@@ -53,28 +52,43 @@ function showRule(rule: LoadedRule): string {
   return `${out.join('\n')}\n`;
 }
 
-export const rulesCommand: CommandModule<RulesArgs> = {
-  name: 'rules <action> [id]',
-  describe: 'The rule catalog: "rules list", or "rules show <id>" for one rule\'s documentation',
-  builder: (yargs) =>
-    yargs
-      .positional('action', { type: 'string', choices: ['list', 'show'] })
-      .positional('id', { type: 'string', describe: 'The rule id, with "show"' })
-      .option('rules', { type: 'string', array: true, describe: 'A directory of extra YAML rules (repeatable)' })
-      .option('format', { type: 'string', choices: ['text', 'json'], default: 'text' }),
+/** The flags both subcommands take. */
+function catalogOptions(yargs: Argv): Argv {
+  return yargs
+    .option('rules', { type: 'string', array: true, describe: 'A directory of extra YAML rules (repeatable)' })
+    .option('format', { type: 'string', choices: ['text', 'json'], default: 'text' });
+}
+
+const listCommand: CommandModule<RulesArgs> = {
+  name: 'list',
+  describe: 'Every rule: id, severity, category and title',
+  builder: catalogOptions,
   async run(args) {
     const { loadCatalog } = await import('../../catalog.js');
     const { rules } = await loadCatalog(args.rules ?? []);
-    if (args.action === 'list') {
-      process.stdout.write(
-        args.format === 'json' ? `${JSON.stringify(rules.map((r) => r.meta), null, 2)}\n` : listTable(rules),
-      );
-      return 0;
-    }
-    if (!args.id) throw new SnapshotDoctorError('"rules show" needs a rule id (see "snapshot-doctor rules list")');
+    process.stdout.write(args.format === 'json' ? `${JSON.stringify(rules.map((r) => r.meta), null, 2)}\n` : listTable(rules));
+    return 0;
+  },
+};
+
+const showCommand: CommandModule<RulesArgs & { id: string }> = {
+  name: 'show <id>',
+  describe: "One rule's documentation",
+  missing: 'rules show needs a rule id (see "snapshot-doctor rules list")',
+  builder: (yargs) => catalogOptions(yargs).positional('id', { type: 'string', describe: 'The rule id' }),
+  async run(args) {
+    const { loadCatalog } = await import('../../catalog.js');
+    const { rules } = await loadCatalog(args.rules ?? []);
     const rule = rules.find((r) => r.meta.id === args.id);
     if (!rule) throw new UnknownRuleError(args.id);
     process.stdout.write(args.format === 'json' ? `${JSON.stringify(rule.meta, null, 2)}\n` : showRule(rule));
     return 0;
   },
+};
+
+export const rulesCommand: CommandModule = {
+  name: 'rules',
+  describe: 'The rule catalog: "rules list", or "rules show <id>" for one rule\'s documentation',
+  missing: 'rules needs a subcommand: "rules list" or "rules show <id>"',
+  subcommands: [listCommand, showCommand] as CommandModule<never>[],
 };

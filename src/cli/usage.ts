@@ -1,0 +1,128 @@
+// Usage errors in the user's words: yargs' validation messages turned into one line naming the flag or argument.
+import type { CommandModule } from './commands/types.js';
+
+/** The command a usage error is about, with the words that lead to it (`rules show <id>`). */
+export interface Matched {
+  command: CommandModule<never>;
+  path: string[];
+}
+
+/** `usage: snapshot-doctor analyze <inputs..> [options]`, and where the full help is. */
+export function usageLine(matched: Matched | undefined): string {
+  if (!matched) return 'usage: snapshot-doctor <command> [options]  (run "snapshot-doctor --help" for the commands)';
+  const words = matched.path.map((p, i) => (i < matched.path.length - 1 ? p.split(' ')[0] : p)).join(' ');
+  const command = matched.path.map((p) => p.split(' ')[0]).join(' ');
+  const tail = matched.command.subcommands ? ' <subcommand>' : '';
+  return `usage: snapshot-doctor ${words}${tail} [options]  (run "snapshot-doctor ${command} --help" for the options)`;
+}
+
+/**
+ * A global yargs check: a string option given without a value (`--output` last on the line, or
+ * `--output=`) is refused instead of silently meaning "not given"; a number option must be a number.
+ */
+export function valuesGiven(argv: Record<string, unknown>, options: { string?: string[]; number?: string[] }): true | string {
+  const longest = (keys: string[]) => keys.sort((a, b) => b.length - a.length)[0]!;
+  const empty = (options.string ?? []).filter((key) => {
+    const value = argv[key];
+    return value === '' || (Array.isArray(value) && value.includes(''));
+  });
+  if (empty.length > 0) return `${flag(longest(empty))} needs a value`;
+  const notNumbers = (options.number ?? []).filter((key) => typeof argv[key] === 'number' && Number.isNaN(argv[key]));
+  if (notNumbers.length > 0) return `${flag(longest(notNumbers))} needs a number`;
+  return true;
+}
+
+/** Turns a yargs validation message into one line for the user. */
+export function explainUsageError(message: string, argv: string[], matched: Matched | undefined, knownOptions: string[]): string {
+  const unknown = /^Unknown arguments?: (.*)$/s.exec(message);
+  if (unknown) return explainUnknown(unknown[1]!.split(', '), argv, matched, knownOptions);
+  const recommended = /^Did you mean (\S+)\?$/.exec(message);
+  if (recommended) {
+    const word = nthPositional(argv, matched?.path.length ?? 0);
+    // yargs suggests within three edits, which makes "foo" a near miss of "show".
+    const close = nearest(word, [recommended[1]!]);
+    return `${positional(word, matched)}${close ? ` (did you mean ${close}?)` : ''}`;
+  }
+  if (/^Not enough non-option arguments/.test(message) && matched?.command.missing) return matched.command.missing;
+  const following = /^Not enough arguments following: (.*)$/.exec(message);
+  if (following) return `${flag(following[1]!)} needs a value`;
+  const required = /^Missing required arguments?: (.*)$/.exec(message);
+  if (required) return `missing ${required[1]!.split(', ').map(flag).join(', ')}`;
+  const invalid = /Argument: ([^,]+), Given: ("[^"]*"|\S+), Choices: (.*)$/m.exec(message);
+  if (invalid) return `${flag(invalid[1]!)} cannot be ${invalid[2]} (expected one of: ${invalid[3]!.replace(/"/g, '')})`;
+  return message.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** `Unknown arguments: fial-on, fialOn` → `unknown option --fial-on (did you mean --fail-on?)`. */
+function explainUnknown(names: string[], argv: string[], matched: Matched | undefined, knownOptions: string[]): string {
+  // yargs lists each unknown flag under its camelCase form too.
+  const distinct = names.filter((name) => !(name !== kebab(name) && names.includes(kebab(name))));
+  const parts: string[] = [];
+  for (const name of distinct) {
+    const written = argv.find((arg) => new RegExp(`^--?(no-)?${escape(name)}(=|$)`).test(arg));
+    if (!written) {
+      parts.push(positional(name, matched));
+      continue;
+    }
+    const negated = /^--no-/.test(written);
+    const near = nearest(name, knownOptions);
+    parts.push(`unknown option ${written.split('=')[0]}${near ? ` (did you mean ${negated ? `--no-${near}` : flag(near)}?)` : ''}`);
+  }
+  return parts.join('; ');
+}
+
+/** The n-th word on the line that is not a flag (commands and subcommands are words too). */
+function nthPositional(argv: string[], n: number): string {
+  return argv.filter((arg) => !arg.startsWith('-'))[n] ?? '';
+}
+
+function positional(name: string, matched: Matched | undefined): string {
+  const subcommands = matched?.command.subcommands;
+  if (matched && subcommands) {
+    const command = matched.path.map((p) => p.split(' ')[0]).join(' ');
+    return `unknown subcommand "${command} ${name}" (expected: ${subcommands.map((s) => s.name.split(' ')[0]).join(', ')})`;
+  }
+  const where = matched ? ` for "${matched.path.map((p) => p.split(' ')[0]).join(' ')}"` : '';
+  return matched ? `unexpected argument "${name}"${where}` : `unknown command "${name}"`;
+}
+
+function flag(name: string): string {
+  return name.length === 1 ? `-${name}` : `--${kebab(name)}`;
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The known option closest to a mistyped one, when it is close enough to be the one meant. */
+function nearest(name: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
+  for (const candidate of known) {
+    const d = distance(name, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Damerau-Levenshtein distance (adjacent swaps count once: `fial` → `fail`). */
+function distance(a: string, b: string): number {
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = d;
+    }
+  }
+  return rows[a.length]![b.length]!;
+}
