@@ -1,6 +1,7 @@
 // The redaction engine: a cheap prefilter over whole chunks, then the redactors on the few candidate lines only.
 import { classifyKey, isPlaceholderValue } from './keys.js';
 import { AWS_SECRET_SHAPE, looksLikeAwsSecret, MASK, PEM_BEGIN, PEM_END, SHAPE_RULES } from './rules.js';
+import { contentColumn, dataBlockStart, dataMode, kindAround, masksDataValue, oneLineSecretValues, type DataMode } from './secret-objects.js';
 
 /** A user-defined redactor from the config file: a `mask` named group masks only that part. */
 export interface CustomRule {
@@ -25,6 +26,8 @@ const PREFILTERS: readonly RegExp[] = [
   /key/gi,
   /licen[cs]e[_. -]?id/gi,
   /auth(?:orization)?["']?\s*[:=]/gi,
+  // Secret objects: a `data:` / `stringData:` key opens a block of values to mask (metadata: passes too, and is let go).
+  /(?<![A-Za-z])(?:stringD|d)ata["']?[ \t]*:/g,
   /sig(?:nature)?["']?\s*[:=]/gi,
   /AKIA|ASIA|eyJ/g,
   /:\/\/[^\s/@"']*@/g,
@@ -62,6 +65,9 @@ const ARG_VALUE = /^\s*(?:-\s+)?(?<v>"(?:[^"\\]|\\.)*"|'[^'\n]*'|[^\s"'#-][^#]*?
 // troubleshoot's `secret` collector output (secretExists, keyExists, then value): the value is a Secret's, whatever its key.
 const SECRET_OUTPUT_FLAG = /"(?:secretExists|keyExists)"\s*:/;
 const SECRET_OUTPUT_VALUE = /"value"\s*:\s*"(?<v>(?:[^"\\]|\\.)*)"/d;
+// A key and its value inside a Secret's data block: `key: value` (YAML) or `"key": "value"` (JSON).
+const DATA_YAML_PAIR = /^\s*(["']?)[^"'\s#][^:]*?\1[ \t]*:(?:[ \t]+(?<v>.*?))?[ \t\r]*$/d;
+const DATA_JSON_PAIR = /^\s*"(?:[^"\\]|\\.)*"\s*:\s*"(?<v>(?:[^"\\]|\\.)*)"/d;
 const AUTH_SCHEME = /^(?:Bearer|Basic|Token|Digest|Negotiate|AWS4-HMAC-SHA256|SharedKey|SharedKeyLite)\s+/i;
 
 /** Masks longer than this in one base64 value are not decoded (no secret file is that big). */
@@ -73,7 +79,8 @@ type State =
   | { kind: 'block'; indent: number; redactor: string }
   | { kind: 'env-value'; redactor: string }
   | { kind: 'secret-output' }
-  | { kind: 'arg-value'; redactor: string };
+  | { kind: 'arg-value'; redactor: string }
+  | { kind: 'secret-data'; indent: number; json: boolean; mode: DataMode; keyIndent: number };
 
 export interface EngineOptions {
   custom: CustomRule[];
@@ -131,7 +138,9 @@ export class LineRedactor {
       let lineEnd = text.indexOf('\n', lineStart);
       if (lineEnd < 0) lineEnd = length;
       const line = text.slice(lineStart, lineEnd);
+      this.context = { text, lineStart };
       const redacted = this.line(line);
+      this.context = undefined;
       if (redacted !== line) {
         out.push(text.slice(copiedTo, lineStart), redacted);
         copiedTo = lineEnd;
@@ -157,6 +166,9 @@ export class LineRedactor {
     }
     return best;
   }
+
+  /** The text the current line is part of, to look around it for a Secret's kind. */
+  private context: { text: string; lineStart: number } | undefined;
 
   /** The prefilter searches over the current text, with the next hit of each (-2: not searched yet). */
   private searchState: { regex: RegExp; next: number }[] = [];
@@ -210,6 +222,8 @@ export class LineRedactor {
         if (text.trimStart().startsWith('}')) this.state = { kind: 'none' };
         return false;
       }
+      case 'secret-data':
+        return this.secretDataLine(text, spans, state);
       case 'arg-value': {
         if (text.trim() === '') return true;
         this.state = { kind: 'none' };
@@ -233,6 +247,10 @@ export class LineRedactor {
 
   private findSpans(text: string, spans: Span[]): void {
     if (SECRET_OUTPUT_FLAG.test(text)) this.secretOutputSpans(text, spans);
+    if (this.state.kind === 'none') this.secretDataStart(text);
+    if (text.includes('Secret') && /ata\\*"/.test(text)) {
+      for (const [start, end] of oneLineSecretValues(text)) this.pushValue(text, start, end, 'kubernetes-secret', spans, '', true);
+    }
     this.shapeSpans(text, spans);
     this.keySpans(text, spans);
     if (this.decodeBase64) this.base64Spans(text, spans);
@@ -251,6 +269,54 @@ export class LineRedactor {
         }
       }
     }
+  }
+
+  /** A `data:` / `stringData:` key whose values, on the lines that follow, belong to a Secret (or may). */
+  private secretDataStart(text: string): void {
+    const block = dataBlockStart(text);
+    if (!block) return;
+    const kind = this.context ? kindAround(this.context.text, this.context.lineStart, block.indent, block.json, block.item) : undefined;
+    const mode = dataMode(block.field, kind);
+    if (mode) this.state = { kind: 'secret-data', indent: block.indent, json: block.json, mode, keyIndent: -1 };
+  }
+
+  /** A line inside a Secret's data block: its value masked; false when the block has ended. */
+  private secretDataLine(text: string, spans: Span[], state: Extract<State, { kind: 'secret-data' }>): boolean {
+    if (text.trim() === '') return true;
+    if (state.json) {
+      if (text.trimStart().startsWith('}')) {
+        this.state = { kind: 'none' };
+        return true;
+      }
+      const range = DATA_JSON_PAIR.exec(text)?.indices?.groups?.v;
+      if (range && masksDataValue(text.slice(range[0], range[1]), state.mode)) this.pushValue(text, range[0], range[1], 'kubernetes-secret', spans, '', true);
+      return true;
+    }
+    const { column } = contentColumn(text);
+    if (column < 0) return true;
+    if (column <= state.indent) {
+      this.state = { kind: 'none' };
+      return false;
+    }
+    if (state.keyIndent < 0) state.keyIndent = column;
+    if (column > state.keyIndent) {
+      // A block scalar's lines (a TLS key under `tls.key: |`): all of a Secret's, none of an unknown object's.
+      if (state.mode !== 'all') return false;
+      spans.push({ start: column, end: trimEnd(text, column, text.length), redactor: 'kubernetes-secret' });
+      return true;
+    }
+    const range = DATA_YAML_PAIR.exec(text)?.indices?.groups?.v;
+    if (!range) return true;
+    let [s, e] = range;
+    const quote = text[s];
+    if ((quote === '"' || quote === "'") && e - s >= 2 && text[e - 1] === quote) {
+      s += 1;
+      e -= 1;
+    }
+    const value = text.slice(s, e);
+    if (/^[|>][-+0-9]*$/.test(value.trim())) return true;
+    if (masksDataValue(value, state.mode)) spans.push({ start: s, end: e, redactor: 'kubernetes-secret' });
+    return true;
   }
 
   /** A secret collector's output: its value on this line (compact JSON) or on a line to come. */

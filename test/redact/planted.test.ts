@@ -102,7 +102,7 @@ test('troubleshoot .tar.gz: no planted secret is left, the layout and symlinks a
     );
     const redactions = redactionsOf(tree, root);
     assert.ok(redactions.total >= 40, `many values masked (${redactions.total})`);
-    for (const redactor of ['aws-access-key-id', 'aws-secret-access-key', 'azure-storage-key', 'client-secret', 'private-key', 'pem-private-key', 'url-credentials', 'bearer-token', 'jwt', 'repository-password', 'kubeconfig-client-key', 'token', 'kots-license-id', 'registry-password', 'password', 'base64-encoded-secret', 'presigned-url', 'secret-name', 'secret-collector-value']) {
+    for (const redactor of ['aws-access-key-id', 'aws-secret-access-key', 'azure-storage-key', 'client-secret', 'private-key', 'pem-private-key', 'url-credentials', 'bearer-token', 'jwt', 'repository-password', 'kubeconfig-client-key', 'token', 'kots-license-id', 'registry-password', 'password', 'kubernetes-secret', 'presigned-url', 'secret-name', 'secret-collector-value']) {
       assert.ok(redactions.byRedactor[redactor], `the ${redactor} redactor fired`);
     }
     assert.ok(redactions.redactions.some((r) => r.file === 'cluster-resources/pods/logs/velero/velero-7d9f-abcde/velero.log'));

@@ -45,6 +45,10 @@ export const SECRETS = {
   envCredentials: 'planted-env-credentials-value',
   // troubleshoot's secret collector with includeValue.
   collectorValue: 'planted-secret-collector-value',
+  // Secret objects: values under keys that say nothing (only the object's kind says they are secrets).
+  opaqueData: 'planted-opaque-secret-data',
+  opaqueTlsKey: 'planted-opaque-tls-key-bytes',
+  lastAppliedValue: 'planted last-applied stringData words',
 } as const;
 
 const S = SECRETS;
@@ -106,6 +110,9 @@ export const KEPT = [
   'velero.io/exclude-from-backup',
   '"name": "velero-repo-credentials"',
   'GOOGLE_APPLICATION_CREDENTIALS',
+  '"uploader-type":"a29waWE="',
+  '.dockerconfigjson',
+  'kubectl.kubernetes.io/last-applied-configuration',
 ];
 
 /** An S3 pre-signed URL (a DownloadRequest's status.downloadURL). */
@@ -137,6 +144,42 @@ function kotsadmEnv() {
     { name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/credentials/cloud' },
     { name: 'POD_NAMESPACE', value: 'default' },
   ];
+}
+
+/** A Secret whose data keys say nothing, applied with kubectl (its last-applied-configuration holds stringData), as kubectl prints it: data before kind. */
+function opaqueSecret() {
+  const lastApplied = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'app-settings', namespace: 'default' }, stringData: { notes: S.lastAppliedValue }, type: 'Opaque' };
+  return {
+    apiVersion: 'v1',
+    data: { whatever: Buffer.from(S.opaqueData).toString('base64'), '.dockerconfigjson': ENCODED.dockerConfig, 'tls.key': Buffer.from(S.opaqueTlsKey).toString('base64') },
+    kind: 'Secret',
+    metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': `${JSON.stringify(lastApplied)}\n` }, name: 'app-settings', namespace: 'default' },
+    type: 'Opaque',
+  };
+}
+
+/** `kubectl get secret app-settings -o yaml`, as a troubleshoot run collector captures it. */
+function opaqueSecretYaml(): string {
+  const secret = opaqueSecret();
+  return [
+    'apiVersion: v1',
+    'data:',
+    ...Object.entries(secret.data).map(([k, v]) => `  ${k}: ${v}`),
+    'kind: Secret',
+    'metadata:',
+    '  annotations:',
+    '    kubectl.kubernetes.io/last-applied-configuration: |',
+    `      ${secret.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'].trimEnd()}`,
+    '  name: app-settings',
+    '  namespace: default',
+    'type: Opaque',
+    '',
+  ].join('\n');
+}
+
+/** A ConfigMap beside the Secrets: its data stays readable. */
+function settingsConfigMap() {
+  return { apiVersion: 'v1', data: { 'storage-location': 'default', 'uploader-type': 'a29waWE=' }, kind: 'ConfigMap', metadata: { name: 'velero-settings', namespace: NS } };
 }
 
 /** kotsadm as a Deployment (JSON List), a StatefulSet (YAML), a Pod and a Job (kubectl List dump). */
@@ -422,6 +465,10 @@ export async function writeTroubleshootBundle(root: string): Promise<void> {
   await put(root, 'secrets/velero/velero-repo-credentials/repository-password.json', secretCollectorOutput());
   await put(root, 'cluster-resources/deployments/default.json', goJson({ kind: 'DeploymentList', apiVersion: 'apps/v1', metadata: {}, items: [kotsadmWorkload('Deployment')] }));
   await put(root, 'cluster-resources/statefulsets/default.yaml', kotsadmStatefulSetYaml());
+  await put(root, 'velero-get-secrets/velero-get-secrets.log', `+ kubectl get secret app-settings -o yaml\n${opaqueSecretYaml()}`);
+  await put(root, 'velero-exec/default/kotsadm-0/get-secret-stdout.txt', `${JSON.stringify(opaqueSecret(), null, 4)}\n`);
+  await put(root, 'kots/kubectl/secrets.json', `${JSON.stringify({ apiVersion: 'v1', items: [settingsConfigMap(), opaqueSecret()], kind: 'List' })}\n`);
+  await put(root, 'kots/kubectl/secrets.yaml', `apiVersion: v1\nitems:\n${opaqueSecretYaml().trimEnd().split('\n').map((l, i) => (i === 0 ? `- ${l}` : `  ${l}`)).join('\n')}\nkind: List\n`);
   await put(root, 'kots/kubectl/default.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [kotsadmWorkload('Pod'), kotsadmWorkload('Job'), kotsadmWorkload('DaemonSet')] }));
 }
 
@@ -484,7 +531,7 @@ export async function writeSingleFiles(dir: string): Promise<{ log: string; gz: 
   await put(dir, 'velero.log', serverLog());
   await put(dir, 'daily-20240501020000-logs.gz', gzipSync(backupLog()));
   await put(dir, 'describe.txt', describeText());
-  await put(dir, 'dump.yaml', `${secretYaml()}---\n${deploymentYaml()}---\n${kubeconfig()}`);
+  await put(dir, 'dump.yaml', `${secretYaml()}---\n${deploymentYaml()}---\n${kubeconfig()}---\n${opaqueSecretYaml()}`);
   return files;
 }
 
