@@ -10,6 +10,9 @@ function safeUrl(url: string): string | null {
   return /^https?:\/\/[^\s"'<>`]+$/.test(url) ? url : null;
 }
 
+/** Table rows of a grouped finding shown before "N more" (the JSON report keeps every one). */
+const MAX_OBJECT_ROWS = 50;
+
 export function formatHtml(report: Report, _options: FormatOptions = {}): string {
   const categories = CATEGORIES.filter((c) => report.findings.some((f) => f.category === c));
   const view = {
@@ -18,9 +21,18 @@ export function formatHtml(report: Report, _options: FormatOptions = {}): string
     severities: SEVERITIES.map((s) => ({ name: s, count: report.summary[s] })),
     categories,
     total: report.findings.length,
+    fixFirst: report.fixFirst.map((item) => ({
+      ...item,
+      anchor: `finding-${item.finding + 1}`,
+      symptoms: item.explains.map((j) => ({ title: report.findings[j]!.title, anchor: `finding-${j + 1}`, severity: report.findings[j]!.severity })),
+    })),
     findings: report.findings.map((f, index) => ({
       ...f,
       anchor: `finding-${index + 1}`,
+      rootCause: !f.explainedBy?.length,
+      objectRows: (f.objects ?? []).slice(0, MAX_OBJECT_ROWS),
+      moreObjects: Math.max(0, (f.objects?.length ?? 0) - MAX_OBJECT_ROWS),
+      objectKind: f.objects?.[0]?.kind ?? '',
       countText: f.count > 1 ? `seen ${f.count} times` : '',
       resourcesText: f.resources.map((r) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`),
       evidence: f.evidence.map((e) => ({ where: e.line ? `${e.file}:${e.line}` : e.file, text: e.text })),

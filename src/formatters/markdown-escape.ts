@@ -25,3 +25,24 @@ export function link(url: string): string {
 export function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
 }
+
+/** A code span whose backtick run is longer than any inside it. */
+export function codeSpan(text: string): string {
+  const code = text.replace(/[\r\n]+/g, ' ');
+  const longest = Math.max(0, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = '`'.repeat(longest + 1);
+  const pad = code.startsWith('`') || code.endsWith('`') ? ' ' : '';
+  return `${ticks}${pad}${code}${pad}${ticks}`;
+}
+
+/** One line of prose with `code spans` kept as code and everything else escaped as inline text. */
+export function inlineWithCode(text: string): string {
+  const parts: string[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/`([^`\r\n]+)`/g)) {
+    parts.push(inline(text.slice(last, m.index)), codeSpan(m[1]!));
+    last = m.index! + m[0].length;
+  }
+  parts.push(inline(text.slice(last)));
+  return parts.join('');
+}

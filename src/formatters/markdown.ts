@@ -2,7 +2,7 @@
 import { SEVERITIES } from '../constants.js';
 import type { Finding, Report } from '../report/types.js';
 import type { FormatOptions } from './index.js';
-import { clip, codeBlock, inline, link } from './markdown-escape.js';
+import { clip, codeBlock, inline, inlineWithCode, link } from './markdown-escape.js';
 import { formatDuration, loadTemplate } from './template.js';
 
 /** Findings after this many are listed by title only, so that a report fits in a ticket. */
@@ -12,12 +12,47 @@ const MAX_EVIDENCE_CHARS = 400;
 const MAX_REMEDIATION_CHARS = 1500;
 const MAX_BACKUP_ROWS = 15;
 const MAX_PROBLEMS = 15;
+const MAX_OBJECT_ROWS = 10;
 
 const LABELS: Record<string, string> = { critical: 'Critical', error: 'Error', warning: 'Warning', info: 'Info' };
 
 /** A rule id for a code span: no backticks or line breaks can end it early. */
 function codeSpanText(text: string): string {
   return text.replace(/[`\r\n]/g, '');
+}
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces as dashes, `-1`, `-2` for repeats. */
+function headingSlugs(titles: string[]): string[] {
+  const used = new Map<string, number>();
+  return titles.map((t) => {
+    const base = t.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').trim().replace(/\s/g, '-');
+    const n = used.get(base) ?? 0;
+    used.set(base, n + 1);
+    return n === 0 ? base : `${base}-${n}`;
+  });
+}
+
+/** The root causes as a numbered list linking to their findings, each with its first action and its symptoms. */
+function fixFirstList(report: Report, anchors: string[]): string {
+  return report.fixFirst
+    .map((item, i) => {
+      const target = anchors[item.finding];
+      const title = target ? `[${inline(item.title)}](#${target})` : inline(item.title);
+      const lines = [`${i + 1}. **${title}** (${item.severity}): ${inlineWithCode(item.action)}`];
+      const symptoms = [...new Set(item.explains.map((j) => report.findings[j]!.title))];
+      if (symptoms.length > 0) lines.push(`   - Explains: ${symptoms.map(inline).join('; ')}`);
+      return lines.join('\n');
+    })
+    .join('\n');
+}
+
+function objectsTable(objects: NonNullable<Finding['objects']>): string {
+  const rows = objects.slice(0, MAX_OBJECT_ROWS).map((o) =>
+    `| ${inline(`${o.namespace ? `${o.namespace}/` : ''}${o.name}`)} | ${inline(o.time ?? 'unknown')} | ${o.errors ?? ''} | ${inline(clip(o.message, 200))} |`,
+  );
+  const kind = inline(objects[0]!.kind);
+  const more = objects.length > MAX_OBJECT_ROWS ? `\n\n${objects.length - MAX_OBJECT_ROWS} more (the JSON report lists every one).` : '';
+  return [`| ${kind} | Time | Errors | Message |`, '| --- | --- | --- | --- |', ...rows].join('\n') + more;
 }
 
 function findingView(f: Finding) {
@@ -30,7 +65,8 @@ function findingView(f: Finding) {
     category: inline(f.category),
     countText: f.count > 1 ? `seen ${f.count} times` : '',
     message: inline(f.message),
-    resources: f.resources
+    objects: f.objects?.length ? objectsTable(f.objects) : '',
+    resources: f.objects?.length ? '' : f.resources
       .slice(0, 10)
       .map((r) => inline(`${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`))
       .join(', ')
@@ -47,20 +83,20 @@ function findingView(f: Finding) {
 }
 
 export function formatMarkdown(report: Report, _options: FormatOptions = {}): string {
+  const total = report.findings.length;
   const detailed = report.findings.slice(0, MAX_DETAILED_FINDINGS);
   const rest = report.findings.slice(MAX_DETAILED_FINDINGS);
-  const sections = SEVERITIES.map((severity) => ({
-    heading: `${LABELS[severity]} (${report.summary[severity]})`,
-    findings: detailed.filter((f) => f.severity === severity).map(findingView),
-  })).filter((s) => s.findings.length > 0);
+  // One list in the report's order (a root cause before the symptoms it explains), not one section per severity.
+  const sections = detailed.length > 0 ? [{ heading: `Findings (${total})`, findings: detailed.map(findingView) }] : [];
   const v = report.versions;
-  const unknown = '—';
-  const total = report.findings.length;
+  const unknown = 'unknown';
+  const anchors = headingSlugs(['Fix first', ...sections.map((x) => x.heading), ...detailed.map((f) => f.title)]).slice(1 + sections.length);
   const view = {
     headline:
       total === 0
         ? '**No findings**: nothing wrong was found in this input.'
         : `**${total} finding${total === 1 ? '' : 's'}**: ${SEVERITIES.map((s) => `${report.summary[s]} ${s}`).join(', ')}.`,
+    fixFirst: fixFirstList(report, anchors),
     input: inline(`${report.input.path} (${report.input.format})`),
     collected: inline(report.collectedAt ?? 'unknown'),
     versions: {

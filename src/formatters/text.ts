@@ -7,6 +7,7 @@ import type { FormatOptions } from './index.js';
 const MAX_EVIDENCE_LINES = 3;
 const MAX_LINE = 200;
 const MAX_FIX_LINES = 4;
+const MAX_OBJECT_ROWS = 8;
 
 type Paint = (text: string) => string;
 
@@ -56,28 +57,17 @@ export function formatText(report: Report, options: FormatOptions = {}): string 
   );
   out.push('');
 
-  const s = report.summary;
-  if (report.findings.length === 0) {
-    out.push(c.green('No findings: nothing wrong was found in this input.'));
-  } else {
-    out.push(
-      `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}: ` +
-        [
-          bySeverity.critical(`${s.critical} critical`),
-          bySeverity.error(`${s.error} error`),
-          bySeverity.warning(`${s.warning} warning`),
-          bySeverity.info(`${s.info} info`),
-        ].join(', '),
-    );
-  }
+  if (report.findings.length === 0) out.push(c.green('No findings: nothing wrong was found in this input.'));
+  else out.push(...fixFirstLines(report, c, bySeverity));
 
   for (const finding of report.findings) {
     out.push('');
     const tag = bySeverity[finding.severity](finding.severity.toUpperCase().padEnd(8));
-    const count = finding.count > 1 ? c.dim(` ×${finding.count}`) : '';
+    const count = finding.count > 1 ? c.dim(` (seen ${finding.count} times)`) : '';
     out.push(`${tag} ${c.bold(finding.title)} ${c.dim(`[${finding.ruleId}]`)}${count}`);
     out.push(`         ${finding.message}`);
-    if (finding.resources.length > 0) {
+    if (finding.objects?.length) out.push(...objectRows(finding.objects, c));
+    else if (finding.resources.length > 0) {
       const names = finding.resources.slice(0, 5).map(resourceName).join(', ');
       const more = finding.resources.length > 5 ? ` and ${finding.resources.length - 5} more` : '';
       out.push(c.dim(`         on: ${names}${more}`));
@@ -102,5 +92,59 @@ export function formatText(report: Report, options: FormatOptions = {}): string 
     for (const p of report.problems.slice(0, 20)) out.push(c.dim(`  ${p.source}: ${cut(p.message)}`));
     if (report.problems.length > 20) out.push(c.dim(`  … and ${report.problems.length - 20} more (see --format json)`));
   }
+  if (report.findings.length > 0) {
+    out.push('');
+    out.push(...summaryLines(report, c, bySeverity));
+  }
   return `${out.join('\n')}\n`;
+}
+
+type Colors = ReturnType<typeof painter>['c'];
+
+/** The root causes, most urgent first: each with its first action and the symptoms it explains. */
+function fixFirstLines(report: Report, c: Colors, bySeverity: Record<Severity, Paint>): string[] {
+  if (report.fixFirst.length === 0) return [];
+  const out = [c.bold('Fix first')];
+  report.fixFirst.forEach((item, i) => {
+    out.push(`  ${i + 1}. ${bySeverity[item.severity](item.severity.toUpperCase())} ${c.bold(item.title)} ${c.dim(`[${item.ruleId}]`)}`);
+    out.push(`     ${plainMarkdown(item.action)}`);
+    const symptoms = item.explains.map((j) => report.findings[j]!.title);
+    const unique = [...new Set(symptoms)];
+    if (unique.length > 0) out.push(c.dim(`     explains: ${unique.join('; ')}`));
+  });
+  return out;
+}
+
+/** Counts and root causes in a few lines: the last thing on screen when the command ends. */
+function summaryLines(report: Report, c: Colors, bySeverity: Record<Severity, Paint>): string[] {
+  const s = report.summary;
+  const total = report.findings.length;
+  const out = [
+    `${c.bold('Summary:')} ${total} finding${total === 1 ? '' : 's'}: ` +
+      [
+        bySeverity.critical(`${s.critical} critical`),
+        bySeverity.error(`${s.error} error`),
+        bySeverity.warning(`${s.warning} warning`),
+        bySeverity.info(`${s.info} info`),
+      ].join(', '),
+  ];
+  if (report.fixFirst.length > 0) {
+    out.push(`Fix first: ${report.fixFirst.map((item) => `${item.title} [${item.ruleId}]`).join('; ')}`);
+  }
+  return out;
+}
+
+/** Inline Markdown as a terminal shows it: code spans without their backticks. */
+function plainMarkdown(text: string): string {
+  return text.replace(/`([^`]+)`/g, '$1');
+}
+
+function objectRows(objects: NonNullable<Finding['objects']>, c: Colors): string[] {
+  const out: string[] = [];
+  for (const o of objects.slice(0, MAX_OBJECT_ROWS)) {
+    const errors = o.errors === undefined ? '' : `, ${o.errors} error${o.errors === 1 ? '' : 's'}`;
+    out.push(c.dim(`         • ${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name} (${o.time ?? 'time unknown'}${errors})`));
+  }
+  if (objects.length > MAX_OBJECT_ROWS) out.push(c.dim(`         … ${objects.length - MAX_OBJECT_ROWS} more (--format json lists every one)`));
+  return out;
 }

@@ -3,6 +3,7 @@ import { REPORT_SCHEMA_VERSION, SEVERITIES, TOOL_NAME, severityRank } from '../c
 import type { Severity } from '../constants.js';
 import type { Bundle } from '../model/bundle.js';
 import type { KubeObject } from '../model/kube.js';
+import { fillPlaceholders, fixFirst, groupFindings, orderFindings, placeholderValues } from './causes.js';
 import type {
   BackupRow,
   Finding,
@@ -30,11 +31,17 @@ export interface BuildReportOptions {
 
 export function buildReport(bundle: Bundle, options: BuildReportOptions): Report {
   const redact = options.redact ?? ((text: string) => text);
-  const findings = sortFindings(options.findings).map((f) => ({
-    ...f,
-    message: redact(f.message),
-    evidence: f.evidence.map((e) => ({ ...e, text: redact(e.text) })),
-  }));
+  const grouped = groupFindings(sortFindings(options.findings), bundle);
+  const findings = orderFindings(grouped).map((f): Finding => {
+    const out: Finding = {
+      ...f,
+      message: redact(f.message),
+      remediation: fillPlaceholders(f.remediation, placeholderValues(f, bundle)),
+      evidence: f.evidence.map((e) => ({ ...e, text: redact(e.text) })),
+    };
+    if (f.objects) out.objects = f.objects.map((o) => ({ ...o, message: redact(o.message) }));
+    return out;
+  });
   const summary = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) summary[f.severity] += 1;
   const first = bundle.inputs[0];
@@ -50,6 +57,7 @@ export function buildReport(bundle: Bundle, options: BuildReportOptions): Report
     collectedAt: bundle.collectedAt,
     versions: { ...bundle.versions, plugins: bundle.versions.plugins.map((p) => ({ ...p })), sources: { ...bundle.versions.sources } },
     inventory: inventoryOf(bundle),
+    fixFirst: fixFirst(findings),
     findings,
     summary,
     problems: bundle.problems,

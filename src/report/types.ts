@@ -27,6 +27,38 @@ export interface Finding {
   docs: string[];
   /** Ids of root-cause findings in this report that explain this symptom. */
   explainedBy?: string[];
+  /**
+   * When the rule fired on several objects for one reason, one row per object (newest first, every
+   * one of them); `message` then sums them up.
+   */
+  objects?: AffectedObject[];
+}
+
+/** One object a grouped finding is about. */
+export interface AffectedObject {
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** When it started (or was created), as the input gave it. */
+  time?: string;
+  /** The object's own error count (`status.errors`), when it has one. */
+  errors?: number;
+  /** What the rule said about this object alone. */
+  message: string;
+}
+
+/** One root cause of the Fix-first section: a finding nothing else explains. */
+export interface FixFirstItem {
+  /** Index of the finding in `findings`. */
+  finding: number;
+  ruleId: string;
+  title: string;
+  /** The most severe of the finding and the symptoms it explains. */
+  severity: Severity;
+  /** The first thing to do, one line of Markdown. */
+  action: string;
+  /** Indexes in `findings` of the symptoms it explains. */
+  explains: number[];
 }
 
 export interface Inventory {
@@ -147,6 +179,8 @@ export interface Report {
   collectedAt: string | null;
   versions: ReportVersions;
   inventory: Inventory;
+  /** The root causes to fix first, most urgent first. */
+  fixFirst: FixFirstItem[];
   findings: Finding[];
   summary: Record<Severity, number>;
   problems: Problem[];

@@ -60,7 +60,7 @@ test('markdown: hostile strings cannot break out of code blocks or inject links 
     .replace(/`[^`\n]*`/g, '');
   assert.doesNotMatch(outside, /<(script|img|iframe)\b/i, 'no raw HTML from the report outside code');
   assert.doesNotMatch(outside, /\]\(javascript:/i, 'no javascript: links');
-  assert.doesNotMatch(outside, /(?<!\\)\[[^\]]*\]\((?!https?:)/, 'no links but http(s) ones');
+  assert.doesNotMatch(outside, /(?<!\\)\[[^\]]*\]\((?!https?:|#[\p{L}\p{N}_-]*\))/u, 'no links but http(s) ones and anchors of this page');
 });
 
 test('markdown: a huge report stays under 64 KB and says what it cut', () => {

@@ -1,0 +1,56 @@
+// Every format opens with Fix first, and a grouped finding shows its objects: cut in text and Markdown, all of them in JSON.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { analyze } from '../../src/analyze.js';
+import { formatReport } from '../../src/formatters/index.js';
+import type { AffectedObject, Report } from '../../src/report/types.js';
+
+const broken = JSON.parse(readFileSync('fixtures/reports/broken.json', 'utf8')) as Report;
+
+test('text, Markdown and HTML name the root causes before any finding; text ends with the summary', () => {
+  const firstCause = broken.findings[broken.fixFirst[0]!.finding]!;
+  const text = formatReport(broken, 'text');
+  assert.ok(text.indexOf('Fix first') < text.indexOf(`${broken.findings[0]!.title} [`), 'text: Fix first comes first');
+  assert.match(text.trimEnd().split('\n').at(-1)!, /^Fix first: /);
+  assert.match(text, /Summary: 7 findings/);
+  const markdown = formatReport(broken, 'markdown');
+  assert.ok(markdown.indexOf('### Fix first') < markdown.indexOf('#### '), 'markdown: Fix first before the findings');
+  assert.match(markdown, /^1\. \*\*\[A backup storage location is Unavailable\]\(#a-backup-storage-location-is-unavailable\)\*\* \(critical\): /m);
+  const html = formatReport(broken, 'html');
+  assert.ok(html.indexOf('id="fix-first"') < html.indexOf('class="finding '), 'html: Fix first before the findings');
+  assert.match(html, new RegExp(`href="#finding-${broken.fixFirst[0]!.finding + 1}"><strong>${firstCause.title}`));
+});
+
+test('a grouped finding: a table cut with "N more" in Markdown and text, every object in JSON', () => {
+  const objects: AffectedObject[] = Array.from({ length: 40 }, (_, i) => ({
+    kind: 'Backup',
+    namespace: 'velero',
+    name: `daily-${String(i).padStart(2, '0')}`,
+    time: `2024-05-${String(40 - i).padStart(2, '0')}T00:00:00Z`,
+    errors: 1,
+    message: `Backup "daily-${i}" ended PartiallyFailed`,
+  }));
+  const finding = { ...broken.findings[4]!, objects, count: 40, message: '40 backups affected' };
+  const report: Report = { ...broken, findings: [finding], fixFirst: [] };
+  const markdown = formatReport(report, 'markdown');
+  assert.match(markdown, /\| Backup \| Time \| Errors \| Message \|/);
+  assert.match(markdown, /\| velero\/daily-00 \| 2024-05-40T00:00:00Z \| 1 \| Backup "daily-0" ended PartiallyFailed \|/);
+  assert.match(markdown, /30 more \(the JSON report lists every one\)/);
+  assert.doesNotMatch(markdown, /daily-39/);
+  const text = formatReport(report, 'text');
+  assert.match(text, /… 32 more/);
+  assert.match(text, /seen 40 times/);
+  assert.doesNotMatch(text, /×/);
+  const json = JSON.parse(formatReport(report, 'json')) as Report;
+  assert.equal(json.findings[0]!.objects?.length, 40);
+});
+
+test('the sample bundle: Fix first leads with the object-store denial, and its fix names the bucket and namespace', async () => {
+  const report = await analyze('fixtures/sample-bundle');
+  const first = report.fixFirst[0]!;
+  assert.equal(first.ruleId, 'objstore-access-denied');
+  assert.equal(first.finding, 0, 'the root cause is also the first finding');
+  for (const j of first.explains) assert.ok(j > first.finding, 'its symptoms come after it');
+  assert.ok(report.findings.some((f) => f.remediation.includes('acme-snapshots-prod')), 'a fix names the bucket of the location');
+});
