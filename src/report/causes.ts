@@ -50,7 +50,7 @@ export function groupFindings(findings: Finding[], bundle: Bundle): Finding[] {
       order.push(f);
       continue;
     }
-    const key = JSON.stringify([f.ruleId, f.severity, [...(f.explainedBy ?? [])].sort(), f.resources[0]!.kind]);
+    const key = JSON.stringify([f.ruleId, f.severity, [...(f.explainedBy ?? [])].sort(), f.resources[0]!.kind, reasonOf(f)]);
     const list = groups.get(key);
     if (list) list.push(f);
     else {
@@ -63,6 +63,17 @@ export function groupFindings(findings: Finding[], bundle: Bundle): Finding[] {
     const members = groups.get(entry)!;
     return members.length === 1 ? members[0]! : mergeGroup(members, bundle);
   });
+}
+
+/**
+ * What a finding says apart from which object it is about: its message with the names of its
+ * objects, numbers and quoted values blanked, first 80 characters. Two message variants of a rule
+ * (two reasons) differ here; the same sentence about two backups does not.
+ */
+function reasonOf(f: Finding): string {
+  let text = f.message.replace(CAUSE_SUFFIX, '');
+  for (const r of f.resources) if (r.name) text = text.split(r.name).join('∗');
+  return text.replace(/"[^"]*"/g, '""').replace(/\d+/g, '0').replace(/\s+/g, ' ').slice(0, 80);
 }
 
 function mergeGroup(members: Finding[], bundle: Bundle): Finding {

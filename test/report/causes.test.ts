@@ -40,24 +40,24 @@ function finding(ruleId: string, severity: Finding['severity'], extra: Partial<F
 const ref = (name: string) => ({ kind: 'Backup', namespace: 'velero', name });
 
 test('findings of one rule for one reason on several objects become one finding with a row per object, newest first', () => {
-  const bundle = bundleOf([backup('a', '2024-05-01T00:00:00Z'), backup('b', '2024-05-03T00:00:00Z'), backup('c', '2024-05-02T00:00:00Z')]);
+  const bundle = bundleOf([backup('daily-a', '2024-05-01T00:00:00Z'), backup('daily-b', '2024-05-03T00:00:00Z'), backup('daily-c', '2024-05-02T00:00:00Z')]);
   const grouped = groupFindings(
     [
-      finding('backup-partially-failed', 'error', { resources: [ref('a')], message: 'Backup "a" ended PartiallyFailed' }),
-      finding('backup-partially-failed', 'error', { resources: [ref('b')], message: 'Backup "b" ended PartiallyFailed' }),
-      finding('backup-partially-failed', 'error', { resources: [ref('c')], message: 'Backup "c" ended PartiallyFailed' }),
-      finding('backup-partially-failed', 'error', { resources: [ref('a')], explainedBy: ['node-agent-oomkilled'], message: 'x. Likely caused by: node-agent-oomkilled (OOM).' }),
-      finding('backup-partially-failed', 'info', { resources: [ref('c')] }),
+      finding('backup-partially-failed', 'error', { resources: [ref('daily-a')], message: 'Backup "daily-a" ended PartiallyFailed' }),
+      finding('backup-partially-failed', 'error', { resources: [ref('daily-b')], message: 'Backup "daily-b" ended PartiallyFailed' }),
+      finding('backup-partially-failed', 'error', { resources: [ref('daily-c')], message: 'Backup "daily-c" ended PartiallyFailed' }),
+      finding('backup-partially-failed', 'error', { resources: [ref('daily-a')], explainedBy: ['node-agent-oomkilled'], message: 'x. Likely caused by: node-agent-oomkilled (OOM).' }),
+      finding('backup-partially-failed', 'info', { resources: [ref('daily-c')] }),
     ],
     bundle,
   );
   assert.equal(grouped.length, 3, 'another cause or another severity stays a finding of its own');
   const group = grouped[0]!;
-  assert.deepEqual(group.objects?.map((o) => o.name), ['b', 'c', 'a']);
-  assert.deepEqual(group.objects?.[0], { kind: 'Backup', namespace: 'velero', name: 'b', time: '2024-05-03T00:00:00Z', errors: 2, message: 'Backup "b" ended PartiallyFailed' });
+  assert.deepEqual(group.objects?.map((o) => o.name), ['daily-b', 'daily-c', 'daily-a']);
+  assert.deepEqual(group.objects?.[0], { kind: 'Backup', namespace: 'velero', name: 'daily-b', time: '2024-05-03T00:00:00Z', errors: 2, message: 'Backup "daily-b" ended PartiallyFailed' });
   assert.equal(group.count, 3);
   assert.equal(group.resources.length, 3);
-  assert.match(group.message, /^3 backups affected .*The newest: Backup "b" ended PartiallyFailed\.$/);
+  assert.match(group.message, /^3 backups affected .*The newest: Backup "daily-b" ended PartiallyFailed\.$/);
   assert.equal(grouped[1]!.objects, undefined);
 });
 
@@ -111,4 +111,16 @@ test('fix placeholders take the names the report knows; unknown or unsafe ones s
   );
   const hostile = bundleOf([backup('x; rm -rf /', '2024-05-02T00:00:00Z')]);
   assert.equal(fillPlaceholders('<backup>', placeholderValues(finding('b', 'error', { resources: [ref('x; rm -rf /')] }), hostile)), '<backup>');
+});
+
+test('two reasons of one rule (two message variants) stay two findings', () => {
+  const bundle = bundleOf([backup('a', '2024-05-01T00:00:00Z'), backup('b', '2024-05-03T00:00:00Z')]);
+  const grouped = groupFindings(
+    [
+      finding('repo-not-ready', 'error', { resources: [ref('a')], message: 'The backup repository is not ready for backup "a"' }),
+      finding('repo-not-ready', 'error', { resources: [ref('b')], message: 'More than one repository CR exists for backup "b"' }),
+    ],
+    bundle,
+  );
+  assert.equal(grouped.length, 2);
 });
