@@ -144,15 +144,16 @@ test('list pages cut from cached list texts are byte-identical to the whole list
     const rest = pods.slice(4).map(({ kind: _k, apiVersion: _a, ...fields }) => fields);
     assert.equal(second, JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: (JSON.parse(second) as { metadata: object }).metadata, items: rest }));
 
+    // The simulated Velero server waits 300 ms before it processes the request: `before` must see it unprocessed even on a busy machine.
     const ssr = (await (await fetch(`${fake.url}/apis/velero.io/v1/namespaces/velero/serverstatusrequests`, { method: 'POST', body: '{"metadata":{"name":"s1"}}' })).json()) as object;
     const before = await text('/apis/velero.io/v1/serverstatusrequests');
     assert.equal(before, JSON.stringify({ kind: 'ServerStatusRequestList', apiVersion: 'velero.io/v1', metadata: JSON.parse(before).metadata, items: [ssr] }));
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await new Promise((resolve) => setTimeout(resolve, 600));
     const after = await text('/apis/velero.io/v1/serverstatusrequests');
     const processed = byKey('ServerStatusRequest');
     assert.equal((processed[0]?.status as { phase?: string } | undefined)?.phase, 'Processed');
     assert.equal(after, JSON.stringify({ kind: 'ServerStatusRequestList', apiVersion: 'velero.io/v1', metadata: JSON.parse(after).metadata, items: processed }));
     await fetch(`${fake.url}/apis/velero.io/v1/namespaces/velero/serverstatusrequests/s1`, { method: 'DELETE' });
     assert.match(await text('/apis/velero.io/v1/serverstatusrequests'), /"items":\[\]\}$/);
-  });
+  }, { processDelayMs: 300 });
 });
