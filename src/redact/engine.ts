@@ -61,12 +61,13 @@ const BASE64_TOKEN = /(?<![A-Za-z0-9+/=_-])(?<v>[A-Za-z0-9+/]{24,}={0,2})(?![A-Z
 // A container's args with the flag and its value as two items: ["--api-token", "x"] (also escaped), or one per line.
 const ARG_PAIR = /(\\?)"--([A-Za-z][A-Za-z0-9-]{1,60})\1"\s*,\s*\1"(?<v>(?:[^"\\]|\\.)*?)\1"/dg;
 const ARG_LINE = /^\s*(?:-\s+)?(["']?)--([A-Za-z][A-Za-z0-9-]{1,60})\1,?[ \t\r]*$/;
-const ARG_VALUE = /^\s*(?:-\s+)?(?<v>"(?:[^"\\]|\\.)*"|'[^'\n]*'|[^\s"'#-][^#]*?)[ \t]*,?[ \t\r]*$/d;
+// Greedy to the last non-blank, then back: a lazy value before `[ \t]*$` is quadratic in a run of blanks.
+const ARG_VALUE = /^\s*(?:-\s+)?(?<v>"(?:[^"\\]|\\.)*"|'[^'\n]*'|[^\s"'#,-](?:[^#]*[^\s#,])?)[ \t]*,?[ \t\r]*$/d;
 // troubleshoot's `secret` collector output (secretExists, keyExists, then value): the value is a Secret's, whatever its key.
 const SECRET_OUTPUT_FLAG = /"(?:secretExists|keyExists)"\s*:/;
 const SECRET_OUTPUT_VALUE = /"value"\s*:\s*"(?<v>(?:[^"\\]|\\.)*)"/d;
 // A key and its value inside a Secret's data block: `key: value` (YAML) or `"key": "value"` (JSON).
-const DATA_YAML_PAIR = /^\s*(["']?)[^"'\s#][^:]*?\1[ \t]*:(?:[ \t]+(?<v>.*?))?[ \t\r]*$/d;
+const DATA_YAML_PAIR = /^\s*(["']?)[^"'\s#][^:]*?\1[ \t]*:(?:[ \t]+(?<v>\S(?:.*\S)?))?[ \t\r]*$/d;
 const DATA_JSON_PAIR = /^\s*"(?:[^"\\]|\\.)*"\s*:\s*"(?<v>(?:[^"\\]|\\.)*)"/d;
 const AUTH_SCHEME = /^(?:Bearer|Basic|Token|Digest|Negotiate|AWS4-HMAC-SHA256|SharedKey|SharedKeyLite)\s+/i;
 
@@ -166,6 +167,9 @@ export class LineRedactor {
     }
     return best;
   }
+
+  /** Lines the Secret look-around may still read in this file: a file of nothing but `data:` keys stays linear. */
+  private readonly kindScanBudget = { lines: 250_000 };
 
   /** The text the current line is part of, to look around it for a Secret's kind. */
   private context: { text: string; lineStart: number } | undefined;
@@ -275,7 +279,7 @@ export class LineRedactor {
   private secretDataStart(text: string): void {
     const block = dataBlockStart(text);
     if (!block) return;
-    const kind = this.context ? kindAround(this.context.text, this.context.lineStart, block.indent, block.json, block.item) : undefined;
+    const kind = this.context ? kindAround(this.context.text, this.context.lineStart, block.indent, block.json, block.item, this.kindScanBudget) : undefined;
     const mode = dataMode(block.field, kind);
     if (mode) this.state = { kind: 'secret-data', indent: block.indent, json: block.json, mode, keyIndent: -1 };
   }

@@ -15,8 +15,8 @@ const YAML_DATA_KEY = /^(\s*(?:-\s+)?)(data|stringData):[ \t]*(?:#.*)?\r?$/;
 const JSON_DATA_KEY = /^(\s*)"(data|stringData)"\s*:\s*\{[ \t]*\r?$/;
 const YAML_KIND = /^\s*(?:-\s+)?kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*(?:#.*)?\r?$/;
 const JSON_KIND = /^\s*"kind"\s*:\s*"([A-Za-z0-9]+)"\s*,?\r?$/;
-/** How far around a data key the object's kind is looked for, in lines (a Secret object is small). */
-const MAX_SCAN_LINES = 4000;
+/** How far around a data key the object's kind is looked for, in lines (kubectl prints it right after the data). */
+const MAX_SCAN_LINES = 1000;
 
 export const BASE64_VALUE = /^[A-Za-z0-9+/]{4,}={0,2}$/;
 
@@ -49,7 +49,8 @@ export function contentColumn(line: string): { column: number; item: boolean } {
  * sibling `kind` line, before (manifests) or after (kubectl sorts keys: data comes before kind).
  * Undefined when the object's bounds or its kind are not within `text`.
  */
-export function kindAround(text: string, lineStart: number, column: number, json: boolean, item: boolean): string | undefined {
+export function kindAround(text: string, lineStart: number, column: number, json: boolean, item: boolean, budget: { lines: number }): string | undefined {
+  if (budget.lines <= 0) return undefined;
   const kindOf = (line: string) => (json ? JSON_KIND : YAML_KIND).exec(line)?.[1];
   // Backward, to the object's first line (none when the data key starts a list item).
   let end = item ? -1 : lineStart - 1;
@@ -57,6 +58,7 @@ export function kindAround(text: string, lineStart: number, column: number, json
     const start = text.lastIndexOf('\n', end - 1) + 1;
     const line = text.slice(start, end);
     end = start - 1;
+    budget.lines -= 1;
     if (line.startsWith('---') || line.startsWith('...')) break;
     const at = contentColumn(line);
     if (at.column < 0 || at.column > column) continue;
@@ -72,6 +74,7 @@ export function kindAround(text: string, lineStart: number, column: number, json
     let stop = text.indexOf('\n', start);
     if (stop < 0) stop = text.length;
     const line = text.slice(start, stop);
+    budget.lines -= 1;
     if (line.startsWith('---') || line.startsWith('...')) return undefined;
     const at = contentColumn(line);
     if (at.column >= 0 && at.column <= column) {

@@ -100,3 +100,12 @@ test('Secret objects: a Secret split across stream chunks is masked', async () =
     assert.ok(result.includes('cloud: ') && result.includes('kind: Secret'), 'keys and structure stay');
   }
 });
+
+test('Secret objects: hostile layouts stay linear (a file of data keys, a run of blanks in a value)', () => {
+  const keys = 'data:\n'.repeat(100_000);
+  assert.equal(redact(keys, 'keys.yaml'), keys);
+  const blanks = `apiVersion: v1\ndata:\n  k: a${' '.repeat(256 * 1024)}b\nkind: Secret\n`;
+  assert.equal(redact(blanks), `apiVersion: v1\ndata:\n  k: ${M}\nkind: Secret\n`);
+  const args = `args:\n- --api-token\n- a${' '.repeat(256 * 1024)}b\n`;
+  assert.equal(redact(args), `args:\n- --api-token\n- ${M}\n`);
+});
