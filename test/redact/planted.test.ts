@@ -6,8 +6,6 @@ import { mkdir, mkdtemp, readFile, readlink, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tar from 'tar';
-import { analyze } from '../../src/analyze.js';
-import type { Report } from '../../src/report/types.js';
 import { runCli } from '../support/cli.js';
 import {
   KEPT,
@@ -20,6 +18,7 @@ import {
   writeTroubleshootBundle,
   writeVeleroDebugBundle,
 } from './support/planted.js';
+import { sameDiagnosis } from './support/diagnosis.js';
 
 async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'sd-planted-'));
@@ -48,22 +47,6 @@ function assertNoSecrets(files: Map<string, Buffer>): void {
 function assertKept(files: Map<string, Buffer>, kept: string[]): void {
   const all = [...files.values()].map((b) => b.toString('latin1')).join('\n');
   for (const text of kept) assert.ok(all.includes(text), `"${text}" survives redaction`);
-}
-
-function comparable(report: Report) {
-  return {
-    findings: report.findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, resources: f.resources, count: f.count })),
-    inventory: report.inventory,
-    // A single file's name is part of where a version was read: compare only the kind of source.
-    versions: { ...report.versions, sources: Object.fromEntries(Object.entries(report.versions.sources).map(([k, s]) => [k, s?.from])) },
-  };
-}
-
-async function sameDiagnosis(before: string, after: string): Promise<void> {
-  const now = new Date('2024-05-01T03:00:00Z');
-  const [a, b] = [await analyze(before, { now }), await analyze(after, { now })];
-  assert.deepEqual(comparable(b), comparable(a), 'analyze gives the same findings before and after redaction');
-  assert.equal(b.input.format, a.input.format);
 }
 
 async function redactArchive(dir: string, folder: string, rootName: string): Promise<{ input: string; output: string; tree: Map<string, Buffer>; extracted: string }> {
