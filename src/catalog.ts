@@ -1,7 +1,7 @@
 // The composition root of the rule catalog: the built-in rule folders (rules/<id>/) and the TypeScript rules among them.
 import { join } from 'node:path';
 import { loadRules, type RuleSet } from './engine/index.js';
-import type { RuleDefinition } from './engine/types.js';
+import type { RuleModule } from './engine/types.js';
 import { PACKAGE_ROOT } from './package-root.js';
 import { backupStuck } from '../rules/backup-stuck/rule.js';
 import { backupsFailingSince } from '../rules/backups-failing-since/rule.js';
@@ -26,7 +26,7 @@ import { veleroPodOomKilled } from '../rules/velero-pod-oomkilled/rule.js';
 export const BUILTIN_RULES_DIR = join(PACKAGE_ROOT, 'rules');
 
 /** The TypeScript rules: logic the YAML rule format cannot express (compatibility tables, intervals, coverage). */
-export const BUILTIN_TS_RULES: readonly RuleDefinition[] = [
+export const BUILTIN_TS_RULES: readonly RuleModule[] = [
   veleroNotInstalled,
   veleroPodNotRunning,
   veleroPodOomKilled,

@@ -1,6 +1,6 @@
 // backup-stuck: a backup has stayed New, InProgress, WaitingForPluginOperations or Finalizing far longer than Velero's timeouts allow.
 import { Severity } from '../../src/constants.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleModule } from '../../src/engine/types.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
@@ -69,45 +69,13 @@ function pendingWork(bundle: Bundle, backup: KubeObject): { text: string; eviden
   return { text: parts.join('; '), evidence };
 }
 
-export const backupStuck: RuleDefinition = {
+export const backupStuck: RuleModule = {
   meta: {
     id: 'backup-stuck',
     title: 'A backup is stuck',
     severity: Severity.ERROR,
     category: 'backup',
     summary: 'A backup has stayed New, InProgress, WaitingForPluginOperations or Finalizing far longer than Velero’s timeouts allow.',
-    description: [
-      'A running Velero server moves a new backup to `InProgress` within seconds. File-system backups are',
-      'bounded by `--fs-backup-timeout` (`--restic-timeout` before 1.10, 4 hours by default, per backup',
-      '`velero.io/pod-volume-timeout`), asynchronous plugin operations (CSI snapshots, data mover uploads)',
-      'by the item-operation timeout (4 hours by default, 1.11+). A backup still active well past those',
-      'bounds is stuck:',
-      '',
-      '- `New` for more than 30 minutes: no server processes backups (not installed, crash-looping,',
-      '  scaled to zero), or it is busy with another long backup (one at a time before 1.18);',
-      '- `InProgress` past the file-system timeout: PodVolumeBackups no node-agent picks up, or a server',
-      '  restart. Velero 1.8 and earlier never resume nor fail a backup interrupted by a restart: it stays',
-      '  `InProgress` for ever (1.9+ marks it `Failed` at start-up);',
-      '- `WaitingForPluginOperations` / `Finalizing` past both timeouts: DataUploads or snapshots that',
-      '  never complete.',
-      '',
-      'A stuck backup blocks the schedule’s later runs only in KOTS (which postpones scheduled snapshots',
-      'while one is in progress), but it protects nothing.',
-    ].join('\n'),
-    remediation: [
-      'Find what it waits for:',
-      '',
-      '```sh',
-      'velero backup describe <backup> --details',
-      'kubectl -n <velero-namespace> get podvolumebackups,datauploads -l velero.io/backup-name=<backup>',
-      'kubectl -n <velero-namespace> logs deploy/velero | grep <backup>',
-      '```',
-      '',
-      'Fix the cause (server or node-agent not running, object store unreachable), then delete the stuck',
-      'backup (`velero backup delete <backup>`, or `kubectl delete backup` when the server cannot process',
-      'the deletion) and run it again.',
-    ].join('\n'),
-    docs: ['https://velero.io/docs/main/troubleshooting/', 'https://velero.io/docs/main/debugging-install/', 'https://velero.io/docs/main/file-system-backup/'],
     explainedBy: ['velero-not-installed', 'velero-pod-not-running', 'velero-pod-oomkilled', 'node-agent-missing', 'node-agent-oomkilled', 'bsl-unavailable'],
   },
   check(ctx) {

@@ -1,6 +1,6 @@
 // backups-failing-since: a run of failed backups after the last success, with what changed around the first failure.
 import { Severity } from '../../src/constants.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleModule } from '../../src/engine/types.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
 import type { Evidence } from '../../src/report/types.js';
@@ -24,34 +24,13 @@ function runTime(b: KubeObject): number | null {
   return timeOf(b.status?.startTimestamp) ?? timeOf(b.metadata.creationTimestamp);
 }
 
-export const backupsFailingSince: RuleDefinition = {
+export const backupsFailingSince: RuleModule = {
   meta: {
     id: 'backups-failing-since',
     title: 'Backups have been failing since a point in time',
     severity: Severity.WARNING,
     category: 'backup',
     summary: 'The runs of a schedule (or the manual backups) have failed in a row since a given time, after an earlier success.',
-    description: [
-      'When backups that used to complete start failing and keep failing, something changed at that',
-      'moment: an upgrade of Velero or Kubernetes, rotated or expired credentials, a full or deleted',
-      'bucket, a new application volume too large for the timeout. The rule finds, for each schedule (and',
-      'for the backups no schedule created), the last `Completed` run and the unbroken series of',
-      '`Failed`, `PartiallyFailed` or `FailedValidation` runs after it, and names what the bundle shows',
-      'changing around the first failure: the Kubernetes version recorded on the backups, and a restart of',
-      'the Velero server.',
-    ].join('\n'),
-    remediation: [
-      'Compare the last good backup with the first failed one:',
-      '',
-      '```sh',
-      'velero backup describe <last good backup> --details',
-      'velero backup describe <first failed backup> --details',
-      'velero backup logs <first failed backup> | grep -E "level=(error|warning)"',
-      '```',
-      '',
-      'and look at what was changed at that time (upgrades, credentials, storage, new workloads).',
-    ].join('\n'),
-    docs: ['https://velero.io/docs/main/troubleshooting/', 'https://velero.io/docs/main/backup-reference/'],
     explainedBy: ['bsl-unavailable', 'velero-kubernetes-incompatible', 'plugin-version-mismatch', 'restic-deprecated', 'node-agent-missing'],
   },
   check(ctx) {

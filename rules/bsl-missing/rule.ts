@@ -1,6 +1,6 @@
 // bsl-missing: there is no BackupStorageLocation, or none is the default (and the server's default name matches none).
 import { Severity } from '../../src/constants.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleModule } from '../../src/engine/types.js';
 import { refOf } from '../../src/model/kube.js';
 import type { Evidence } from '../../src/report/types.js';
 import { containerArgs, flagValue, hasKots, inputCanShow, isTrue, listOf, nameOf, objectEvidence } from '../../src/rules/support.js';
@@ -11,43 +11,13 @@ const NO_DEFAULT_VALIDATION_SOURCE =
   "backup storage location (?:was not|wasn't) specified at backup creation time and the (?:server )?default '?(?<location>[^\\s']+)'? (?:does not exist|doesn't exist|was not found|wasn't found)";
 const NO_DEFAULT_VALIDATION = new RegExp(NO_DEFAULT_VALIDATION_SOURCE);
 
-export const bslMissing: RuleDefinition = {
+export const bslMissing: RuleModule = {
   meta: {
     id: 'bsl-missing',
     title: 'No backup storage location, or none is the default',
     severity: Severity.ERROR,
     category: 'storage',
     summary: 'There is no BackupStorageLocation, or none is marked default and backups that name no location have nowhere to go.',
-    description: [
-      'Velero writes every backup to a BackupStorageLocation (BSL): a bucket and prefix in object storage.',
-      'With none, no backup can be taken ("No BackupStorageLocations found, at least one is required").',
-      '',
-      'A backup that names no location (`velero backup create` without `--storage-location`, most',
-      'schedules, KOTS) goes to the location marked `spec.default: true`; when none is, Velero falls back to',
-      'the server flag `--default-backup-storage-location` (default `default`) and fails validation when no',
-      'location has that name. The server warns every minute: "There is no existing BackupStorageLocation',
-      'set as default". KOTS always uses the location named `default` ("no backup store location found").',
-      '',
-      'The rule stays silent for inputs that cannot show BackupStorageLocations, unless the server log',
-      'says so itself.',
-    ].join('\n'),
-    remediation: [
-      'Create a location, or mark one as the default:',
-      '',
-      '```sh',
-      'velero backup-location get',
-      'velero backup-location create default --provider aws --bucket <bucket> --config region=<region> --default',
-      'velero backup-location set <name> --default',
-      '```',
-      '',
-      'For KOTS, configure the storage destination on the Admin Console’s Snapshots settings page (or with',
-      '`kubectl kots velero configure-*`), which creates the `default` location.',
-    ].join('\n'),
-    docs: [
-      'https://velero.io/docs/main/locations/',
-      'https://velero.io/docs/main/api-types/backupstoragelocation/',
-      'https://docs.replicated.com/enterprise/snapshots-velero-installing-config',
-    ],
   },
   logPatterns: [
     {

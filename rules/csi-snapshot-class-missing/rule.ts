@@ -1,6 +1,6 @@
 // csi-snapshot-class-missing: no VolumeSnapshotClass fits a backed-up volume's CSI driver, by the objects or by Velero's own errors.
 import { Severity } from '../../src/constants.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleModule } from '../../src/engine/types.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import type { KubeObject, ObjectRef } from '../../src/model/kube.js';
 import { refKey, refOf } from '../../src/model/kube.js';
@@ -43,45 +43,13 @@ interface DriverProblem {
   backups: Set<string>;
 }
 
-export const csiSnapshotClassMissing: RuleDefinition = {
+export const csiSnapshotClassMissing: RuleModule = {
   meta: {
     id: 'csi-snapshot-class-missing',
     title: 'No VolumeSnapshotClass fits the volume’s CSI driver',
     severity: Severity.ERROR,
     category: 'csi',
     summary: 'Velero cannot choose a VolumeSnapshotClass for a backed-up volume’s CSI driver, so its CSI snapshot fails.',
-    description: [
-      'For a CSI snapshot Velero needs a VolumeSnapshotClass whose `driver` is the StorageClass provisioner',
-      'of the volume. It picks, in order: the class named by the PVC annotation',
-      '`velero.io/csi-volumesnapshot-class` or the backup annotation',
-      '`velero.io/csi-volumesnapshot-class_<driver>` (1.12+); a class of that driver with the label',
-      '`velero.io/csi-volumesnapshot-class`; on 1.17+ one with the `snapshot.storage.kubernetes.io/is-default-class`',
-      'annotation; from 1.12 (CSI plugin 0.6) the only class of that driver. Before 1.12 the label is',
-      'required. With no class, or several unlabelled ones, the PVC’s backup fails:',
-      '',
-      '- ≤ 1.13 (plugin): `failed to get volumesnapshotclass for storageclass <sc>: failed to get volumesnapshotclass for provisioner <driver>, ensure that the desired volumesnapshot class has the velero.io/csi-volumesnapshot-class label`',
-      '- 1.14–1.16: `failed to get VolumeSnapshotClass for StorageClass <sc>: failed to get VolumeSnapshotClass for provisioner <driver>, ensure that the desired VolumeSnapshot class has the velero.io/csi-volumesnapshot-class label`',
-      '- ≥ 1.17: `… ensure that the desired VolumeSnapshotClass has the velero.io/csi-volumesnapshot-class label or snapshot.storage.kubernetes.io/is-default-class annotation, and that its driver matches the StorageClass provisioner`',
-      '',
-      'The backup ends `PartiallyFailed` and the volume’s data is not in it.',
-    ].join('\n'),
-    remediation: [
-      'Label exactly one VolumeSnapshotClass per CSI driver for Velero:',
-      '',
-      '```sh',
-      'kubectl get volumesnapshotclass -o custom-columns=NAME:.metadata.name,DRIVER:.driver,LABELS:.metadata.labels',
-      'kubectl label volumesnapshotclass <class> velero.io/csi-volumesnapshot-class=true',
-      '```',
-      '',
-      'If the driver has no VolumeSnapshotClass at all, create one (the CSI driver’s documentation gives its',
-      'parameters) and make sure the external snapshotter is installed. Then run the backup again.',
-    ].join('\n'),
-    docs: ['https://velero.io/docs/main/csi/', 'https://velero.io/docs/main/csi/#implementation-choices'],
-    variants: [
-      { range: 'velero <1.12.0', text: 'a class of the driver with the velero.io/csi-volumesnapshot-class label is required' },
-      { range: 'velero >=1.12.0 <1.17.0', text: 'the labelled class, else the only class of the driver' },
-      { range: 'velero >=1.17.0', text: 'the labelled class, else the is-default-class annotation, else the only class of the driver' },
-    ],
   },
   logPatterns: [
     // Velero ≤ 1.13: velero-plugin-for-csi internal/util/util.go.

@@ -1,6 +1,6 @@
 // kots-instance-backup-missing-app: a KOTS instance (full) backup whose application part is missing or leaves app workloads out.
 import { Severity } from '../../src/constants.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleModule } from '../../src/engine/types.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
@@ -55,42 +55,13 @@ function leftOut(bundle: Bundle, backup: KubeObject): KubeObject[] {
     .filter((w) => !matches(w.metadata.labels, selectors) || !matches(w.spec?.template?.metadata?.labels, selectors));
 }
 
-export const kotsInstanceBackupMissingApp: RuleDefinition = {
+export const kotsInstanceBackupMissingApp: RuleModule = {
   meta: {
     id: 'kots-instance-backup-missing-app',
     title: 'A KOTS instance backup leaves the application out',
     severity: Severity.ERROR,
     category: 'kots',
     summary: 'A KOTS full (instance) snapshot lacks its application part, or its label selectors leave application workloads out.',
-    description: [
-      'A KOTS full snapshot ("instance" backup, annotation `kots.io/instance: "true"`) is meant to hold the',
-      'Admin Console and every application, so that it can restore a whole cluster. It does not select',
-      'namespaces wholesale: it backs up objects labelled `kots.io/backup: velero` (plus the vendor’s',
-      '`orLabelSelectors`) in the included namespaces. KOTS adds that label to the manifests it deploys,',
-      'but not to Helm charts installed through HelmChart `kots.io/v1beta2`, whose vendor must add',
-      '`kots.io/backup: velero` and `kots.io/app-slug` themselves (to pod templates too). Workloads',
-      'without them are silently missing from every full snapshot, and a restore brings back an empty',
-      'application.',
-      '',
-      'Embedded Cluster’s improved disaster recovery splits a snapshot into several Velero backups (an',
-      '`infra` and an `app` part, annotation `replicated.com/backup-count`); when a part is missing, the',
-      'Admin Console shows the snapshot as Failed and it cannot be restored.',
-    ].join('\n'),
-    remediation: [
-      'Vendor: label every application resource and pod template for snapshots, for HelmChart v1beta2',
-      'through `optionalValues` gated on `LicenseFieldValue "isSnapshotSupported"`:',
-      '',
-      '```yaml',
-      'labels:',
-      '  kots.io/backup: velero',
-      '  kots.io/app-slug: <app slug>',
-      '```',
-      '',
-      'Then take a new full snapshot and check its resource list (`velero backup describe <backup> --details`).',
-      'For a multi-part (Embedded Cluster) snapshot with a missing part, read the server log for the missing',
-      'part’s creation error and take a new snapshot.',
-    ].join('\n'),
-    docs: ['https://docs.replicated.com/vendor/snapshots-configuring-backups', 'https://docs.replicated.com/vendor/helm-native-v2-using', 'https://docs.replicated.com/vendor/snapshots-overview'],
   },
   check(ctx) {
     const { bundle } = ctx;

@@ -1,6 +1,6 @@
 // no-recent-successful-backup: no backup Completed within the expected interval (each Schedule's period, else a default).
 import { Severity } from '../../src/constants.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleModule } from '../../src/engine/types.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
 import type { Evidence } from '../../src/report/types.js';
@@ -47,40 +47,13 @@ function recentRuns(bundle: Bundle, backups: KubeObject[], n = 3): { text: strin
   };
 }
 
-export const noRecentSuccessfulBackup: RuleDefinition = {
+export const noRecentSuccessfulBackup: RuleModule = {
   meta: {
     id: 'no-recent-successful-backup',
     title: 'No recent successful backup',
     severity: Severity.ERROR,
     category: 'schedule',
     summary: 'No backup has Completed within the expected interval: two periods of each Schedule’s cron expression, or 7 days without a Schedule.',
-    description: [
-      'Whatever else is wrong, the question that matters is whether a recent backup can be restored. Only',
-      '`Completed` backups hold everything they were asked to back up: `PartiallyFailed` ones miss items or',
-      'volumes (KOTS shows them as Failed), `Failed` and `FailedValidation` ones hold nothing.',
-      '',
-      'For each Schedule that is not paused, the rule works out when it last fired from its cron expression',
-      '(Velero’s syntax: five fields, `@daily`-style descriptors, `@every <duration>`, an optional `CRON_TZ=`',
-      'prefix) and expects a `Completed` backup of that Schedule from the fire before the last one, so that',
-      'one run in progress or one failure is tolerated. KOTS keeps its snapshot schedule to itself: its',
-      'period is read from the spacing of the snapshots it triggered (`kots.io/snapshot-trigger: schedule`).',
-      'Without either, a cluster that has backups is expected to have a `Completed` one from the last 7 days.',
-      'Other findings usually name the cause.',
-    ].join('\n'),
-    remediation: [
-      'Look at the latest backups and why they did not complete:',
-      '',
-      '```sh',
-      'velero backup get',
-      'velero backup describe <backup> --details',
-      'velero backup logs <backup>',
-      '```',
-      '',
-      'Fix the cause reported by the other findings, then take a backup now (`velero backup create',
-      '--from-schedule <schedule>`, or "Start a snapshot" in the KOTS Admin Console) and check it ends',
-      '`Completed`.',
-    ].join('\n'),
-    docs: ['https://velero.io/docs/main/backup-reference/#schedule-a-backup', 'https://velero.io/docs/main/troubleshooting/', 'https://docs.replicated.com/enterprise/snapshots-troubleshooting-backup-restore'],
     explainedBy: [
       'velero-not-installed',
       'velero-pod-not-running',

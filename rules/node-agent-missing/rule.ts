@@ -1,6 +1,6 @@
 // node-agent-missing: file-system backup is used or requested, but no node-agent (restic) DaemonSet exists.
 import { Severity } from '../../src/constants.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleModule } from '../../src/engine/types.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import type { KubeObject, ObjectRef } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
@@ -91,42 +91,13 @@ export function fsBackupSignals(bundle: Bundle): Signal[] {
   return signals;
 }
 
-export const nodeAgentMissing: RuleDefinition = {
+export const nodeAgentMissing: RuleModule = {
   meta: {
     id: 'node-agent-missing',
     title: 'File-system backup is used but the node-agent is not installed',
     severity: Severity.ERROR,
     category: 'fs-backup',
     summary: 'Pod volumes are (or are meant to be) backed up with file-system backup, but there is no node-agent / restic DaemonSet.',
-    description: [
-      'File-system backup (restic or kopia, "pod volume backup") copies volume data from the node where the',
-      'pod runs. A DaemonSet does that work: `node-agent` from Velero 1.10, `restic` before. Without it,',
-      'PodVolumeBackups are created and never picked up: they stay `New` until the file-system backup',
-      'timeout (4 hours by default), and the backup ends `PartiallyFailed` with "timed out waiting for all',
-      'PodVolumeBackups to complete". The volume data is not in the backup.',
-      '',
-      'The server logs the problem at start-up: "Velero node agent not found; pod volume backups/restores',
-      'will not work until it\'s created" (1.10+), "Velero restic daemonset not found; …" (before 1.10).',
-      'The usual cause is `velero install` without `--use-node-agent` (`--use-restic` before 1.10), or a',
-      'Helm chart with `deployNodeAgent: false`.',
-    ].join('\n'),
-    remediation: [
-      'Install the node-agent DaemonSet, with the same Velero version as the server:',
-      '',
-      '```sh',
-      'velero install … --use-node-agent        # Velero 1.10 and later',
-      'velero install … --use-restic            # Velero 1.9 and earlier',
-      '```',
-      '',
-      'or, with the Helm chart, set `deployNodeAgent: true`. The DaemonSet needs the same credentials as the',
-      'server (`cloud-credentials`) and, on K3s / RKE / OpenShift, the right kubelet `host-pods` path. Then',
-      'run the backup again; backups taken so far hold no pod volume data.',
-    ].join('\n'),
-    docs: [
-      'https://velero.io/docs/main/file-system-backup/',
-      'https://velero.io/docs/main/customize-installation/#enable-file-system-backup',
-      'https://docs.replicated.com/vendor/snapshots-overview',
-    ],
   },
   logPatterns: [
     {

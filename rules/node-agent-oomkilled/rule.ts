@@ -1,6 +1,6 @@
 // node-agent-oomkilled: a node-agent (restic) container was OOM-killed, or the uploader inside it was killed (`signal: killed`).
 import { Severity } from '../../src/constants.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleModule } from '../../src/engine/types.js';
 import type { KubeObject, ObjectRef } from '../../src/model/kube.js';
 import { refKey, refOf } from '../../src/model/kube.js';
 import type { Evidence } from '../../src/report/types.js';
@@ -9,43 +9,13 @@ import { backupRef, containerStatuses, inRange, nameOf, objectEvidence, parseVer
 
 const AGENT_CONTAINERS = ['node-agent', 'restic'];
 
-export const nodeAgentOomKilled: RuleDefinition = {
+export const nodeAgentOomKilled: RuleModule = {
   meta: {
     id: 'node-agent-oomkilled',
     title: 'The node-agent or its uploader was OOM-killed',
     severity: Severity.ERROR,
     category: 'resources',
     summary: 'A node-agent (restic) container was OOM-killed, or the restic / kopia uploader inside it was killed (`signal: killed`).',
-    description: [
-      'File-system backup reads every file of a volume and uploads it from the node-agent pod of that node',
-      '(the `restic` DaemonSet before Velero 1.10; data-mover pods from 1.17). Restic and kopia keep indexes',
-      'in memory that grow with the number of files and the repository size. When the container exceeds',
-      'its memory limit, the kernel kills it (`OOMKilled`, exit code 137), or kills the restic child',
-      'process, which Velero reports as `signal: killed`.',
-      '',
-      'The PodVolumeBackups in flight fail ("pod volume backup failed: … signal: killed"), and the backup',
-      'ends `PartiallyFailed`; the killed pod restarts and cancels or fails the rest. `velero install` set',
-      '1Gi limits up to 1.13; from 1.14 the node-agent has no requests or limits (BestEffort), so kills',
-      'there come from node memory pressure.',
-    ].join('\n'),
-    remediation: [
-      'Give the node-agent more memory (2Gi or more for large volumes), for example:',
-      '',
-      '```sh',
-      'kubectl -n <velero-namespace> patch daemonset node-agent -p \\',
-      '  \'{"spec":{"template":{"spec":{"containers":[{"name":"node-agent","resources":{"limits":{"memory":"2Gi"}}}]}}}}\'',
-      '```',
-      '',
-      'Before Velero 1.10 the DaemonSet and container are named `restic`. `velero install',
-      '--node-agent-pod-mem-limit` (`--restic-pod-mem-limit` before 1.10) sets it at install; from 1.15 the',
-      'node-agent ConfigMap (`podResources`) sets the data-mover pods’ resources. Setting `GOGC=1` on the',
-      'DaemonSet trades CPU for memory. Then run the failed backups again.',
-    ].join('\n'),
-    docs: [
-      'https://velero.io/docs/main/file-system-backup/#resource-consumption',
-      'https://velero.io/docs/main/customize-installation/#customize-resource-requests-and-limits',
-      'https://docs.replicated.com/enterprise/snapshots-troubleshooting-backup-restore',
-    ],
   },
   logPatterns: [
     {

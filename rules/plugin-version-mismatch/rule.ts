@@ -1,6 +1,6 @@
 // plugin-version-mismatch: a provider, CSI or local-volume-provider plugin's version does not go with the Velero version (plugin README tables).
 import { Severity } from '../../src/constants.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleModule } from '../../src/engine/types.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import { refOf } from '../../src/model/kube.js';
 import type { Evidence } from '../../src/report/types.js';
@@ -21,47 +21,13 @@ function pluginEvidence(bundle: Bundle, name: string, image: string | undefined)
   };
 }
 
-export const pluginVersionMismatch: RuleDefinition = {
+export const pluginVersionMismatch: RuleModule = {
   meta: {
     id: 'plugin-version-mismatch',
     title: 'A Velero plugin does not match the Velero version',
     severity: Severity.WARNING,
     category: 'plugins',
     summary: 'A provider plugin (AWS, GCP, Azure), the CSI plugin or the local-volume-provider is not the version made for the running Velero.',
-    description: [
-      'Each Velero minor release is built and tested with one minor of each provider plugin. For',
-      '`velero-plugin-for-aws`, `-gcp` and `-microsoft-azure` from Velero 1.6 on, the plugin minor is the',
-      'Velero minor minus 4 (Velero 1.13 ↔ plugin 1.9, 1.15 ↔ 1.11, 1.18 ↔ 1.14). A plugin from another',
-      'release may lack configuration keys (`config has invalid keys …`, per-location `credential`), speak',
-      'an older plugin API, or bring another SDK with other error texts (the AWS plugin moved to',
-      'aws-sdk-go-v2 in 1.9).',
-      '',
-      '`velero-plugin-for-csi` pairs with Velero 1.4–1.13 (v0.1 … v0.7). From Velero 1.14 CSI support is',
-      'built into the server: installing the plugin as well registers the same actions twice, and the',
-      'server refuses to start ("unable to register plugin … because another plugin is already',
-      'registered") or, with old plugin builds, runs the CSI actions twice.',
-      '',
-      'Replicated’s `local-volume-provider` (KOTS / kURL host-path, NFS and internal storage) pairs v0.4.x with',
-      'Velero 1.6–1.9 and v0.5 or later with 1.10–1.16 (it follows the restic → node-agent rename); no release',
-      'supports 1.17+ (`kots-lvp-kopia-incompatible` reports those locations).',
-    ].join('\n'),
-    remediation: [
-      'Install the plugin version listed for your Velero version in the plugin’s README:',
-      '',
-      '```sh',
-      'velero plugin remove <old image>',
-      'velero plugin add velero/velero-plugin-for-aws:v<velero minor − 4>.x',
-      '```',
-      '',
-      'On Velero 1.14 and later, remove `velero-plugin-for-csi` (`velero plugin remove',
-      'velero/velero-plugin-for-csi:<tag>`, or delete its init container) and keep `--features=EnableCSI`.',
-    ].join('\n'),
-    docs: [
-      'https://github.com/vmware-tanzu/velero-plugin-for-aws#compatibility',
-      'https://github.com/vmware-tanzu/velero-plugin-for-csi#compatibility',
-      'https://velero.io/docs/v1.14/upgrade-to-1.14/',
-      'https://github.com/replicatedhq/local-volume-provider#compatibility',
-    ],
   },
   check(ctx) {
     const { bundle } = ctx;

@@ -1,6 +1,6 @@
 // pvc-not-backed-up: PVCs in a backup's scope whose data no PodVolumeBackup, DataUpload or snapshot of that backup holds.
 import { Severity } from '../../src/constants.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleModule } from '../../src/engine/types.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
@@ -58,35 +58,13 @@ function listAnnotation(obj: KubeObject, key: string): string[] {
     .filter(Boolean);
 }
 
-export const pvcNotBackedUp: RuleDefinition = {
+export const pvcNotBackedUp: RuleModule = {
   meta: {
     id: 'pvc-not-backed-up',
     title: 'Volumes in the backup’s scope are not backed up',
     severity: Severity.WARNING,
     category: 'backup',
     summary: 'The newest backup of a schedule takes in namespaces whose PVCs no PodVolumeBackup, DataUpload or snapshot of that backup holds.',
-    description: [
-      'A backup copies Kubernetes objects; volume data comes only through one of three paths: a volume',
-      'snapshot (cloud provider or CSI), a CSI snapshot moved to object storage (DataUpload), or',
-      'file-system backup (a PodVolumeBackup per pod volume). A PVC that none of them took is restored',
-      'empty, while the backup still reports `Completed`.',
-      '',
-      'Common causes: file-system backup is opt-in (the pod annotation `backup.velero.io/backup-volumes`',
-      'lists the volumes; KOTS relies on it) and the volume was never listed; `snapshotVolumes: false`;',
-      'CSI not enabled or the volume not CSI; the volume not mounted by a running pod (file-system backup',
-      'needs one). Volumes excluded on purpose (`backup.velero.io/backup-volumes-excludes`, the',
-      '`velero.io/exclude-from-backup` label) are not reported.',
-    ].join('\n'),
-    remediation: [
-      'Decide how each listed volume is to be protected, then check the next backup with',
-      '`velero backup describe <backup> --details`:',
-      '',
-      '- file-system backup: add the volume to the pod template annotation',
-      '  `backup.velero.io/backup-volumes: <volume>,…` (or set `defaultVolumesToFsBackup: true`);',
-      '- CSI snapshots: enable `--features=EnableCSI` and provide a VolumeSnapshotClass for the driver;',
-      '- if the data is not needed, exclude it explicitly so that the choice is visible.',
-    ].join('\n'),
-    docs: ['https://velero.io/docs/main/file-system-backup/#to-back-up', 'https://velero.io/docs/main/csi/', 'https://docs.replicated.com/vendor/snapshots-configuring-backups'],
     explainedBy: ['node-agent-missing', 'csi-snapshot-class-missing', 'kots-instance-backup-missing-app'],
   },
   check(ctx) {

@@ -1,6 +1,6 @@
 // restic-deprecated: restic is used where Velero deprecated it (1.15–1.16), removed it for backups (1.17+) or for restores (1.19+).
 import { Severity } from '../../src/constants.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleModule } from '../../src/engine/types.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
 import type { Evidence } from '../../src/report/types.js';
@@ -10,37 +10,13 @@ function isResticRepository(repo: KubeObject): boolean {
   return repo.kind === 'ResticRepository' || repo.spec?.repositoryType === 'restic' || repo.metadata.labels?.['velero.io/repository-type'] === 'restic';
 }
 
-export const resticDeprecated: RuleDefinition = {
+export const resticDeprecated: RuleModule = {
   meta: {
     id: 'restic-deprecated',
     title: 'restic is used where Velero deprecated or removed it',
     severity: Severity.WARNING,
     category: 'fs-backup',
     summary: 'The restic uploader is configured or holds backup data on a Velero version that deprecated (1.15–1.16) or removed it (backups from 1.17, restores from 1.19).',
-    description: [
-      'Velero’s file-system backup had two uploaders, restic and kopia (the default from 1.12). restic was',
-      'deprecated in 1.15 (the server warns "Uploader \'restic\' is deprecated, don\'t use it for new',
-      'backups"), removed for new backups in 1.17 (`--uploader-type=restic` is rejected: "invalid uploader',
-      'type \'restic\', valid type: \'kopia\'", and a server started with it exits), and 1.19 can no longer',
-      'restore volume data that restic wrote.',
-      '',
-      'Signs of restic: the server argument `--uploader-type=restic` (KOTS used it for Velero 1.10–1.16),',
-      'BackupRepositories of type `restic` (or the older ResticRepositories), and PodVolumeBackups with',
-      '`uploaderType: restic`. Their backups stay restorable on 1.17 and 1.18 only.',
-    ].join('\n'),
-    remediation: [
-      'Move file-system backup to kopia:',
-      '',
-      '1. Set `--uploader-type=kopia` on the Velero server (or drop the flag: kopia is the default), on',
-      '   Velero 1.17+ before the server can start at all.',
-      '2. Take new backups: they create kopia repositories next to the restic ones.',
-      '3. Keep a Velero version that can still restore restic data (≤ 1.18) until every backup you may need',
-      '   has a kopia copy or has expired; do not upgrade to 1.19 before that.',
-      '',
-      'For KOTS, upgrade KOTS to 1.130.7 or later before Velero 1.17: it switches snapshots to kopia.',
-    ].join('\n'),
-    docs: ['https://velero.io/docs/main/upgrade-to-1.17/', 'https://velero.io/docs/main/file-system-backup/', 'https://docs.replicated.com/vendor/snapshots-overview'],
-    // On 1.17+ a server started with --uploader-type=restic exits; that crash is its own root-cause finding.
     explainedBy: ['uploader-type-invalid'],
   },
   logPatterns: [

@@ -1,6 +1,6 @@
 // server-flag-unknown: the Velero server or node-agent is started with a flag its release does not define (removed, renamed, or newer than the image).
 import { Severity } from '../../src/constants.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleModule } from '../../src/engine/types.js';
 import type { KubeObject, ObjectRef } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
 import type { Evidence } from '../../src/report/types.js';
@@ -49,36 +49,13 @@ function explain(name: string, command: Command, version: string | null, why: Re
   };
 }
 
-export const serverFlagUnknown: RuleDefinition = {
+export const serverFlagUnknown: RuleModule = {
   meta: {
     id: 'server-flag-unknown',
     title: 'Velero is started with a flag its release does not have',
     severity: Severity.CRITICAL,
     category: 'install',
     summary: 'The Velero server or node-agent exits with "unknown flag" because its arguments name a flag that release removed (1.10 restic flags, 1.17 maintenance-job flags) or does not have yet (a chart newer than the image).',
-    description: [
-      'Velero’s commands reject flags they do not define: the container prints `Error: unknown flag: --<name>`',
-      'and its usage, exits, and the pod crash-loops — no backup, restore or schedule runs. It follows',
-      'upgrades that change the image but not the arguments, or the reverse:',
-      '',
-      '- Velero 1.10 renamed the restic flags: `--restic-timeout` → `--fs-backup-timeout`,',
-      '  `--default-restic-prune-frequency` → `--default-repo-maintain-frequency`, `--default-volumes-to-restic`',
-      '  → `--default-volumes-to-fs-backup`.',
-      '- Velero 1.17 removed the maintenance-job flags of 1.14–1.16 (`--keep-latest-maintenance-jobs`,',
-      '  `--maintenance-job-cpu-request` / `-mem-request` / `-cpu-limit` / `-mem-limit`); their settings moved',
-      '  to the repository maintenance job ConfigMap.',
-      '- A Helm chart or installer newer than the image passes flags the older release lacks',
-      '  (`--uploader-type` before 1.10, `--item-block-worker-count` before 1.16, `--concurrent-backups` before 1.18).',
-      '',
-      'The rule reads the `unknown flag` line of a container log, and compares the Velero Deployment’s and',
-      'node-agent DaemonSet’s arguments with the flags of the running release.',
-    ].join('\n'),
-    remediation: [
-      'Make the arguments and the image agree: remove or rename the flag in the Deployment (or the Helm values',
-      'that render it: `configuration.*`, `extraArgs`), or deploy the image of the release the arguments were',
-      'written for. Then `kubectl -n <velero namespace> rollout status deployment/velero`.',
-    ].join('\n'),
-    docs: ['https://velero.io/docs/main/upgrade-to-1.17/', 'https://velero.io/docs/v1.10/upgrade-to-1.10/', 'https://velero.io/docs/main/repository-maintenance/'],
   },
   logPatterns: [{ regex: 'unknown flag: --(?<flag>[A-Za-z0-9][\\w-]*)', literals: ['unknown flag: --'], components: ['server', 'node-agent', 'other'] }],
   check(ctx) {

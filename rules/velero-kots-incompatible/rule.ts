@@ -1,38 +1,18 @@
 // velero-kots-incompatible: the Velero version is outside the range the running KOTS version supports.
 import { Severity } from '../../src/constants.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleModule } from '../../src/engine/types.js';
 import type { Evidence } from '../../src/report/types.js';
 import { refOf } from '../../src/model/kube.js';
 import { checkKotsVelero, firstKotsSupporting, KOTS_MIN_VELERO } from '../../src/rules/data/kots-compat.js';
 import { inRange, nameOf, parseVersion } from '../../src/rules/support.js';
 
-export const veleroKotsIncompatible: RuleDefinition = {
+export const veleroKotsIncompatible: RuleModule = {
   meta: {
     id: 'velero-kots-incompatible',
     title: 'KOTS does not support this Velero version',
     severity: Severity.ERROR,
     category: 'kots',
     summary: 'The Velero version is outside the range that the installed KOTS version supports for snapshots.',
-    description: [
-      'KOTS snapshots drive Velero with version-specific flags and objects: the restic uploader through',
-      'Velero 1.16, kopia from 1.17 (KOTS 1.130.7 added that), the `restic` DaemonSet before 1.10 and',
-      '`node-agent` after, BackupRepositories, and the local-volume-provider plugin for NFS and host-path',
-      'storage (not usable on 1.17 and later). Replicated documents which Velero versions each KOTS version',
-      'supports; Velero 1.19 is supported by none.',
-      '',
-      'A Velero newer than the KOTS version supports usually breaks snapshots (for example file-system',
-      'backups on Velero 1.17 with KOTS before 1.130.7). A Velero older than the supported range still',
-      'works in many cases but is no longer tested; the Admin Console warns below 1.5.1.',
-    ].join('\n'),
-    remediation: [
-      'Install a Velero version in the range your KOTS version supports, or upgrade KOTS first.',
-      'Upgrade Velero one minor at a time, then check `velero version`, `velero backup-location get`',
-      '(Available) and `kubectl -n velero get backuprepositories` (Ready), and take a test snapshot.',
-    ].join('\n'),
-    docs: [
-      'https://docs.replicated.com/vendor/snapshots-overview#velero-version-compatibility',
-      'https://docs.replicated.com/enterprise/snapshots-troubleshooting-backup-restore',
-    ],
   },
   check(ctx) {
     const { bundle } = ctx;

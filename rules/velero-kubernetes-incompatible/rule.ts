@@ -1,6 +1,6 @@
 // velero-kubernetes-incompatible: the Kubernetes version is outside what the running Velero release supports or was tested on.
 import { Severity } from '../../src/constants.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleModule } from '../../src/engine/types.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import { refOf } from '../../src/model/kube.js';
 import type { Evidence } from '../../src/report/types.js';
@@ -26,30 +26,13 @@ function usesCsi(bundle: Bundle): boolean {
   return features.split(',').includes('EnableCSI');
 }
 
-export const veleroKubernetesIncompatible: RuleDefinition = {
+export const veleroKubernetesIncompatible: RuleModule = {
   meta: {
     id: 'velero-kubernetes-incompatible',
     title: 'Velero does not support this Kubernetes version',
     severity: Severity.ERROR,
     category: 'compatibility',
     summary: 'The Kubernetes version is outside the range the running Velero release supports (its README compatibility matrix), or newer than it was tested on.',
-    description: [
-      'Each Velero release states the Kubernetes versions it is expected to work with and the ones it was',
-      'tested on (the "Velero compatibility matrix" in its README). Velero 1.11 and later expect 1.18 or',
-      'newer; 1.8–1.10 expect 1.16 or newer (1.10 installs only `apiextensions.k8s.io/v1` CRDs); 1.4–1.6.2',
-      'stop at 1.21, because later Kubernetes removed the API versions they use. CSI snapshots need',
-      '`snapshot.storage.k8s.io/v1`, served from Kubernetes 1.20, from Velero 1.9 (CSI plugin v0.3).',
-      '',
-      'Outside the supported range, Velero may fail to start, to list resources, or to restore them. A',
-      'Kubernetes version newer than every tested one is reported for information: it is expected to work,',
-      'but was not tested by the Velero project.',
-    ].join('\n'),
-    remediation: [
-      'Upgrade Velero to a release whose compatibility matrix includes your Kubernetes version (one minor',
-      'at a time, following each "Upgrading to Velero 1.x" page), or run a supported Kubernetes version.',
-      'For KOTS, pick a Velero version that both KOTS and your Kubernetes version support.',
-    ].join('\n'),
-    docs: ['https://github.com/vmware-tanzu/velero#velero-compatibility-matrix', 'https://velero.io/docs/main/upgrade-to-1.18/', 'https://velero.io/docs/main/csi/'],
   },
   check(ctx) {
     const { bundle } = ctx;

@@ -1,6 +1,6 @@
 // velero-not-installed: the input shows the cluster's Deployments, and none of them is a Velero server.
 import { Severity } from '../../src/constants.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleModule } from '../../src/engine/types.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
 import type { Evidence } from '../../src/report/types.js';
@@ -20,42 +20,13 @@ export function isVeleroServerDeployment(deployment: KubeObject): boolean {
   return false;
 }
 
-export const veleroNotInstalled: RuleDefinition = {
+export const veleroNotInstalled: RuleModule = {
   meta: {
     id: 'velero-not-installed',
     title: 'Velero is not installed',
     severity: Severity.ERROR,
     category: 'install',
     summary: 'The input shows the cluster’s Deployments, and none of them is a Velero server.',
-    description: [
-      'Backups, restores and KOTS snapshots are all carried out by the Velero server, a Deployment',
-      '(usually `velero` in the `velero` namespace). The input lists the cluster’s Deployments, and none',
-      'of them is named `velero` or carries the labels `component=velero` / `app.kubernetes.io/name=velero`',
-      'that `velero install` and the Helm chart set.',
-      '',
-      'Velero objects (Backups, Schedules, BackupStorageLocations) can outlive the server: they are custom',
-      'resources and stay when the Deployment is deleted. While there is no server, nothing processes them:',
-      'scheduled backups stop, new backups stay `New`, and restores never start.',
-      '',
-      'The rule stays silent for inputs that cannot show Deployments, such as a single log file.',
-    ].join('\n'),
-    remediation: [
-      'Install Velero with the plugin for your object store, for example:',
-      '',
-      '```sh',
-      'velero install --provider aws --plugins velero/velero-plugin-for-aws:<version> \\',
-      '  --bucket <bucket> --secret-file ./credentials-velero --use-node-agent',
-      '```',
-      '',
-      'For KOTS, follow the Admin Console’s Snapshots page ("No Velero installation has been detected"),',
-      'which prints the install command for the chosen storage destination. If Velero runs in a namespace',
-      'that was not collected, collect a bundle that includes it.',
-    ].join('\n'),
-    docs: [
-      'https://velero.io/docs/main/basic-install/',
-      'https://velero.io/docs/main/debugging-install/',
-      'https://docs.replicated.com/enterprise/snapshots-velero-installing-config',
-    ],
   },
   check(ctx) {
     const { bundle } = ctx;

@@ -1,6 +1,6 @@
 // velero-pod-not-running: the Velero server pod is crash-looping, pending, not ready, or the Deployment has no pod.
 import { Severity } from '../../src/constants.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleModule } from '../../src/engine/types.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
 import { containerEvidence, serverContainer } from '../../src/rules/velero-pods.js';
@@ -70,43 +70,13 @@ function diagnosePod(pod: KubeObject, now: number): PodProblem | undefined {
   return undefined;
 }
 
-export const veleroPodNotRunning: RuleDefinition = {
+export const veleroPodNotRunning: RuleModule = {
   meta: {
     id: 'velero-pod-not-running',
     title: 'The Velero server is not running',
     severity: Severity.CRITICAL,
     category: 'install',
     summary: 'The Velero server pod is crash-looping, pending or not ready, or its Deployment has no available pod.',
-    description: [
-      'Every backup, restore, schedule, deletion and location check is processed by the Velero server pod.',
-      'While it is down, new backups stay in phase `New`, schedules fire nothing, `velero version` shows no',
-      'server version and KOTS shows "Velero is not running".',
-      '',
-      'Common causes: the server exits at start-up (Velero CRDs missing or older than the image, a plugin',
-      'registered twice — often `velero-plugin-for-csi` on Velero 1.14 or later — or a removed flag such as',
-      '`--uploader-type=restic` on 1.17), it is OOM-killed, its image or a plugin image cannot be pulled (air',
-      'gap, registry credentials), or it cannot be scheduled (resources, taints, node selectors).',
-      'The last lines of the container’s previous log usually name the reason.',
-    ].join('\n'),
-    remediation: [
-      'Look at why the pod is not running:',
-      '',
-      '```sh',
-      'kubectl -n <velero-namespace> describe pod -l deploy=velero',
-      'kubectl -n <velero-namespace> logs deploy/velero --previous',
-      '```',
-      '',
-      '- `custom resource … not found`: update the CRDs (`velero install --crds-only --dry-run -o yaml | kubectl apply -f -`).',
-      '- `unable to register plugin … already registered`: remove the duplicate plugin init container (on 1.14+ the CSI plugin).',
-      '- `OOMKilled`: raise the memory limit of the `velero` container.',
-      '- `ImagePullBackOff`: check the image name and the registry credentials (air gap: KOTS adds the pull secret once storage is configured).',
-      '- `Pending`: free resources or add tolerations / node selectors that let the pod schedule.',
-    ].join('\n'),
-    docs: [
-      'https://velero.io/docs/main/debugging-install/',
-      'https://velero.io/docs/main/troubleshooting/',
-      'https://docs.replicated.com/enterprise/snapshots-troubleshooting-backup-restore',
-    ],
     explainedBy: ['velero-pod-oomkilled', 'crds-missing', 'plugin-duplicate-registration', 'uploader-type-invalid', 'restic-deprecated', 'plugin-version-mismatch', 'server-flag-unknown'],
   },
   check(ctx) {

@@ -2,6 +2,7 @@
 import type { Bundle, LogComponent } from '../model/bundle.js';
 import { anyMatch, compileQuery, type CompiledQuery, type MatcherSpec, type Scalar } from './query.js';
 import { checkRange, versionSatisfies } from './versions.js';
+import { FieldError } from './field-error.js';
 
 export interface ConditionSpec {
   velero?: string;
@@ -19,15 +20,6 @@ export interface ConditionSpec {
 
 export type Condition = (bundle: Bundle, now: Date) => boolean;
 
-/** A problem at a field of a condition, for RuleFileError. */
-export class ConditionError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const VERSION_KEYS = ['velero', 'kubernetes', 'kots', 'nodeAgent'] as const;
 
@@ -38,14 +30,14 @@ export function compileCondition(spec: ConditionSpec, field: string): Condition 
     const range = spec[key];
     if (range === undefined) continue;
     const problem = checkRange(range);
-    if (problem) throw new ConditionError(`${field}.${key}`, problem);
+    if (problem) throw new FieldError(`${field}.${key}`, problem);
     parts.push((bundle) => versionSatisfies(bundle.versions[key], range));
   }
   if (spec.plugin) {
     const { name, version } = spec.plugin;
     if (version !== undefined) {
       const problem = checkRange(version);
-      if (problem) throw new ConditionError(`${field}.plugin.version`, problem);
+      if (problem) throw new FieldError(`${field}.plugin.version`, problem);
     }
     parts.push((bundle) =>
       bundle.versions.plugins.some(
@@ -61,7 +53,7 @@ export function compileCondition(spec: ConditionSpec, field: string): Condition 
       query = compileQuery(q.kind, q.where);
     } catch (error) {
       const sub = (error as { field?: string }).field;
-      throw new ConditionError(`${field}.${key}${sub ? `.${sub}` : ''}`, (error as Error).message);
+      throw new FieldError(`${field}.${key}${sub ? `.${sub}` : ''}`, (error as Error).message);
     }
     const wanted = key === 'exists';
     parts.push((bundle, now) => anyMatch(query, bundle.objects.list(query.kind), now) === wanted);

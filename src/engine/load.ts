@@ -1,15 +1,17 @@
 // Loads rules: rule folders (`<id>/rule.yaml`, or a registered TypeScript rule), plain YAML rule files, all validated.
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parseDocument } from 'yaml';
 import { RuleFileError } from '../errors.js';
 import { PACKAGE_ROOT } from '../package-root.js';
-import { compilePattern, PatternError, type CompiledPattern } from './patterns.js';
+import { FieldError } from './field-error.js';
+import { compilePattern, type CompiledPattern } from './patterns.js';
 import { PatternScanner, type ScannerOptions } from './scanner.js';
-import type { LoadedRule, RuleDefinition } from './types.js';
-import { compileYamlRule, RuleSpecError, type YamlRuleSpec } from './yaml-rule.js';
+import { parseRuleReadme, README_SECTIONS } from './rule-docs.js';
+import type { LoadedRule, RuleDocs, RuleMeta, RuleModule } from './types.js';
+import { compileYamlRule, type YamlRuleSpec } from './yaml-rule.js';
 import type { LogScanner } from '../model/bundle.js';
 
 export const RULE_SCHEMA_PATH = join(PACKAGE_ROOT, 'src', 'engine', 'rule.schema.json');
@@ -18,6 +20,8 @@ export const RULE_SCHEMA_PATH = join(PACKAGE_ROOT, 'src', 'engine', 'rule.schema
 export const RULE_YAML = 'rule.yaml';
 /** The TypeScript definition inside a rule folder (built-in rules only: the composition root registers it). */
 export const RULE_TS = 'rule.ts';
+/** A rule folder's documentation: Markdown sections (src/engine/rule-docs.ts). */
+export const RULE_README = 'README.md';
 
 export interface RuleSet {
   rules: LoadedRule[];
@@ -31,7 +35,7 @@ export interface LoadRulesOptions {
   /** A folder of rule folders (`<id>/rule.yaml` or `<id>/rule.ts`): the built-in catalog. None when omitted. */
   builtinDir?: string;
   /** The TypeScript rules of `builtinDir`, registered by the composition root. */
-  tsRules?: readonly RuleDefinition[];
+  tsRules?: readonly RuleModule[];
   /** Vendor rules (`--rules PATH`), loaded after the built-in catalog: a YAML file, a rule folder, or a folder of both. */
   rulesDirs?: string[];
 }
@@ -56,10 +60,18 @@ export async function loadRules(options: LoadRulesOptions = {}): Promise<RuleSet
     rules.push(rule);
   };
   const tsRules = options.tsRules ?? [];
-  if (options.builtinDir !== undefined) {
-    for (const { rule, where } of await builtinRules(options.builtinDir, tsRules)) add(rule, where);
+  const builtin = options.builtinDir === undefined ? undefined : await builtinFolders(options.builtinDir);
+  if (builtin) {
+    const registered = new Set(tsRules.map((r) => r.meta.id));
+    for (const name of builtin.codeFolders) {
+      if (!registered.has(name)) throw new RuleFileError(displayPath(join(options.builtinDir!, name)), `no ${RULE_YAML}, and no TypeScript rule "${name}" is registered`);
+    }
+    for (const { rule, where } of builtin.yamlRules) add(rule, where);
   }
-  for (const rule of tsRules) add({ ...rule, origin: 'builtin' }, `TypeScript rule ${rule.meta.id}`);
+  for (const rule of tsRules) {
+    const where = `TypeScript rule ${rule.meta.id}`;
+    add({ ...rule, meta: withDocs(rule.meta, builtin?.readmes.get(rule.meta.id), where), origin: 'builtin' }, where);
+  }
   for (const path of options.rulesDirs ?? []) {
     for (const file of await vendorRuleFiles(path)) {
       const rule = basename(file) === RULE_YAML ? await loadRuleFolder(file, 'vendor') : await loadRuleFile(file, 'vendor');
@@ -72,7 +84,7 @@ export async function loadRules(options: LoadRulesOptions = {}): Promise<RuleSet
       try {
         patterns.push(compilePattern(rule.meta.id, i, spec));
       } catch (error) {
-        if (!(error instanceof PatternError)) throw error;
+        if (!(error instanceof FieldError)) throw error;
         throw new RuleFileError(rule.file ?? `TypeScript rule ${rule.meta.id}`, error.message, `logPatterns[${i}].${error.field}`);
       }
     });
@@ -80,27 +92,57 @@ export async function loadRules(options: LoadRulesOptions = {}): Promise<RuleSet
   return { rules, patterns, createScanner: (scannerOptions) => new PatternScanner(patterns, scannerOptions) };
 }
 
+/** A TypeScript rule's meta with its README.md's documentation; the two may not both document it. */
+function withDocs(meta: RuleModule['meta'], readme: ReadmeDocs | undefined, where: string): RuleMeta {
+  const own = DOC_FIELDS.filter((field) => meta[field] !== undefined);
+  if (readme && own.length > 0) throw new RuleFileError(readme.file, `documents the rule, and so does its rule.ts (${own.join(', ')}): keep one`);
+  if (readme) return { ...meta, ...readme.docs };
+  const { description, remediation, docs } = meta;
+  if (description === undefined || remediation === undefined || docs === undefined) throw new RuleFileError(where, `no ${RULE_README} documents it`);
+  return { ...meta, description, remediation, docs };
+}
+
+const DOC_FIELDS = ['description', 'remediation', 'docs', 'variants'] as const;
+
+interface ReadmeDocs {
+  docs: RuleDocs;
+  /** The README.md, as shown in errors. */
+  file: string;
+}
+
+interface BuiltinFolders {
+  yamlRules: { rule: LoadedRule; where: string }[];
+  /** Folders without rule.yaml: each must be a registered TypeScript rule. */
+  codeFolders: string[];
+  /** The README.md documentation of the folders without rule.yaml, by id. */
+  readmes: Map<string, ReadmeDocs>;
+}
+
 /**
  * The built-in catalog is read and compiled once per process (compiled rules hold no state between
  * runs): a test suite or a server analyzing many inputs does not pay for it again. A failed load is not kept.
  */
-const builtinCache = new Map<string, Promise<{ rule: LoadedRule; where: string }[]>>();
+const builtinCache = new Map<string, Promise<BuiltinFolders>>();
 
-/** The YAML rules of a folder of rule folders; a folder without rule.yaml must be a registered TypeScript rule. */
-function builtinRules(dir: string, tsRules: readonly RuleDefinition[]): Promise<{ rule: LoadedRule; where: string }[]> {
+/** A folder of rule folders: the YAML rules, and the documentation of the others (TypeScript rules). */
+function builtinFolders(dir: string): Promise<BuiltinFolders> {
   let cached = builtinCache.get(dir);
   if (!cached) {
     cached = (async () => {
-      const registered = new Set(tsRules.map((r) => r.meta.id));
-      const loaded: { rule: LoadedRule; where: string }[] = [];
+      const found: BuiltinFolders = { yamlRules: [], codeFolders: [], readmes: new Map() };
       for (const name of await listDir(dir)) {
         const folder = join(dir, name);
         if (!(await stat(folder)).isDirectory()) continue;
         const file = join(folder, RULE_YAML);
-        if (existsSync(file)) loaded.push({ rule: await loadRuleFolder(file, 'builtin'), where: displayPath(file) });
-        else if (!registered.has(name)) throw new RuleFileError(displayPath(folder), `no ${RULE_YAML}, and no TypeScript rule "${name}" is registered`);
+        if (existsSync(file)) {
+          found.yamlRules.push({ rule: await loadRuleFolder(file, 'builtin'), where: displayPath(file) });
+          continue;
+        }
+        found.codeFolders.push(name);
+        const readme = await readReadme(folder);
+        if (readme) found.readmes.set(name, readme);
       }
-      return loaded;
+      return found;
     })();
     builtinCache.set(dir, cached);
     cached.catch(() => builtinCache.delete(dir));
@@ -144,16 +186,35 @@ function displayPath(file: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
-/** A rule folder's rule.yaml, whose id must be the folder's name. */
+/** A rule folder's README.md, read into the rule's documentation; undefined when the folder has none. */
+async function readReadme(folder: string): Promise<ReadmeDocs | undefined> {
+  const path = join(folder, RULE_README);
+  if (!existsSync(path)) return undefined;
+  const file = displayPath(path);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new RuleFileError(file, `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  try {
+    return { docs: parseRuleReadme(text), file };
+  } catch (error) {
+    if (error instanceof FieldError) throw new RuleFileError(file, error.message, error.field);
+    throw error;
+  }
+}
+
+/** A rule folder's rule.yaml, documented by the folder's README.md when it has one; the id must be the folder's name. */
 async function loadRuleFolder(file: string, origin: LoadedRule['origin']): Promise<LoadedRule> {
-  const rule = await loadRuleFile(file, origin);
-  const folder = basename(join(file, '..'));
-  if (rule.meta.id !== folder) throw new RuleFileError(displayPath(file), `the id "${rule.meta.id}" is not the folder's name "${folder}"`, 'id');
+  const folder = dirname(file);
+  const rule = await loadRuleFile(file, origin, await readReadme(folder));
+  if (rule.meta.id !== basename(folder)) throw new RuleFileError(displayPath(file), `the id "${rule.meta.id}" is not the folder's name "${basename(folder)}"`, 'id');
   return rule;
 }
 
-/** Reads, validates and compiles one rule file. */
-export async function loadRuleFile(file: string, origin: LoadedRule['origin']): Promise<LoadedRule> {
+/** Reads, validates and compiles one rule file; its documentation is in the file, or in `readme`. */
+export async function loadRuleFile(file: string, origin: LoadedRule['origin'], readme?: ReadmeDocs): Promise<LoadedRule> {
   const shown = displayPath(file);
   let text: string;
   try {
@@ -170,11 +231,20 @@ export async function loadRuleFile(file: string, origin: LoadedRule['origin']): 
     const { field, message } = describeSchemaError(validate.errors ?? []);
     throw new RuleFileError(shown, message, field || undefined);
   }
+  const fields = spec as Partial<YamlRuleSpec>;
+  for (const field of ['description', 'remediation', 'docs'] as const) {
+    if (readme && fields[field] !== undefined) throw new RuleFileError(shown, `documented in ${readme.file}; remove it here`, field);
+    if (!readme && fields[field] === undefined) throw new RuleFileError(shown, `is required (here, or in a ${RULE_README} beside a ${RULE_YAML})`, field);
+  }
+  const { variants, ...docs } = readme?.docs ?? {};
   try {
-    return { ...compileYamlRule(spec as YamlRuleSpec), origin, file: shown };
+    const rule = compileYamlRule({ ...(spec as YamlRuleSpec), ...docs });
+    if (variants) rule.meta.variants = variants;
+    return { ...rule, origin, file: shown };
   } catch (error) {
-    if (error instanceof RuleSpecError) throw new RuleFileError(shown, error.message, error.field);
-    throw error;
+    if (!(error instanceof FieldError)) throw error;
+    if (readme && error.field === 'remediation') throw new RuleFileError(readme.file, error.message, `## ${README_SECTIONS.fix}`);
+    throw new RuleFileError(shown, error.message, error.field);
   }
 }
 

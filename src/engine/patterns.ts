@@ -3,6 +3,7 @@ import type { LogComponent } from '../model/bundle.js';
 import { deriveLiterals, MIN_DERIVED_LITERAL } from './literals.js';
 import type { LogPatternSpec } from './types.js';
 import { checkRange } from './versions.js';
+import { FieldError } from './field-error.js';
 
 /** The shortest literal the prefilter accepts (the rule schema says the same). */
 export const MIN_LITERAL = 3;
@@ -19,15 +20,6 @@ export interface CompiledPattern {
   velero?: string;
 }
 
-/** A problem at a field of a pattern (relative to the pattern), for RuleFileError. */
-export class PatternError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export function patternKey(ruleId: string, index: number): string {
   return `${ruleId}#${index}`;
@@ -35,18 +27,18 @@ export function patternKey(ruleId: string, index: number): string {
 
 export function compilePattern(ruleId: string, index: number, spec: LogPatternSpec): CompiledPattern {
   const flags = spec.flags ?? '';
-  if (/[gy]/.test(flags)) throw new PatternError('flags', `flags "${flags}": g and y are not allowed (each line is matched once)`);
+  if (/[gy]/.test(flags)) throw new FieldError('flags', `flags "${flags}": g and y are not allowed (each line is matched once)`);
   let regex: RegExp;
   try {
     regex = new RegExp(spec.regex, flags);
   } catch (error) {
-    throw new PatternError('regex', `invalid regular expression: ${(error as Error).message}`);
+    throw new FieldError('regex', `invalid regular expression: ${(error as Error).message}`);
   }
   let literals = spec.literals;
   if (!literals || literals.length === 0) {
     const derived = deriveLiterals(spec.regex);
     if ('missing' in derived) {
-      throw new PatternError(
+      throw new FieldError(
         'regex',
         `no prefilter literal can be derived from ${derived.missing === spec.regex ? 'the regex' : `the alternative "${derived.missing}"`} ` +
           `(it needs a plain run of at least ${MIN_DERIVED_LITERAL} characters); add \`literals\`: strings one of which every matching line contains`,
@@ -56,11 +48,11 @@ export function compilePattern(ruleId: string, index: number, spec: LogPatternSp
   }
   const short = literals.find((l) => Buffer.byteLength(l) < MIN_LITERAL);
   if (short !== undefined) {
-    throw new PatternError('literals', `literal "${short}" is too short: literals need at least ${MIN_LITERAL} characters (the scan skips by the shortest)`);
+    throw new FieldError('literals', `literal "${short}" is too short: literals need at least ${MIN_LITERAL} characters (the scan skips by the shortest)`);
   }
   if (spec.velero !== undefined) {
     const problem = checkRange(spec.velero);
-    if (problem) throw new PatternError('velero', problem);
+    if (problem) throw new FieldError('velero', problem);
   }
   const compiled: CompiledPattern = { key: patternKey(ruleId, index), ruleId, index, regex, literals: [...new Set(literals)] };
   if (spec.components) compiled.components = new Set(spec.components);

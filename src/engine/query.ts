@@ -1,5 +1,6 @@
 // Object queries: field paths (`a.b["c/d"][0]`), matchers, and the durations `olderThan` / `newerThan` take.
 import type { KubeObject } from '../model/kube.js';
+import { FieldError } from './field-error.js';
 
 export type PathSegment = string | number;
 
@@ -263,22 +264,13 @@ export function compileQuery(kind: string, where: Record<string, Scalar | Matche
     try {
       conditions.push(compileCondition(path, value));
     } catch (error) {
-      throw new QueryError(`where.${path}`, (error as Error).message);
+      throw new FieldError(`where.${path}`, (error as Error).message);
     }
   }
   // A stable sort: regexes keep their relative order, so captures do too.
   return { kind, conditions, tests: [...conditions].sort((a, b) => a.cost - b.cost) };
 }
 
-/** A problem in one field of a query, for RuleFileError. */
-export class QueryError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface ObjectMatch {
   object: KubeObject;

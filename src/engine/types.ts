@@ -4,8 +4,20 @@ import type { Bundle, LogComponent, LogFile, LogHit } from '../model/bundle.js';
 import type { ObjectRef } from '../model/kube.js';
 import type { Evidence } from '../report/types.js';
 
+/** What a rule's README.md documents (a plain YAML rule file holds the same fields itself). */
+export interface RuleDocs {
+  /** Markdown: what it means and why it happens. */
+  description: string;
+  /** Markdown handlebars template: how to fix it, filled per finding. */
+  remediation: string;
+  /** Links to read further. */
+  docs: string[];
+  /** Version ranges the rule's message variants apply to, for `rules show` (e.g. `velero <1.9.0: "..."`). */
+  variants?: { range: string; text: string }[];
+}
+
 /** Documentation and defaults of a rule: everything `rules list` / `rules show` print. */
-export interface RuleMeta {
+export interface RuleMeta extends RuleDocs {
   /** Stable kebab-case id; never reused for another meaning. */
   id: string;
   title: string;
@@ -14,15 +26,8 @@ export interface RuleMeta {
   category: Category;
   /** One sentence: when the rule fires. */
   summary: string;
-  /** Markdown: what it means and why it happens. */
-  description: string;
-  /** Markdown handlebars template: how to fix it, filled per finding. */
-  remediation: string;
-  docs: string[];
   /** Root-cause rules that, when they fire too, explain this rule's findings. */
   explainedBy?: string[];
-  /** Version ranges the rule's message variants apply to, for `rules show` (e.g. `velero <1.9.0: "..."`). */
-  variants?: { range: string; text: string }[];
 }
 
 /** A log pattern, as declared by a YAML or TypeScript rule, before compilation. */
@@ -75,6 +80,13 @@ export interface RuleContext {
 /** A rule the engine can run: loaded from YAML, or written in TypeScript (a built-in rule folder's rule.ts). */
 export interface RuleDefinition {
   meta: RuleMeta;
+  logPatterns?: LogPatternSpec[];
+  check(ctx: RuleContext): void;
+}
+
+/** A TypeScript rule as written in `rules/<id>/rule.ts`: its documentation comes from the folder's README.md. */
+export interface RuleModule {
+  meta: Omit<RuleMeta, keyof RuleDocs> & Partial<RuleDocs>;
   logPatterns?: LogPatternSpec[];
   check(ctx: RuleContext): void;
 }

@@ -5,10 +5,11 @@ import { parseLogLine, type ParsedLogLine } from '../logs/line.js';
 import type { Bundle, LogFile } from '../model/bundle.js';
 import { refKey, refOf, type KubeObject, type ObjectRef } from '../model/kube.js';
 import type { Evidence } from '../report/types.js';
-import { compileCondition, ConditionError, type Condition, type ConditionSpec } from './conditions.js';
+import { compileCondition, type Condition, type ConditionSpec } from './conditions.js';
 import { dedupeRefs, resourcesOfLine } from './correlate.js';
-import { compilePattern, PatternError } from './patterns.js';
-import { candidatesOf, compileQuery, parsePath, QueryError, resolvePath, runQuery, type CompiledQuery, type MatcherSpec, type PathSegment, type Scalar } from './query.js';
+import { FieldError } from './field-error.js';
+import { compilePattern } from './patterns.js';
+import { candidatesOf, compileQuery, parsePath, resolvePath, runQuery, type CompiledQuery, type MatcherSpec, type PathSegment, type Scalar } from './query.js';
 import { compileTemplate, type Template } from './templates.js';
 import type { LogHitRef, LogPatternSpec, RuleDefinition, RuleMeta } from './types.js';
 
@@ -36,15 +37,6 @@ export interface YamlRuleSpec {
 /** Evidence lines and objects shown per finding. */
 export const MAX_EVIDENCE = 5;
 
-/** A problem at a field of the rule file. */
-export class RuleSpecError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 interface Variant {
   message?: Template;
@@ -66,7 +58,7 @@ function template(source: string, field: string): Template {
     return compileTemplate(source);
   } catch (error) {
     const lines = (error as Error).message.split('\n');
-    throw new RuleSpecError(field, `invalid template: ${[lines[0], lines.at(-1)].filter((l, i, a) => l && a.indexOf(l) === i).join(' ')}`);
+    throw new FieldError(field, `invalid template: ${[lines[0], lines.at(-1)].filter((l, i, a) => l && a.indexOf(l) === i).join(' ')}`);
   }
 }
 
@@ -90,20 +82,20 @@ export function captureNames(source: string): string[] {
 function checkCaptures(source: string, field: string): void {
   const reserved = captureNames(source).find((n) => RESERVED_CAPTURES.has(n));
   if (reserved !== undefined) {
-    throw new RuleSpecError(field, `capture name "${reserved}" is reserved (a template name or helper); rename the group`);
+    throw new FieldError(field, `capture name "${reserved}" is reserved (a template name or helper); rename the group`);
   }
 }
 
-/** Compiles a validated spec; throws RuleSpecError naming the field. */
+/** Compiles a validated spec; throws FieldError naming the field. */
 export function compileYamlRule(spec: YamlRuleSpec): RuleDefinition {
-  const when: Condition | undefined = spec.when ? compileWhen(spec.when) : undefined;
+  const when: Condition | undefined = spec.when ? compileCondition(spec.when, 'when') : undefined;
   const logSpecs = spec.match.logs ?? [];
   const logVariants: Variant[] = logSpecs.map((p, i) => {
     checkCaptures(p.regex, `match.logs[${i}].regex`);
     try {
       compilePattern(spec.id, i, p);
     } catch (error) {
-      if (error instanceof PatternError) throw new RuleSpecError(`match.logs[${i}].${error.field}`, error.message);
+      if (error instanceof FieldError) throw error.under(`match.logs[${i}]`);
       throw error;
     }
     const variant: Variant = {};
@@ -115,7 +107,7 @@ export function compileYamlRule(spec: YamlRuleSpec): RuleDefinition {
     try {
       return { path, segments: parsePath(path) };
     } catch (error) {
-      throw new RuleSpecError(`evidence[${i}]`, (error as Error).message);
+      throw new FieldError(`evidence[${i}]`, (error as Error).message);
     }
   });
   const objectSources: ObjectSource[] = (spec.match.objects ?? []).map((q, i) => {
@@ -128,7 +120,7 @@ export function compileYamlRule(spec: YamlRuleSpec): RuleDefinition {
     try {
       query = compileQuery(q.kind, q.where);
     } catch (error) {
-      if (error instanceof QueryError) throw new RuleSpecError(`match.objects[${i}].${error.field}`, error.message);
+      if (error instanceof FieldError) throw error.under(`match.objects[${i}]`);
       throw error;
     }
     const source: ObjectSource = {
@@ -254,14 +246,7 @@ export function leadOf<H extends { variant: { message?: unknown; severity?: Seve
   return best?.first ?? members[0]!;
 }
 
-function compileWhen(spec: ConditionSpec): Condition {
-  try {
-    return compileCondition(spec, 'when');
-  } catch (error) {
-    if (error instanceof ConditionError) throw new RuleSpecError(error.field, error.message);
-    throw error;
-  }
-}
+
 
 function fileContext(file: LogFile): Record<string, unknown> {
   return {

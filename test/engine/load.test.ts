@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { loadCatalog } from '../../src/catalog.js';
 import { loadRules } from '../../src/engine/index.js';
 import { RuleFileError } from '../../src/errors.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleDefinition, RuleModule } from '../../src/engine/types.js';
 
 const BASE = `id: sample-rule
 title: Sample
@@ -105,9 +105,32 @@ test('TypeScript rule patterns are compiled into the same scanner, with errors n
 });
 
 const rule = (id: string) => `${BASE.replace('sample-rule', id)}match:\n  logs: [{ regex: 'words of ${id}' }]\n`;
+const undocumented = (id: string) => rule(id).replace(/^(description|remediation|docs):.*\n/gm, '');
+const README = `# b-rule
+
+## What it means
+
+The *hook* failed.
+
+## Why it happens
+
+Someone broke it.
+
+## How to fix
+
+\`\`\`sh
+# not a section: a shell comment
+kubectl -n {{default veleroNamespace "velero"}} get pods
+\`\`\`
+
+## Links
+
+- https://velero.io/docs/main/backup-hooks/
+- [Troubleshooting](https://velero.io/docs/main/troubleshooting/)
+`;
 
 test('--rules takes a folder of rule folders and YAML files, one rule folder, or one YAML file', async () => {
-  const files = { 'b-rule/rule.yaml': rule('b-rule'), 'b-rule/README.md': '# B', 'b-rule/cases/fires/case.yaml': 'fires: true\n', 'a-rule.yaml': rule('a-rule'), 'c-rule.yml': rule('c-rule'), 'notes/x.txt': 'not a rule' };
+  const files = { 'b-rule/rule.yaml': undocumented('b-rule'), 'b-rule/README.md': README, 'b-rule/cases/fires/case.yaml': 'fires: true\n', 'a-rule.yaml': rule('a-rule'), 'c-rule.yml': rule('c-rule'), 'notes/x.txt': 'not a rule' };
   await withRules(files, async (dir) => {
     const ids = (path: string) => loadRules({ rulesDirs: [path] }).then((set) => set.rules.map((r) => [r.meta.id, r.origin, r.file]));
     assert.deepEqual((await ids(dir)).map(([id]) => id), ['a-rule', 'b-rule', 'c-rule']);
@@ -133,5 +156,44 @@ test('a built-in folder without rule.yaml is a registered TypeScript rule, else 
   });
   await withRules({ 'ts-rule/rule.ts': 'export {};\n' }, async (dir) => {
     await assert.rejects(loadRules({ builtinDir: dir }), /ts-rule: no rule\.yaml, and no TypeScript rule "ts-rule" is registered/);
+  });
+});
+
+test('the README.md of a rule folder documents it: description, remediation template, links', async () => {
+  await withRules({ 'b-rule/rule.yaml': undocumented('b-rule'), 'b-rule/README.md': README }, async (dir) => {
+    const [loaded] = (await loadRules({ rulesDirs: [dir] })).rules;
+    assert.equal(loaded!.meta.description, 'The *hook* failed.\n\nSomeone broke it.');
+    assert.equal(loaded!.meta.remediation, '```sh\n# not a section: a shell comment\nkubectl -n {{default veleroNamespace "velero"}} get pods\n```');
+    assert.deepEqual(loaded!.meta.docs, ['https://velero.io/docs/main/backup-hooks/', 'https://velero.io/docs/main/troubleshooting/']);
+  });
+});
+
+test('README.md problems name the file and the section; documentation in both places is refused', async () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ 'b-rule/rule.yaml': undocumented('b-rule'), 'b-rule/README.md': README.replace('## How to fix', '## How to fx') }, /b-rule\/README\.md: ## How to fx: unknown section/],
+    [{ 'b-rule/rule.yaml': undocumented('b-rule'), 'b-rule/README.md': README.replace('## Links', '## Why it happens') }, /b-rule\/README\.md: ## Why it happens: the section appears twice/],
+    [{ 'b-rule/rule.yaml': undocumented('b-rule'), 'b-rule/README.md': README.replace(/## Links[\s\S]*/, '') }, /b-rule\/README\.md: ## Links: the section is required/],
+    [{ 'b-rule/rule.yaml': undocumented('b-rule'), 'b-rule/README.md': README.replace('- https://velero.io/docs/main/backup-hooks/', '- see the docs') }, /## Links: not a link: "see the docs"/],
+    [{ 'b-rule/rule.yaml': undocumented('b-rule'), 'b-rule/README.md': README.replace('get pods', 'get {{#if}}') }, /b-rule\/README\.md: ## How to fix: invalid template/],
+    [{ 'b-rule/rule.yaml': rule('b-rule'), 'b-rule/README.md': README }, /b-rule\/rule\.yaml: description: documented in .*README\.md; remove it here/],
+    [{ 'b-rule/rule.yaml': undocumented('b-rule') }, /b-rule\/rule\.yaml: description: is required \(here, or in a README\.md beside a rule\.yaml\)/],
+  ];
+  for (const [files, expected] of cases) {
+    await withRules(files, async (dir) => {
+      await assert.rejects(loadRules({ rulesDirs: [dir] }), expected);
+    });
+  }
+});
+
+test('a built-in TypeScript rule takes its documentation and message variants from its README.md', async () => {
+  const ts: RuleModule = { meta: { id: 'ts-rule', title: 't', severity: 'info', category: 'backup', summary: 's' }, check() {} };
+  const readme = `${README.replace('# b-rule', '# ts-rule')}\n## Messages by Velero version\n\n- \`velero <1.12.0\`: the label is required\n`;
+  await withRules({ 'ts-rule/rule.ts': 'export {};\n', 'ts-rule/README.md': readme }, async (dir) => {
+    const [loaded] = (await loadRules({ builtinDir: dir, tsRules: [ts] })).rules;
+    assert.equal(loaded!.meta.description, 'The *hook* failed.\n\nSomeone broke it.');
+    assert.deepEqual(loaded!.meta.variants, [{ range: 'velero <1.12.0', text: 'the label is required' }]);
+  });
+  await withRules({ 'ts-rule/rule.ts': 'export {};\n' }, async (dir) => {
+    await assert.rejects(loadRules({ builtinDir: dir, tsRules: [ts] }), /TypeScript rule ts-rule: no README\.md documents it/);
   });
 });

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileQuery, runQuery } from '../../src/engine/query.js';
 import { compileTemplate } from '../../src/engine/templates.js';
-import { captureNames, compileYamlRule, leadOf, RuleSpecError, type YamlRuleSpec } from '../../src/engine/yaml-rule.js';
+import { FieldError } from '../../src/engine/field-error.js';
+import { captureNames, compileYamlRule, leadOf, type YamlRuleSpec } from '../../src/engine/yaml-rule.js';
 import type { KubeObject } from '../../src/model/kube.js';
 
 const spec = (match: YamlRuleSpec['match']): YamlRuleSpec => ({
@@ -12,10 +13,10 @@ const spec = (match: YamlRuleSpec['match']): YamlRuleSpec => ({
 
 test('a capture named like a template name is refused, naming the field', () => {
   assert.deepEqual(captureNames('a (?<kind>\\w+) \\(?<x> (?<=y)(?<reason>.+)'), ['kind', 'reason']);
-  assert.throws(() => compileYamlRule(spec({ logs: [{ regex: 'custom resource (?<kind>\\w+) missing' }] })), (e: unknown) => e instanceof RuleSpecError && e.field === 'match.logs[0].regex' && /"kind" is reserved/.test(e.message));
+  assert.throws(() => compileYamlRule(spec({ logs: [{ regex: 'custom resource (?<kind>\\w+) missing' }] })), (e: unknown) => e instanceof FieldError && e.field === 'match.logs[0].regex' && /"kind" is reserved/.test(e.message));
   assert.throws(
     () => compileYamlRule(spec({ objects: [{ kind: 'Backup', where: { 'status.failureReason': { matches: '(?<count>\\d+)' } } }] })),
-    (e: unknown) => e instanceof RuleSpecError && e.field === 'match.objects[0].where.status.failureReason.matches',
+    (e: unknown) => e instanceof FieldError && e.field === 'match.objects[0].where.status.failureReason.matches',
   );
   assert.doesNotThrow(() => compileYamlRule(spec({ logs: [{ regex: 'BackupStorageLocation "(?<location>\\w+)" is unavailable' }] })));
 });

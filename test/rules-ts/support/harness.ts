@@ -2,7 +2,7 @@
 import type { Bundle, InputFormat, LogComponent, LogFile } from '../../../src/model/bundle.js';
 import { ObjectIndex } from '../../../src/model/bundle.js';
 import type { KubeObject } from '../../../src/model/kube.js';
-import type { FindingInput, LogHitRef, RuleDefinition } from '../../../src/engine/types.js';
+import type { FindingInput, LogHitRef, RuleModule } from '../../../src/engine/types.js';
 
 export interface TestLog {
   path?: string;
@@ -69,7 +69,7 @@ export function makeBundle(spec: TestBundle): Bundle {
 }
 
 /** Runs the rule's check with its log patterns matched naively (every line against every pattern). */
-export function runRule(rule: RuleDefinition, bundle: Bundle, now: Date): FindingInput[] {
+export function runRule(rule: RuleModule, bundle: Bundle, now: Date): FindingInput[] {
   const findings: FindingInput[] = [];
   const patterns = (rule.logPatterns ?? []).map((p) => ({ ...p, re: new RegExp(p.regex, p.flags ?? '') }));
   const hitsByPattern: LogHitRef[][] = patterns.map(() => []);
