@@ -1,0 +1,21 @@
+// The batch summary formatters, by name: pure functions from a BatchResult to a string (`json` is JSON Lines).
+import type { BatchResult } from '../types.js';
+import { formatBatchHtml } from './html.js';
+import { formatBatchJsonLines } from './jsonl.js';
+import { formatBatchMarkdown } from './markdown.js';
+import type { BatchFormatName } from './names.js';
+import { formatBatchText, type BatchTextOptions } from './text.js';
+
+export { BATCH_EXTENSIONS, BATCH_FORMAT_NAMES, isBatchFormatName, type BatchFormatName } from './names.js';
+export { jsonLine } from './jsonl.js';
+
+const BATCH_FORMATTERS: Record<BatchFormatName, (result: BatchResult, options: BatchTextOptions) => string> = {
+  text: (result, options) => formatBatchText(result, options),
+  markdown: (result) => formatBatchMarkdown(result),
+  html: (result) => formatBatchHtml(result),
+  json: (result) => formatBatchJsonLines(result),
+};
+
+export function formatBatch(result: BatchResult, format: BatchFormatName, options: BatchTextOptions = {}): string {
+  return BATCH_FORMATTERS[format](result, options);
+}
