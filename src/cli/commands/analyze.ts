@@ -1,6 +1,7 @@
 // `snapshot-doctor analyze <input>…`: analyze saved data offline and write the report(s).
 import { INPUT_FORMATS, type InputFormat } from '../../model/bundle.js';
 import { UsageError } from '../../errors.js';
+import { eachFormats } from './analyze-each.js';
 import { exitCodeFor, parseFailOn, parseFormats, reportOptions, type ReportArgs } from './shared.js';
 import type { CommandModule } from './types.js';
 
@@ -10,6 +11,8 @@ interface AnalyzeArgs extends ReportArgs {
   config?: string;
   inputFormat?: string;
   quiet?: boolean;
+  each?: boolean;
+  jobs?: number;
 }
 
 export const analyzeCommand: CommandModule<AnalyzeArgs> = {
@@ -19,8 +22,33 @@ export const analyzeCommand: CommandModule<AnalyzeArgs> = {
   builder: (yargs) =>
     reportOptions(yargs)
       .positional('inputs', { type: 'string', array: true, describe: 'Bundles, folders or files (several merge into one analysis)' })
-      .option('input-format', { type: 'string', describe: `Skip detection: ${INPUT_FORMATS.join(', ')}` }),
+      .option('input-format', { type: 'string', describe: `Skip detection: ${INPUT_FORMATS.join(', ')}` })
+      .option('each', {
+        type: 'boolean',
+        describe: 'One analysis per input (a folder stands for its bundles), in parallel; a summary, and per-input reports into --output-dir',
+      })
+      .option('jobs', { alias: 'j', type: 'number', describe: 'With --each: analyses at once (default: the number of cores)' })
+      .check((args) => {
+        if (args.jobs !== undefined && !args.each) return '--jobs goes with --each';
+        if (args.jobs !== undefined && (!Number.isInteger(args.jobs) || args.jobs < 1)) return '--jobs takes a whole number of 1 or more';
+        if (!args.each) return true;
+        const formats = eachFormats(args.format as string[] | undefined);
+        if (typeof formats === 'string') return formats;
+        if (formats.length > 1 && !args.outputDir) return 'several --format values need --output-dir';
+        return true;
+      }),
   async run(args) {
+    if (args.each) {
+      const formats = eachFormats(args.format);
+      if (typeof formats === 'string') throw new UsageError(formats);
+      if (args.output && args.outputDir) throw new UsageError('give either --output or --output-dir, not both');
+      const failOn = parseFailOn(args.failOn);
+      if (args.inputFormat && !(INPUT_FORMATS as readonly string[]).includes(args.inputFormat)) {
+        throw new UsageError(`unknown --input-format "${args.inputFormat}" (expected one of: ${INPUT_FORMATS.join(', ')})`);
+      }
+      const { runEach } = await import('./analyze-each.js');
+      return runEach(args, formats, failOn);
+    }
     const formats = parseFormats(args, ['text']);
     const failOn = parseFailOn(args.failOn);
     if (args.inputFormat && !(INPUT_FORMATS as readonly string[]).includes(args.inputFormat)) {
