@@ -53,3 +53,14 @@ export class UsageError extends SnapshotDoctorError {
 
 /** A size, count or depth budget was exceeded while reading hostile or huge input. */
 export class BudgetError extends InputError {}
+
+/** An archive or folder holds more entries than the entry budget; what came before is whole and may be analyzed. */
+export class EntryBudgetError extends BudgetError {
+  constructor(
+    file: string,
+    readonly limit: number,
+    what: 'entries' | 'files',
+  ) {
+    super(file, `holds more than ${limit} ${what} (the entry-count budget); not read further`);
+  }
+}

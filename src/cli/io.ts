@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { FORMAT_EXTENSIONS, type FormatName } from '../formatters/names.js';
 import type { Report } from '../report/types.js';
+import { visibleText } from '../report/visible.js';
 import { describeFsError, makeDirs, OutputPathError, removeDirs } from '../util/output-path.js';
 
 /**
@@ -18,8 +19,9 @@ export function dropWritesToClosedPipes(): void {
   }
 }
 
+/** One message on stderr; names and text from the input never reach the terminal with raw escapes. */
 export function printError(message: string): void {
-  process.stderr.write(`snapshot-doctor: ${message}\n`);
+  process.stderr.write(`snapshot-doctor: ${visibleText(message)}\n`);
 }
 
 export function printInfo(message: string, quiet = false): void {

@@ -78,6 +78,7 @@ export const CONFIG_SCHEMA = {
         maxEntries: positiveInteger,
         maxStructuredFileBytes: positiveInteger,
         maxLineLength: positiveInteger,
+        maxLogBytes: positiveInteger,
         maxDepth: positiveInteger,
       },
     },

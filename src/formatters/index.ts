@@ -1,5 +1,6 @@
 // The formatter registry: pure functions from a Report to a string, looked up by name.
 import type { Report } from '../report/types.js';
+import { visibleStrings } from '../report/visible.js';
 import type { FormatName } from './names.js';
 import { formatHtml } from './html.js';
 import { formatJson } from './json.js';
@@ -24,6 +25,10 @@ const FORMATTERS = {
 
 export { FORMAT_NAMES, FORMAT_EXTENSIONS, isFormatName, type FormatName } from './names.js';
 
+/**
+ * The one way to render a Report. Whatever built it, its strings reach the formatter with control
+ * characters and bidi overrides made visible (a no-op copy-free walk for a report built here).
+ */
 export function formatReport(report: Report, format: FormatName, options: FormatOptions = {}): string {
-  return FORMATTERS[format](report, options);
+  return FORMATTERS[format](visibleStrings(report), options);
 }

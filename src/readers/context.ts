@@ -5,6 +5,8 @@ import type { BundleBuilder } from '../model/build.js';
 import type { LogScanner } from '../model/bundle.js';
 import type { EntrySource } from './entries/index.js';
 import type { Entry } from './entries/types.js';
+import { formatBytes } from './entries/archive.js';
+import { upTo } from './log-bytes.js';
 import type { ReadBudget, ReadProgress } from './types.js';
 
 export class ReadContext {
@@ -33,11 +35,26 @@ export class ReadContext {
 
   /** The entry's content, decompressed when it starts with the gzip magic (`<backup>-logs.gz` inside a bundle). */
   maybeGunzip(entry: Entry): AsyncIterable<Buffer> {
-    return gunzipIfNeeded(entry.stream());
+    return this.inflateLog(entry.stream(), entry.path);
+  }
+
+  /**
+   * A log's bytes, inflated when they start with the gzip magic, up to the log budget: a log bomb is
+   * read and analyzed up to the budget, and a problem says where it was cut.
+   */
+  inflateLog(source: AsyncIterable<Buffer>, name: string): AsyncIterable<Buffer> {
+    const max = Math.min(this.budget.maxLogBytes, this.budget.maxDecompressedBytes);
+    const cut = () =>
+      this.builder.addProblem(name, `inflates to more than ${formatBytes(max)} (the log budget, budget.maxLogBytes): analyzed up to there, the rest was not read`);
+    return gunzipIfNeeded(source, (inflated) => upTo(inflated, max, cut));
   }
 }
 
-export async function* gunzipIfNeeded(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+/** `source`, gunzipped when it starts with the gzip magic; `inflated` may bound what comes out of gunzip. */
+export async function* gunzipIfNeeded(
+  source: AsyncIterable<Buffer>,
+  inflated: (stream: AsyncIterable<Buffer>) => AsyncIterable<Buffer> = (stream) => stream,
+): AsyncGenerator<Buffer> {
   const iterator = source[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) return;
@@ -58,7 +75,7 @@ export async function* gunzipIfNeeded(source: AsyncIterable<Buffer>): AsyncGener
     },
   };
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    yield* Readable.from(rest).pipe(createGunzip()) as AsyncIterable<Buffer>;
+    yield* inflated(Readable.from(rest).pipe(createGunzip()) as AsyncIterable<Buffer>);
   } else {
     yield* rest;
   }

@@ -3,6 +3,7 @@ import { parseLogLine } from '../logs/line.js';
 import { parseStartup, STARTUP_LITERAL } from '../logs/startup.js';
 import { normalizeVersion } from '../model/versions.js';
 import type { LogComponent, LogFile, LogScanner } from '../model/bundle.js';
+import { textLogChunks } from './log-bytes.js';
 
 /** Lines kept in `LogFile.tail` by the built-in counter. */
 export const TAIL_LINES = 30;
@@ -99,7 +100,9 @@ export function componentFromContent(head: string): { component: LogComponent; o
  * Streams one log through the scanner. Without a scanner, counts lines and bytes and keeps the tail and
  * the first and last timestamps, so that the model is complete even when no rules run.
  */
-export async function scanLog(file: LogFile, source: AsyncIterable<Buffer>, scanner: LogScanner | undefined): Promise<void> {
+export async function scanLog(file: LogFile, bytes: AsyncIterable<Buffer>, scanner: LogScanner | undefined): Promise<void> {
+  // NUL padding, a BOM and CR-only line ends would otherwise hide lines from the scan.
+  const source = textLogChunks(bytes);
   if (scanner) {
     await scanner.scan(file, source);
   } else {

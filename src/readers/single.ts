@@ -9,23 +9,24 @@ import { parseDescribe, sniffDescribe } from './describe.js';
 import { gunzipHead, gzipHoldsTar, sniffContainer } from './entries/index.js';
 import { componentFromContent, componentFromFileName, newLogFile, scanLog } from './logs.js';
 import { gunzipIfNeeded, type ReadContext } from './context.js';
-import { extractObjects, parseDocuments, readAll, StructuredFileError } from './structured.js';
+import { extractObjects, parseDocuments, readAll, skippedItemsProblem, StructuredFileError } from './structured.js';
 import { linesSource } from './results.js';
+import { binaryKind, textLogHead } from './log-bytes.js';
 
 /** Bytes looked at to decide what a file is. */
 export const SNIFF_BYTES = 64 * 1024;
 
 export type SingleFormat = Extract<InputFormat, 'log-file' | 'describe' | 'kubectl-dump'>;
 
-async function readHead(path: string, gzipped: boolean): Promise<string> {
-  if (gzipped) return (await gunzipHead(path, SNIFF_BYTES)).toString('utf8');
+async function readHead(path: string, gzipped: boolean): Promise<Buffer> {
+  if (gzipped) return gunzipHead(path, SNIFF_BYTES);
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of createReadStream(path, { start: 0, end: SNIFF_BYTES - 1 })) {
     chunks.push(chunk as Buffer);
     total += (chunk as Buffer).length;
   }
-  return Buffer.concat(chunks, total).toString('utf8');
+  return Buffer.concat(chunks, total);
 }
 
 /**
@@ -76,17 +77,20 @@ export async function detectSingle(path: string): Promise<{ format: SingleFormat
   if (container === 'tar') return undefined;
   const gzipped = container === 'gzip';
   if (gzipped && (await gzipHoldsTar(path))) return undefined;
-  const head = await readHead(path, gzipped);
-  if (head.length === 0 || head.includes('\u0000')) return undefined;
-  const format = sniffSingle(head);
+  const bytes = await readHead(path, gzipped);
+  if (bytes.length === 0 || binaryKind(bytes)) return undefined;
+  const format = sniffSingle(textLogHead(bytes.toString('utf8')));
   return format ? { format, gzipped } : undefined;
 }
 
 /** Reads `path` (a regular file, possibly gzipped, not an archive) into the context's builder. */
 export async function readSingleFile(path: string, ctx: ReadContext, gzipped: boolean, forced?: SingleFormat): Promise<SingleFormat> {
-  const head = await readHead(path, gzipped);
-  if (head.length === 0) throw new InputError(path, gzipped ? 'the gzip file is empty or truncated before any content' : 'the file is empty');
-  if (head.includes('\u0000') && !forced) throw new InputError(path, 'a binary file: not a log, describe output, kubectl dump or bundle');
+  const bytes = await readHead(path, gzipped);
+  if (bytes.length === 0) throw new InputError(path, gzipped ? 'the gzip file is empty or truncated before any content' : 'the file is empty');
+  const binary = binaryKind(bytes);
+  if (binary && !forced) throw new InputError(path, `${binary}, not a log, describe output, kubectl dump or bundle`);
+  // NUL padding, a BOM or CR line ends leave a log a log.
+  const head = textLogHead(bytes.toString('utf8'));
   const format = forced ?? sniffSingle(head);
   if (!format) throw new InputError(path, 'not a Velero log, describe output, kubectl dump or bundle (nothing in it is recognizable)');
   const name = basename(path);
@@ -99,7 +103,7 @@ export async function readSingleFile(path: string, ctx: ReadContext, gzipped: bo
       await readDescribe(path, name, content(), ctx);
       break;
     case 'log-file':
-      await readLog(path, name, head, content(), ctx);
+      await readLog(path, name, head, ctx.inflateLog(createReadStream(path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>, name), ctx);
       break;
   }
   return format;
@@ -114,10 +118,11 @@ async function readDump(path: string, name: string, source: AsyncIterable<Buffer
     if (error instanceof StructuredFileError) throw new InputError(path, error.message);
     throw new InputError(path, (error as Error).message, { cause: error });
   }
-  const { objects, skipped } = extractObjects(documents);
-  if (objects.length === 0) throw new InputError(path, 'no Kubernetes objects in it (no kind and metadata.name)');
+  const { objects, skipped, lists } = extractObjects(documents);
+  // An empty List is what `kubectl get` prints when nothing of the kind exists: an answer, not a broken file.
+  if (objects.length === 0 && lists === 0) throw new InputError(path, 'no Kubernetes objects in it (no kind and metadata.name)');
   for (const object of objects) ctx.builder.addObject(object, name);
-  if (skipped > 0) ctx.builder.addProblem(name, `${skipped} item(s) are not Kubernetes objects (no kind or metadata.name): skipped`);
+  if (skipped > 0) ctx.builder.addProblem(name, skippedItemsProblem(skipped));
 }
 
 async function readDescribe(path: string, name: string, source: AsyncIterable<Buffer>, ctx: ReadContext): Promise<void> {

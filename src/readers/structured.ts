@@ -104,6 +104,13 @@ export interface ExtractedObjects {
   objects: KubeObject[];
   /** Items that are not Kubernetes objects (no metadata.name, or no kind to infer). */
   skipped: number;
+  /** List documents seen, empty ones included (`kubectl get` prints an empty List when nothing exists). */
+  lists: number;
+}
+
+/** The problem every reader records for the items `extractObjects` skipped, worded alike. */
+export function skippedItemsProblem(skipped: number): string {
+  return `${skipped} item${skipped === 1 ? ' is' : 's are'} not a Kubernetes object (no kind or metadata.name): skipped`;
 }
 
 /**
@@ -113,6 +120,7 @@ export interface ExtractedObjects {
 export function extractObjects(documents: unknown[], kindHint?: string): ExtractedObjects {
   const objects: KubeObject[] = [];
   let skipped = 0;
+  let lists = 0;
   const visit = (value: unknown, inheritedKind: string | undefined, inheritedApiVersion: string | undefined, depth: number) => {
     if (Array.isArray(value)) {
       for (const item of value) visit(item, inheritedKind, inheritedApiVersion, depth + 1);
@@ -124,6 +132,7 @@ export function extractObjects(documents: unknown[], kindHint?: string): Extract
     }
     if (Array.isArray(value.items) && (value.kind === 'List' || itemKindOfList(value.kind) || !isRecord(value.metadata) || !('name' in value.metadata))) {
       if (depth > 3) return;
+      lists += 1;
       const listApiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : inheritedApiVersion;
       visit(value.items, itemKindOfList(value.kind) ?? inheritedKind, value.kind === 'List' ? undefined : listApiVersion, depth + 1);
       return;
@@ -140,7 +149,7 @@ export function extractObjects(documents: unknown[], kindHint?: string): Extract
     objects.push(object);
   };
   for (const doc of documents) visit(doc, kindHint, undefined, 0);
-  return { objects, skipped };
+  return { objects, skipped, lists };
 }
 
 /** Thrown through as is: a budget error stops the whole input, unlike a StructuredFileError. */

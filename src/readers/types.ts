@@ -11,6 +11,8 @@ export interface ReadBudget {
   maxStructuredFileBytes: number;
   /** Characters of one log line kept; longer lines are cut (and scanned only up to that length). */
   maxLineLength: number;
+  /** Bytes one gzipped log is read to once inflated (a log bomb); the rest is skipped with a problem saying where. */
+  maxLogBytes: number;
   /** JSON / YAML nesting depth. */
   maxDepth: number;
 }
@@ -35,6 +37,7 @@ export const DEFAULT_BUDGET: Readonly<ReadBudget> = Object.freeze({
   maxEntries: 200_000,
   maxStructuredFileBytes: 256 * 1024 ** 2,
   maxLineLength: 64 * 1024,
+  maxLogBytes: 1024 ** 3,
   maxDepth: 512,
 });
 

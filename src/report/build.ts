@@ -16,6 +16,7 @@ import type {
   RuleOutcome,
   ScheduleRow,
 } from './types.js';
+import { visibleStrings } from './visible.js';
 
 /** The detail tables keep the newest rows only, so that reports of huge clusters stay readable. */
 export const MAX_DETAIL_ROWS = 500;
@@ -45,7 +46,8 @@ export function buildReport(bundle: Bundle, options: BuildReportOptions): Report
   const summary = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) summary[f.severity] += 1;
   const first = bundle.inputs[0];
-  return {
+  // Text from the input (log lines, names, messages) may hold escape sequences, NULs or bidi overrides.
+  return visibleStrings({
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: options.toolVersion },
     input:
@@ -63,7 +65,7 @@ export function buildReport(bundle: Bundle, options: BuildReportOptions): Report
     problems: bundle.problems,
     rules: options.rules,
     details: detailsOf(bundle),
-  };
+  });
 }
 
 /** Most severe first; within a severity, root causes before the symptoms they explain; then by rule id. */

@@ -137,7 +137,7 @@ describe('hostile archives', () => {
     assert.ok(bundle.problems.some((p) => p.source === 'velero/logs/velero-x/velero.log' && /outside/.test(p.message)));
   });
 
-  it('budgets stop a decompression bomb and an entry flood with a clear error', async () => {
+  it('budgets stop a decompression bomb with a clear error, and an entry flood before any bundle file', async () => {
     const bomb = join(tmp.dir, 'bomb.tar.gz');
     await writeFile(bomb, rawTarGz([good('cluster-resources/pods/logs/velero/v/velero.log', 'x'.repeat(4 * 1024 * 1024))]));
     await assert.rejects(readInputs([bomb], { budget: { maxDecompressedBytes: 1024 * 1024 } }), (e: unknown) => e instanceof BudgetError && /decompressed-size budget/.test(e.message));

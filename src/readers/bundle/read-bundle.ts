@@ -1,14 +1,15 @@
 // Reads one bundle (troubleshoot of every era, velero debug, snapshot-doctor collect) entry by entry into the builder.
 import { basename } from 'node:path';
-import { BudgetError, InputError } from '../../errors.js';
+import { BudgetError, EntryBudgetError, InputError } from '../../errors.js';
 import type { InputFormat } from '../../model/bundle.js';
 import type { KubeObject } from '../../model/kube.js';
 import { VELERO_KINDS } from '../../model/velero.js';
 import { parseDescribe } from '../describe.js';
 import type { Entry, EntrySource } from '../entries/index.js';
 import { componentForContainer, newLogFile, scanLog } from '../logs.js';
+import { BINARY_SNIFF_BYTES, binaryKind, peekHead } from '../log-bytes.js';
 import { linesSource, resultLines } from '../results.js';
-import { extractObjects, parseDocuments, readAll, StructuredFileError } from '../structured.js';
+import { extractObjects, parseDocuments, readAll, skippedItemsProblem, StructuredFileError } from '../structured.js';
 import type { ReadContext } from '../context.js';
 import { classify, type Role } from './classify.js';
 
@@ -70,20 +71,28 @@ export async function readBundle(source: EntrySource, ctx: ReadContext, forced?:
   const pendingYaml = new Map<string, { path: string; objects: KubeObject[]; problem: string | undefined }>();
   const { builder } = ctx;
   const input = ctx.inputPath;
+  let cut: EntryBudgetError | undefined;
 
-  for await (const entry of source) {
-    ctx.progress(source);
-    const role = classify(entry.path);
-    evidence.note(entry.path, role);
-    // Symbolic links point at files the walk reaches on its own (aliases of logs, `.yaml` → `.json`).
-    if (entry.type === 'symlink' || role.role === 'ignore' || role.role === 'troubleshoot-version') continue;
-    try {
-      await readEntry(entry, role);
-    } catch (error) {
-      if (error instanceof StructuredFileError) builder.addProblem(entry.path, error.message);
-      else if (error instanceof BudgetError || error instanceof InputError) throw error;
-      else builder.addProblem(entry.path, `unreadable: ${(error as Error).message}`);
+  try {
+    for await (const entry of source) {
+      ctx.progress(source);
+      const role = classify(entry.path);
+      evidence.note(entry.path, role);
+      // Symbolic links point at files the walk reaches on its own (aliases of logs, `.yaml` → `.json`).
+      if (entry.type === 'symlink' || role.role === 'ignore' || role.role === 'troubleshoot-version') continue;
+      try {
+        await readEntry(entry, role);
+      } catch (error) {
+        if (error instanceof StructuredFileError) builder.addProblem(entry.path, error.message);
+        else if (error instanceof BudgetError || error instanceof InputError) throw error;
+        else builder.addProblem(entry.path, `unreadable: ${(error as Error).message}`);
+      }
     }
+  } catch (error) {
+    // Too many entries: the ones read are whole, so they are analyzed and the cut is a problem.
+    if (!(error instanceof EntryBudgetError)) throw error;
+    cut = error;
+    builder.addProblem(input, `holds more than ${error.limit} entries (the entry-count budget, budget.maxEntries): the first ${error.limit} were analyzed, the rest was not read`);
   }
   for (const [key, pending] of pendingYaml) {
     if (jsonSeen.has(key)) continue;
@@ -94,11 +103,23 @@ export async function readBundle(source: EntrySource, ctx: ReadContext, forced?:
 
   const format = forced ?? evidence.format();
   if (!format || evidence.recognized === 0) {
+    // Cut before any bundle file: the budget, not the layout, is what the user needs to hear about.
+    if (cut) throw cut;
     throw new NotABundleError(input, source.kind === 'folder' ? 'no support bundle, velero debug bundle or Velero file found in this folder' : 'not a support bundle or velero debug bundle (no file of either layout in the archive)');
   }
   const named = timeFromBundleName(source.root) ?? timeFromBundleName(basename(input));
   if (named) builder.noteCollectedAt(named, 'stated');
   return format;
+
+  /** A log's bytes; undefined, with a problem naming it, when they are a binary file where a log should be (its bytes go in no report). */
+  async function logBytes(path: string, source: AsyncIterable<Buffer>): Promise<AsyncIterable<Buffer> | undefined> {
+    const { head, all, close } = await peekHead(source, BINARY_SNIFF_BYTES);
+    const kind = binaryKind(head);
+    if (!kind) return all;
+    await close();
+    builder.addProblem(path, `${kind} where a log should be: skipped`);
+    return undefined;
+  }
 
   async function structured(entry: Entry): Promise<unknown[]> {
     const data = await readAll(entry.stream(), ctx.budget.maxStructuredFileBytes, entry.path);
@@ -108,7 +129,7 @@ export async function readBundle(source: EntrySource, ctx: ReadContext, forced?:
   function addObjects(path: string, documents: unknown[], kindHint: string): void {
     const { objects, skipped } = extractObjects(documents, kindHint);
     for (const object of objects) builder.addObject(object, path);
-    if (skipped > 0) builder.addProblem(path, `${skipped} item(s) are not Kubernetes objects (no kind or metadata.name): skipped`);
+    if (skipped > 0) builder.addProblem(path, skippedItemsProblem(skipped));
   }
 
   async function readEntry(entry: Entry, role: Exclude<Role, { role: 'ignore' }>): Promise<void> {
@@ -122,7 +143,7 @@ export async function readBundle(source: EntrySource, ctx: ReadContext, forced?:
           // Whether this copy counts (and so whether its flaws are worth a problem) is known only at the end.
           try {
             const { objects, skipped } = extractObjects(await structured(entry), role.kind);
-            pendingYaml.set(key, { path: entry.path, objects, problem: skipped > 0 ? `${skipped} item(s) are not Kubernetes objects: skipped` : undefined });
+            pendingYaml.set(key, { path: entry.path, objects, problem: skipped > 0 ? skippedItemsProblem(skipped) : undefined });
           } catch (error) {
             if (!(error instanceof StructuredFileError)) throw error;
             pendingYaml.set(key, { path: entry.path, objects: [], problem: error.message });
@@ -169,8 +190,10 @@ export async function readBundle(source: EntrySource, ctx: ReadContext, forced?:
           previous: role.previous,
         });
         if (role.namespace) file.namespace = role.namespace;
+        const bytes = await logBytes(entry.path, entry.stream());
+        if (!bytes) return;
         builder.addLog(file);
-        await scanLog(file, entry.stream(), ctx.scanner);
+        await scanLog(file, bytes, ctx.scanner);
         return;
       }
       case 'cluster-version': {
@@ -203,8 +226,10 @@ export async function readBundle(source: EntrySource, ctx: ReadContext, forced?:
         const owner: { kind: 'Backup' | 'Restore'; name: string; namespace?: string } = { kind: role.kind, name: role.name };
         if (role.namespace) owner.namespace = role.namespace;
         const file = newLogFile({ path: entry.path, input, component: role.kind === 'Backup' ? 'backup-log' : 'restore-log', owner });
+        const bytes = await logBytes(entry.path, ctx.maybeGunzip(entry));
+        if (!bytes) return;
         builder.addLog(file);
-        await scanLog(file, ctx.maybeGunzip(entry), ctx.scanner);
+        await scanLog(file, bytes, ctx.scanner);
         return;
       }
       case 'results': {

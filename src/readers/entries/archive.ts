@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
-import { BudgetError, InputError } from '../../errors.js';
+import { BudgetError, EntryBudgetError, InputError } from '../../errors.js';
 import type { Problem } from '../../model/bundle.js';
 import type { ReadBudget } from '../types.js';
 import { isTopLevelName, resolveLinkTarget, safeRelativePath } from './paths.js';
@@ -105,7 +105,7 @@ export class ArchiveEntries implements EntrySource {
         entriesSeen += 1;
         if (entriesSeen > this.budget.maxEntries) {
           raw.resume();
-          throw new BudgetError(this.inputPath, `holds more than ${this.budget.maxEntries} entries (the entry-count budget); not read further`);
+          throw new EntryBudgetError(this.inputPath, this.budget.maxEntries, 'entries');
         }
         const entry = this.toEntry(raw);
         if (!entry) {

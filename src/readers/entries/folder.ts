@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { lstat, opendir, readdir, readlink, realpath } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import { BudgetError } from '../../errors.js';
+import { EntryBudgetError } from '../../errors.js';
 import type { Problem } from '../../model/bundle.js';
 import type { ReadBudget } from '../types.js';
 import { isTopLevelName } from './paths.js';
@@ -57,7 +57,7 @@ export class FolderEntries implements EntrySource {
         }
         count += 1;
         if (count > this.budget.maxEntries) {
-          throw new BudgetError(this.inputPath, `holds more than ${this.budget.maxEntries} files (the entry-count budget); not read further`);
+          throw new EntryBudgetError(this.inputPath, this.budget.maxEntries, 'files');
         }
         if (info.isSymbolicLink()) {
           const link = await this.resolveLink(abs, rel, rootReal);
