@@ -9,3 +9,4 @@ export type { KubeObject, ObjectRef } from './model/kube.js';
 export type { Report, Finding, Evidence, Inventory } from './report/types.js';
 export type { RuleDefinition, RuleMeta, RuleContext, LogPatternSpec } from './engine/types.js';
 export { TOOL_VERSION } from './version.js';
+export { supportBundleSpec, mergeSupportBundleSpec, type MergeResult } from './spec/index.js';
