@@ -6,6 +6,7 @@ import type { Bundle, InputFormat } from './model/bundle.js';
 import { readInputs, type ReadBudget, type ReadProgress } from './readers/index.js';
 import { createRedactor } from './redact/index.js';
 import { buildReport } from './report/build.js';
+import { troubleshootContext } from './report/context.js';
 import type { Report } from './report/types.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -44,11 +45,9 @@ export async function analyzeWithBundle(inputs: string | string[], options: Anal
   const now = options.now ?? (bundle.collectedAt ? new Date(bundle.collectedAt) : new Date());
   const { findings, outcomes } = evaluate(ruleSet, bundle, { config, now });
   const redactor = createRedactor(config?.redaction);
-  const report = buildReport(bundle, {
-    toolVersion: TOOL_VERSION,
-    findings,
-    rules: outcomes,
-    redact: (text) => redactor.redactText(text),
-  });
+  const redact = (text: string) => redactor.redactText(text);
+  const report = buildReport(bundle, { toolVersion: TOOL_VERSION, findings, rules: outcomes, redact });
+  const context = troubleshootContext(bundle.externalResults, report.findings, redact);
+  if (context) report.troubleshootAnalysis = context;
   return { report, bundle };
 }

@@ -56,3 +56,6 @@ export type Category = (typeof CATEGORIES)[number];
 
 export const TOOL_NAME = 'snapshot-doctor';
 export const REPORT_SCHEMA_VERSION = 1;
+
+/** The label on the troubleshoot analyzer results snapshot-doctor writes (`analysis.json`): reading a bundle back skips them. */
+export const TROUBLESHOOT_RULE_ID_LABEL = 'snapshotDoctorRuleId';

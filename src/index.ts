@@ -9,4 +9,6 @@ export type { KubeObject, ObjectRef } from './model/kube.js';
 export type { Report, Finding, Evidence, Inventory } from './report/types.js';
 export type { RuleDefinition, RuleMeta, RuleContext, LogPatternSpec } from './engine/types.js';
 export { TOOL_VERSION } from './version.js';
+export { writeBundleAnalysis, ANALYSIS_FILE } from './bundle/analysis.js';
+export { troubleshootResults, type AnalyzerResult } from './formatters/troubleshoot.js';
 export { supportBundleSpec, mergeSupportBundleSpec, type MergeResult } from './spec/index.js';

@@ -4,6 +4,7 @@ import type { Report } from '../report/types.js';
 import { buildTimeline } from './html-timeline.js';
 import type { FormatOptions } from './index.js';
 import { formatDuration, loadTemplate } from './template.js';
+import { coveredLine, troubleshootContextView } from './troubleshoot-context.js';
 
 /** Only http(s) documentation links become anchors; anything else is shown as text. */
 function safeUrl(url: string): string | null {
@@ -49,6 +50,13 @@ export function formatHtml(report: Report, _options: FormatOptions = {}): string
     })),
     timeline: buildTimeline(report.details),
     plugins: report.versions.plugins,
+    troubleshoot: troubleshootHtml(report),
   };
   return loadTemplate('report.html.hbs', { escape: true })(view);
+}
+
+function troubleshootHtml(report: Report): { heading: string; shown: { severity: string; title: string; message: string }[]; covered: string } | undefined {
+  const view = troubleshootContextView(report);
+  if (!view) return undefined;
+  return { heading: view.heading, shown: view.shown.map((r) => ({ severity: r.severity, title: r.title, message: r.message })), covered: coveredLine(view) };
 }

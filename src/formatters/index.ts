@@ -7,6 +7,7 @@ import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
 import { formatMarkdown } from './markdown.js';
 import { formatText } from './text.js';
+import { formatTroubleshoot } from './troubleshoot.js';
 
 export interface FormatOptions {
   /** ANSI colours (text format only); the CLI sets it for a TTY. */
@@ -21,6 +22,7 @@ const FORMATTERS = {
   html: formatHtml,
   json: formatJson,
   junit: formatJunit,
+  troubleshoot: formatTroubleshoot,
 } satisfies Record<FormatName, Formatter>;
 
 export { FORMAT_NAMES, FORMAT_EXTENSIONS, isFormatName, type FormatName } from './names.js';

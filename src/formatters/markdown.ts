@@ -3,6 +3,7 @@ import { SEVERITIES } from '../constants.js';
 import type { Finding, Report } from '../report/types.js';
 import type { FormatOptions } from './index.js';
 import { clip, codeBlock, inline, inlineWithCode, link } from './markdown-escape.js';
+import { coveredLine, troubleshootContextView } from './troubleshoot-context.js';
 import { formatDuration, loadTemplate } from './template.js';
 
 /** Findings after this many are listed by title only, so that a report fits in a ticket. */
@@ -123,6 +124,7 @@ export function formatMarkdown(report: Report, _options: FormatOptions = {}): st
       duration: b.durationSeconds === undefined ? '' : formatDuration(b.durationSeconds),
     })),
     backupsShown: `${Math.min(MAX_BACKUP_ROWS, report.details.backups.length)} of ${report.inventory.backups}`,
+    troubleshoot: troubleshootMarkdown(report),
     problems: report.problems
       .slice(0, MAX_PROBLEMS)
       .map((p) => `${inline(p.source)}: ${inline(clip(p.message, 300))}`)
@@ -131,4 +133,15 @@ export function formatMarkdown(report: Report, _options: FormatOptions = {}): st
     generatedAt: inline(report.generatedAt),
   };
   return loadTemplate('report.md.hbs', { escape: false })(view).replace(/\n{3,}/g, '\n\n');
+}
+
+/** troubleshoot's results that no finding covers, as list items, under a heading; undefined when there are none. */
+function troubleshootMarkdown(report: Report): { heading: string; items: string[]; covered: string } | undefined {
+  const view = troubleshootContextView(report);
+  if (!view) return undefined;
+  return {
+    heading: inline(view.heading),
+    items: view.shown.map((r) => `**${r.severity}** ${inline(r.title)}: ${inline(clip(r.message, 300))}`),
+    covered: inline(coveredLine(view)),
+  };
 }

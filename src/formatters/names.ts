@@ -1,8 +1,8 @@
 // The report format names and file extensions, apart from the formatters so that the CLI can parse flags without loading them.
 
-export type FormatName = 'text' | 'markdown' | 'html' | 'json' | 'junit';
+export type FormatName = 'text' | 'markdown' | 'html' | 'json' | 'junit' | 'troubleshoot';
 
-export const FORMAT_NAMES: FormatName[] = ['text', 'markdown', 'html', 'json', 'junit'];
+export const FORMAT_NAMES: FormatName[] = ['text', 'markdown', 'html', 'json', 'junit', 'troubleshoot'];
 
 /** File extension used with --output-dir. */
 export const FORMAT_EXTENSIONS: Record<FormatName, string> = {
@@ -11,6 +11,7 @@ export const FORMAT_EXTENSIONS: Record<FormatName, string> = {
   html: 'html',
   json: 'json',
   junit: 'xml',
+  troubleshoot: 'analysis.json',
 };
 
 export function isFormatName(name: string): name is FormatName {

@@ -2,6 +2,7 @@
 import pc from 'picocolors';
 import type { Severity } from '../constants.js';
 import type { Finding, Report } from '../report/types.js';
+import { coveredLine, troubleshootContextView } from './troubleshoot-context.js';
 import type { FormatOptions } from './index.js';
 
 const MAX_EVIDENCE_LINES = 3;
@@ -84,6 +85,14 @@ export function formatText(report: Report, options: FormatOptions = {}): string 
       for (const line of fix.slice(1, MAX_FIX_LINES)) out.push(`              ${line}`);
       if (fix.length > MAX_FIX_LINES) out.push(c.dim(`              … (snapshot-doctor rules show ${finding.ruleId})`));
     }
+  }
+
+  const context = troubleshootContextView(report);
+  if (context) {
+    out.push('');
+    out.push(`${context.heading}${context.shown.length > 0 ? ':' : '.'}`);
+    for (const r of context.shown) out.push(`  ${(r.severity === 'error' ? c.red : c.yellow)(r.severity.padEnd(5))} ${cut(`${r.title}: ${r.message}`)}`);
+    if (context.covered > 0) out.push(c.dim(`  ${coveredLine(context)}`));
   }
 
   if (report.problems.length > 0) {

@@ -1,5 +1,5 @@
 // BundleBuilder: every input feeds it objects, logs, problems and hints; build() makes the one Bundle.
-import type { Bundle, InputInfo, LogFile, Problem } from './bundle.js';
+import type { Bundle, ExternalResult, InputInfo, LogFile, Problem } from './bundle.js';
 import { ObjectIndex } from './bundle.js';
 import type { KubeObject } from './kube.js';
 import { isVeleroKind } from './velero.js';
@@ -31,6 +31,7 @@ export class BundleBuilder {
   readonly problems: Problem[] = [];
   readonly logs: LogFile[] = [];
   readonly credentialKeys: CredentialKeys[] = [];
+  readonly externalResults: ExternalResult[] = [];
   readonly collectedKinds = new Set<string>();
   readonly versionHints: VersionHints = {};
   private readonly objects = new Map<string, StoredObject>();
@@ -128,6 +129,7 @@ export class BundleBuilder {
     };
     if (this.tellsCollectedKinds) bundle.collectedKinds = this.collectedKinds;
     if (this.credentialKeys.length > 0) bundle.credentialKeys = this.credentialKeys;
+    if (this.externalResults.length > 0) bundle.externalResults = this.externalResults;
     return bundle;
   }
 

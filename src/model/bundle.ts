@@ -150,6 +150,21 @@ export interface LogFile {
   unexplained?: ErrorGroup[];
 }
 
+/**
+ * A failing result of another tool's analysis that came with the input (troubleshoot's `analysis.json`):
+ * shown beside the findings as context, never turned into a finding.
+ */
+export interface ExternalResult {
+  /** The file it was read from. */
+  source: string;
+  /** The check's title (`Backup nightly-1`, `Backup Storage Location default`). */
+  title: string;
+  message: string;
+  severity: 'error' | 'warn';
+  /** The object it is about: troubleshoot's involvedObject, or the kind and name its title names. */
+  object?: { kind: string; namespace?: string; name: string };
+}
+
 /** The Velero, node-agent and KOTS workloads found among the objects. */
 export interface Workloads {
   veleroDeployment?: KubeObject;
@@ -182,6 +197,8 @@ export interface Bundle {
    * (`snapshot-doctor collect` does): lets rules tell a missing key from a wrong one.
    */
   credentialKeys?: { namespace: string; secret: string; keys: string[]; source: string }[];
+  /** Failing Velero results of troubleshoot's own analysis in the input (its `analysis.json`). */
+  externalResults?: ExternalResult[];
   /** The input file an object was read from (for evidence). */
   sourceOf(obj: KubeObject): string | undefined;
 }

@@ -170,6 +170,19 @@ export interface ReportDetails {
   truncated: boolean;
 }
 
+/** troubleshoot's own analysis that came with the input (its `analysis.json`): context, not findings. */
+export interface TroubleshootContext {
+  results: {
+    source: string;
+    title: string;
+    message: string;
+    severity: 'error' | 'warn';
+    object?: { kind: string; namespace?: string; name: string };
+    /** Ids of the findings that already say this; absent when no finding does. */
+    coveredBy?: string[];
+  }[];
+}
+
 export interface Report {
   schemaVersion: 1;
   tool: { name: string; version: string };
@@ -186,4 +199,6 @@ export interface Report {
   problems: Problem[];
   rules: RuleOutcome[];
   details: ReportDetails;
+  /** Failing Velero results of troubleshoot's analysis.json in the input; absent when there are none. */
+  troubleshootAnalysis?: TroubleshootContext;
 }

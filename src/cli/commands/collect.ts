@@ -125,6 +125,9 @@ export const collectCommand: CommandModule<CollectArgs> = {
   async run(args) {
     const quiet = Boolean(args.quiet);
     const result = await runCollect({ ...collectOptionsFrom(args, () => {}), output: args.output }, quiet);
+    // The findings go into the bundle as troubleshoot's analysis.json, for the tools that open such bundles.
+    const [{ analyze }, { writeBundleAnalysis }] = await Promise.all([import('../../analyze.js'), import('../../bundle/analysis.js')]);
+    await writeBundleAnalysis(result.path, await analyze(result.path, { config: args.config }));
     printCollectSummary(result, quiet);
     process.stdout.write(`${result.path}\n`);
     return 0;

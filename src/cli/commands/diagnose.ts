@@ -34,8 +34,9 @@ export const diagnoseCommand: CommandModule<DiagnoseArgs> = {
       .option('rules', { type: 'string', array: true, describe: 'A directory of extra YAML rules (repeatable)' }),
   async run(args) {
     const quiet = Boolean(args.quiet);
-    const [{ analyze }, { bundleBaseName }, { writeReports }, { createProgress }] = await Promise.all([
+    const [{ analyze }, { writeBundleAnalysis }, { bundleBaseName }, { writeReports }, { createProgress }] = await Promise.all([
       import('../../analyze.js'),
+      import('../../bundle/analysis.js'),
       import('../../collect/index.js'),
       import('../io.js'),
       import('../progress.js'),
@@ -59,6 +60,7 @@ export const diagnoseCommand: CommandModule<DiagnoseArgs> = {
       } finally {
         progress.stop();
       }
+      await writeBundleAnalysis(collected.path, report);
       written = await writeReports(report, { formats, outputDir: folder, baseName: 'report', color: false });
     } catch (error) {
       await removeDirs(made);

@@ -21,6 +21,8 @@ export type Role =
   | { role: 'results'; kind: 'Backup' | 'Restore'; name: string; namespace?: string }
   | { role: 'credential-keys'; namespace: string; secret: string }
   | { role: 'manifest' }
+  /** troubleshoot's analyzer results at the bundle root. */
+  | { role: 'troubleshoot-analysis' }
   | { role: 'ignore' };
 
 /**
@@ -84,6 +86,7 @@ export function classify(path: string): Role {
   if (path === 'version.txt') return { role: 'velero-version' };
   if (path === 'cluster-info/cluster_version.json') return { role: 'cluster-version' };
   if (path === 'snapshot-doctor/manifest.json') return { role: 'manifest' };
+  if (path === 'analysis.json') return { role: 'troubleshoot-analysis' };
   if (/-errors\.json$/.test(name) || name === 'errors.json') return { role: 'errors' };
 
   if (top === 'cluster-resources') return classifyClusterResources(parts);

@@ -12,6 +12,7 @@ import { linesSource, resultLines } from '../results.js';
 import { extractObjects, parseDocuments, readAll, skippedItemsProblem, StructuredFileError } from '../structured.js';
 import type { ReadContext } from '../context.js';
 import { classify, type Role } from './classify.js';
+import { failingVeleroResults } from './analysis.js';
 
 /** Which layout the roles seen so far point to. */
 class FormatEvidence {
@@ -280,6 +281,11 @@ export async function readBundle(source: EntrySource, ctx: ReadContext, forced?:
             if (e && typeof e.message === 'string') builder.addProblem(typeof e.source === 'string' ? e.source : 'collect', e.message);
           }
         }
+        return;
+      }
+      case 'troubleshoot-analysis': {
+        const [doc] = await structured(entry);
+        builder.externalResults.push(...failingVeleroResults(doc, entry.path));
         return;
       }
       case 'troubleshoot-version':
