@@ -1,7 +1,6 @@
 // `snapshot-doctor spec [--merge FILE]`: print a troubleshoot SupportBundle (and Redactor) collecting what snapshot-doctor reads.
 import { readFile } from 'node:fs/promises';
 import { InputError, UsageError } from '../../errors.js';
-import { mergeSupportBundleSpec, supportBundleSpec } from '../../spec/index.js';
 import type { CommandModule } from './types.js';
 
 interface SpecArgs {
@@ -17,6 +16,7 @@ export const specCommand: CommandModule<SpecArgs> = {
       .example('$0 spec > support-bundle.yaml', 'a spec of its own')
       .example('$0 spec --merge manifests/support-bundle.yaml', "the vendor's spec with snapshot-doctor's collectors added"),
   async run(args) {
+    const { mergeSupportBundleSpec, supportBundleSpec } = await import('../../spec/index.js');
     if (args.merge === undefined) {
       process.stdout.write(supportBundleSpec());
       return 0;
