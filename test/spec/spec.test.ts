@@ -236,4 +236,8 @@ test('the spec command: stdout is the spec; --merge reads the file; a missing fi
   assert.equal(missing.stdout, '');
   const usage = await runCli(['spec', '--merge']);
   assert.equal(usage.code, 64);
+  assert.equal(usage.stdout, '');
+  const extra = await runCli(['spec', 'extra-argument']);
+  assert.equal(extra.code, 64, 'an unexpected argument is refused');
+  assert.equal(extra.stdout, '', 'before anything is printed');
 });
