@@ -12,33 +12,24 @@ import { layOutAsTroubleshoot } from '../support/troubleshoot-layout.js';
 
 const DEFAULT_NOW = '2025-01-15T12:00:00Z';
 
-/**
- * Rules whose every case rests on what a troubleshoot bundle cannot hold (per-backup and per-restore
- * logs and results kept in object storage, `velero describe` output): `snapshot-doctor collect` gets
- * those. Each is named with the reason; the test fails when one of them can fire after all.
- */
-const NEEDS_MORE_THAN_A_TROUBLESHOOT_BUNDLE: Record<string, string> = {
-  'backup-item-operation-timeout': 'the timed-out operation is named in `velero backup describe --details` only',
-  'csi-feature-disabled': 'said in the backup log only',
-  'csi-snapshot-crds-missing': 'said in the backup log only (the CRDs list shows they are missing, but not that a backup needed them)',
-  'fs-backup-volume-skipped': 'skipped volumes are said in the backup log only',
-  'restore-already-exists': 'said in the restore log and results only',
-  'restore-item-error': 'item errors are in the restore log and results only',
-  'restore-namespace-terminating': 'said in the restore log and results only',
-  'restore-quota-exceeded': 'said in the restore log and results only',
-  'restore-webhook-rejected': 'said in the restore log and results only',
-};
-
 const catalog = await loadCatalog();
 
-test('every catalog rule fires from a case laid out as troubleshoot writes a bundle for `snapshot-doctor spec`', async () => {
+/**
+ * A rule must fire from a troubleshoot bundle when one of its firing cases fits in one whole. A case
+ * that rests on what such a bundle cannot hold (per-backup and per-restore logs and results kept in
+ * object storage, `velero describe` output: `snapshot-doctor collect` gets those) is laid out without
+ * those files; the rules that fire from none of their cases then are listed, not failed.
+ */
+test('every catalog rule fires from a case laid out as troubleshoot writes a bundle for `snapshot-doctor spec`', async (t) => {
   const root = await mkdtemp(join(tmpdir(), 'spec-bundle-'));
   const cannot: string[] = [];
+  const needMore: string[] = [];
   for (const rule of catalog.rules) {
     const id = rule.meta.id;
     const casesDir = join('rules', id, 'cases');
     if (!existsSync(casesDir)) continue;
     let fired = false;
+    let whole = false;
     const skipped: string[] = [];
     for (const name of (await readdir(casesDir)).sort()) {
       const dir = join(casesDir, name);
@@ -47,6 +38,7 @@ test('every catalog rule fires from a case laid out as troubleshoot writes a bun
       const out = join(root, id, name);
       const layout = await layOutAsTroubleshoot(dir, out);
       skipped.push(...layout.skipped.map((s) => `${name}/${s.file}: ${s.reason}`));
+      if (layout.skipped.length === 0) whole = true;
       if (layout.used.length === 0) continue;
       const report = await analyze(out, { now: new Date(spec.now ?? DEFAULT_NOW) });
       assert.equal(report.input.format, 'troubleshoot', `${id}/${name}: read as a troubleshoot bundle`);
@@ -55,7 +47,11 @@ test('every catalog rule fires from a case laid out as troubleshoot writes a bun
         break;
       }
     }
-    if (!fired) cannot.push(`${id}${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
+    if (fired) continue;
+    if (whole) cannot.push(id);
+    else needMore.push(`${id} (${skipped.join('; ')})`);
   }
-  assert.deepEqual(cannot.map((c) => c.split(' ')[0]).sort(), Object.keys(NEEDS_MORE_THAN_A_TROUBLESHOOT_BUNDLE).sort(), `rules that no case fires through the troubleshoot layout:\n  ${cannot.join('\n  ')}`);
+  t.diagnostic(`${needMore.length} rules have cases only with per-backup/restore logs or describe output:\n  ${needMore.join('\n  ')}`);
+  assert.deepEqual(cannot, [], 'rules with a case a troubleshoot bundle holds whole, that do not fire from it');
+  assert.ok(needMore.length < catalog.rules.length / 4, 'most rules fire from a troubleshoot bundle');
 });
