@@ -72,6 +72,9 @@ test('missing or wrong arguments: exit 64 and one line saying what is missing', 
     [['analyze', 'fixtures/sample-bundle', '--output'], /^--output needs a value/],
     [['analyze', 'fixtures/sample-bundle', '--output='], /^--output needs a value/],
     [['analyze', 'fixtures/sample-bundle', '-o', '--format', 'json'], /^--output needs a value/],
+    [['analyze', 'fixtures/sample-bundle', '--rules'], /^--rules needs a value/],
+    [['analyze', '--each', 'fixtures/sample-bundle', '--jobs'], /^--jobs needs a number/],
+    [['collect', '--timeout', '--no-create'], /^--timeout needs a number/],
     [['analyz', 'fixtures/sample-bundle'], /^unknown command "analyz" \(did you mean analyze\?\)/],
   ];
   for (const [argv, expected] of cases) {

@@ -20,14 +20,15 @@ export function usageLine(matched: Matched | undefined): string {
  * A global yargs check: a string option given without a value (`--output` last on the line, or
  * `--output=`) is refused instead of silently meaning "not given"; a number option must be a number.
  */
-export function valuesGiven(argv: Record<string, unknown>, options: { string?: string[]; number?: string[] }): true | string {
+export function valuesGiven(argv: Record<string, unknown>, options: { string?: string[]; number?: string[]; array?: string[] }): true | string {
   const longest = (keys: string[]) => keys.sort((a, b) => b.length - a.length)[0]!;
-  const empty = (options.string ?? []).filter((key) => {
+  const empty = [...(options.string ?? []), ...(options.array ?? [])].filter((key) => {
     const value = argv[key];
-    return value === '' || (Array.isArray(value) && value.includes(''));
+    return value === '' || (Array.isArray(value) && (value.length === 0 || value.includes('')));
   });
   if (empty.length > 0) return `${flag(longest(empty))} needs a value`;
-  const notNumbers = (options.number ?? []).filter((key) => typeof argv[key] === 'number' && Number.isNaN(argv[key]));
+  // A number option with nothing after it is present but undefined; one with a word after it is NaN.
+  const notNumbers = (options.number ?? []).filter((key) => key in argv && (argv[key] === undefined || Number.isNaN(argv[key])));
   if (notNumbers.length > 0) return `${flag(longest(notNumbers))} needs a number`;
   return true;
 }
