@@ -7,13 +7,13 @@ export interface Matched {
   path: string[];
 }
 
-/** `usage: snapshot-doctor analyze <inputs..> [options]`, and where the full help is. */
+/** `usage: snapshot-doctor analyze <inputs..> [options]`, and on a second line where the full help is (both fit 80 columns). */
 export function usageLine(matched: Matched | undefined): string {
-  if (!matched) return 'usage: snapshot-doctor <command> [options]  (run "snapshot-doctor --help" for the commands)';
+  if (!matched) return 'usage: snapshot-doctor <command> [options]\nrun "snapshot-doctor --help" for the commands';
   const words = matched.path.map((p, i) => (i < matched.path.length - 1 ? p.split(' ')[0] : p)).join(' ');
   const command = matched.path.map((p) => p.split(' ')[0]).join(' ');
   const tail = matched.command.subcommands ? ' <subcommand>' : '';
-  return `usage: snapshot-doctor ${words}${tail} [options]  (run "snapshot-doctor ${command} --help" for the options)`;
+  return `usage: snapshot-doctor ${words}${tail} [options]\nrun "snapshot-doctor ${command} --help" for the options`;
 }
 
 /**
