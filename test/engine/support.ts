@@ -1,5 +1,5 @@
-// Builds Bundles in memory for engine tests: objects plus log files scanned through a real RuleSet scanner.
-import { ObjectIndex, type Bundle, type LogComponent, type LogFile, type LogScanner } from '../../src/model/bundle.js';
+// The one in-memory Bundle of the tests: objects plus log files scanned through a real RuleSet scanner.
+import { ObjectIndex, type Bundle, type InputFormat, type LogComponent, type LogFile, type LogScanner } from '../../src/model/bundle.js';
 import type { KubeObject } from '../../src/model/kube.js';
 
 export interface LogSpec {
@@ -32,9 +32,13 @@ export interface BundleSpec {
   logs?: LogSpec[];
   velero?: string | null;
   kubernetes?: string | null;
+  kots?: string | null;
   plugins?: { name: string; version: string | null }[];
   collectedAt?: string | null;
   veleroNamespace?: string | null;
+  /** The kinds the input could show (a rule about something missing judges only these); all when omitted. */
+  collectedKinds?: string[];
+  format?: InputFormat;
 }
 
 export async function makeBundle(scanner: LogScanner, spec: BundleSpec = {}): Promise<Bundle> {
@@ -46,21 +50,33 @@ export async function makeBundle(scanner: LogScanner, spec: BundleSpec = {}): Pr
   }
   const logs: LogFile[] = [];
   for (const log of spec.logs ?? []) logs.push(await scanText(scanner, log));
+  const deployments = objects.list('Deployment');
+  const pods = objects.list('Pod');
+  const daemonSets = objects.list('DaemonSet');
   return {
-    inputs: [{ path: 'test-bundle', format: 'troubleshoot' }],
+    inputs: [{ path: 'test-bundle', format: spec.format ?? 'troubleshoot' }],
     collectedAt: spec.collectedAt ?? '2024-06-01T12:00:00Z',
     veleroNamespace: spec.veleroNamespace === undefined ? 'velero' : spec.veleroNamespace,
     versions: {
       kubernetes: spec.kubernetes ?? null,
       velero: spec.velero === undefined ? null : spec.velero,
-      kots: null,
+      kots: spec.kots ?? null,
       nodeAgent: null,
       plugins: spec.plugins ?? [],
     },
     objects,
     logs,
-    workloads: { veleroPods: [], nodeAgentPods: [], kotsadmDeployments: [], kotsadmPods: [] },
+    // Found by name, as the readers find them.
+    workloads: {
+      veleroDeployment: deployments.find((d) => d.metadata.name === 'velero'),
+      veleroPods: pods.filter((p) => /^velero-/.test(p.metadata.name)),
+      nodeAgentDaemonSet: daemonSets.find((d) => ['node-agent', 'restic'].includes(d.metadata.name)),
+      nodeAgentPods: pods.filter((p) => /^(node-agent|restic)-/.test(p.metadata.name)),
+      kotsadmDeployments: deployments.filter((d) => d.metadata.name === 'kotsadm'),
+      kotsadmPods: pods.filter((p) => /^kotsadm-/.test(p.metadata.name)),
+    },
     problems: [],
+    collectedKinds: spec.collectedKinds ? new Set(spec.collectedKinds) : undefined,
     sourceOf: (obj) => sources.get(obj),
   };
 }

@@ -6,7 +6,7 @@ import { checkVeleroKubernetes } from '../../src/rules/data/kubernetes-compat.js
 import { checkPlugin, expectedCsiPluginMinor, expectedProviderPluginMinor, lvpRowFor, pluginFamily } from '../../src/rules/data/plugin-compat.js';
 import { checkKotsVelero, firstKotsSupporting, kotsRowFor } from '../../src/rules/data/kots-compat.js';
 import { selectionEra, selectSnapshotClass } from '../../src/rules/data/csi-snapshot-class.js';
-import { obj } from './support/harness.js';
+import { obj } from '../engine/support.js';
 
 const v = (text: string) => semver.parse(text)!;
 
