@@ -9,15 +9,17 @@
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const UNSAFE_TEST = new RegExp(UNSAFE.source);
 
+/**
+ * Escapes as a Go or JavaScript string literal writes them (`\x1b`, `\u202e`): plain ASCII, so they
+ * show in any font (the Control Pictures ␛ ␀ are missing from common page fonts) and mean nothing
+ * to Markdown or HTML.
+ */
 function show(char: string): string {
   const code = char.charCodeAt(0);
-  // U+2400–U+241F are the Control Pictures: ␀ for NUL, ␛ for ESC, ␍ for CR; ␡ for DEL.
-  if (code < 0x20) return String.fromCharCode(0x2400 + code);
-  if (code === 0x7f) return '\u2421';
-  return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/** `text` with each unsafe character replaced by a visible stand-in (`␛[31m`, `<U+202E>`); safe text comes back as is. */
+/** `text` with each unsafe character replaced by a visible escape (`\x1b[31m`, `\u202e`); safe text comes back as is. */
 export function visibleText(text: string): string {
   return UNSAFE_TEST.test(text) ? text.replace(UNSAFE, show) : text;
 }
