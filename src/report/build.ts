@@ -62,10 +62,21 @@ export function buildReport(bundle: Bundle, options: BuildReportOptions): Report
     fixFirst: fixFirst(findings),
     findings,
     summary,
-    problems: bundle.problems,
+    problems: redactStrings(bundle.problems, redact),
     rules: options.rules,
-    details: detailsOf(bundle),
+    // Status messages and failure reasons are the input's text: a URL with its signature, a password in an error.
+    details: redactStrings(detailsOf(bundle), redact),
   });
+}
+
+/** A copy of a value with every string in it redacted. */
+function redactStrings<T>(value: T, redact: (text: string) => string): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => redactStrings(item, redact)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactStrings(item as unknown, redact)])) as T;
+  }
+  return value;
 }
 
 /** Most severe first; within a severity, root causes before the symptoms they explain; then by rule id. */

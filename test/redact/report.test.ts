@@ -46,3 +46,47 @@ test('a finding whose evidence line carries secrets shows them masked, in every 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+// Status messages and failure reasons reach the report's details (the HTML and JSON formats, diff) as the input wrote them.
+const OBJECTS = {
+  apiVersion: 'v1',
+  kind: 'List',
+  items: [
+    {
+      apiVersion: 'velero.io/v1',
+      kind: 'BackupStorageLocation',
+      metadata: { name: 'default', namespace: 'velero' },
+      spec: { provider: 'aws', objectStorage: { bucket: 'velero-backups-prod' }, config: { region: 'us-east-1' } },
+      status: {
+        phase: 'Unavailable',
+        message: `BackupStorageLocation "default" is unavailable: rpc error: code = Unknown desc = AccessDenied: Access Denied (GET https://velero:${PASSWORD}@minio.example.com/velero-backups-prod?X-Amz-Credential=${AMZ_CREDENTIAL}&X-Amz-Signature=${AMZ_SIGNATURE})`,
+      },
+    },
+    { apiVersion: 'velero.io/v1', kind: 'Backup', metadata: { name: 'daily-1', namespace: 'velero' }, spec: { storageLocation: 'default' }, status: { phase: 'Failed', failureReason: `plugin exited: SESSION_KEY=${SESSION_KEY}` } },
+    {
+      apiVersion: 'velero.io/v1',
+      kind: 'BackupRepository',
+      metadata: { name: 'app-default-kopia', namespace: 'velero' },
+      spec: { repositoryType: 'kopia', backupStorageLocation: 'default', volumeNamespace: 'app' },
+      status: { phase: 'NotReady', message: `error to connect repo with storage: kopia repository connect s3 --access-key=${KEY_ID} --secret-access-key=${SECRET}` },
+    },
+  ],
+};
+
+test("objects' status messages and failure reasons are masked in the report's details, in every format", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'sd-details-'));
+  try {
+    const input = join(dir, 'objects.json');
+    await writeFile(input, JSON.stringify(OBJECTS, null, 2));
+    const report = await analyze(input, { now: new Date('2024-05-01T03:00:00Z') });
+    const location = report.details.locations.find((l) => l.name === 'default');
+    assert.match(location?.message ?? '', /AccessDenied: Access Denied/, 'the message still reads');
+    assert.ok(location?.message?.includes(MASK), 'and shows the mask');
+    for (const format of FORMAT_NAMES) {
+      const text = formatReport(report, format, {});
+      for (const secret of SECRETS) assert.ok(!text.includes(secret), `${format} report holds no ${secret}`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
