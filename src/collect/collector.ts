@@ -1,53 +1,33 @@
-// The collection itself: what to ask the API server, in which order, and how each answer lands in the bundle.
+// The collection's steps: when each starts, what it asks the API server, and what of each answer goes to the bundle.
 import type { BundleWriter } from '../bundle/writer.js';
 import type { KubeObject } from '../model/kube.js';
 
 import { KubeApiError, KubeNetworkError, type KubeClient } from './client.js';
 import { discover, type ApiResource, type Discovery } from './discovery.js';
-import {
-  backupLogPath,
-  builtinPath,
-  credentialKeysPath,
-  customResourcePath,
-  podLogPath,
-  resultsPath,
-} from './layout.js';
-import { INDENT_LIMIT, jsonArray, type BuiltFile } from './array-file.js';
+import { backupLogPath, builtinPath, credentialKeysPath, customResourcePath, podLogPath, resultsPath } from './layout.js';
+import { jsonArray, type BuiltFile } from './array-file.js';
+import { BundleFiles } from './bundle-files.js';
 import { Priority } from './limiter.js';
-import { groupByNamespace, NotJsonError, type Reads } from './list-files.js';
+import { groupByNamespace, NotJsonError } from './list-files.js';
 import type { Offload } from './offload.js';
-import { listContinue, parseListPage, type ListPage } from './pages.js';
+import { Pager } from './pager.js';
+import {
+  containerLogs,
+  coverage,
+  credentialSecrets,
+  CRD_GROUPS_KEPT,
+  downloadTargets,
+  kindOf,
+  KOTSADM_SELECTOR,
+  READ_LATER,
+  VELERO_SELECTORS,
+  type CredentialSecret,
+} from './plan.js';
 import type { CollectedEntry, CollectIssue, CollectManifest, CollectProgress, ResolvedOptions } from './options.js';
 import { secretKeys, sanitizeNode, slimPod } from './sanitize.js';
 import { CollectError } from '../errors.js';
-import { download, DownloadNotProcessedError, requestServerStatus, type DownloadTargetKind, type ServerStatus } from './velero-requests.js';
+import { download, DownloadNotProcessedError, requestServerStatus, type ServerStatus } from './velero-requests.js';
 import { byCodeUnits } from '../util/compare.js';
-
-interface ListAccumulator {
-  apiVersion: string;
-  kind: string;
-  items: Map<string, KubeObject>;
-}
-
-const FAILED_PHASES = new Set(['Failed', 'PartiallyFailed', 'FinalizingPartiallyFailed', 'WaitingForPluginOperationsPartiallyFailed']);
-const CRD_GROUPS_KEPT = /\.(velero\.io|snapshot\.storage\.k8s\.io)$/;
-const KOTSADM_SELECTOR = 'app=kotsadm';
-/**
- * The velero.io lists that later steps read (coverage, downloads, credential keys): which objects and
- * which of their fields. The worker picks them as it builds the files: of 5,000 Backups, coverage needs
- * one per distinct set of included namespaces and the downloads the failed ones, and keeping them all
- * on the main thread cost a 10–15 ms garbage collection pause there (bench/collect.bench.ts).
- */
-const READ_LATER: Record<string, Reads> = {
-  backups: {
-    fields: ['metadata.namespace', 'metadata.creationTimestamp', 'spec.includedNamespaces', 'status.phase', 'status.startTimestamp'],
-    when: { path: 'status.phase', values: [...FAILED_PHASES] },
-    firstOf: 'spec.includedNamespaces',
-  },
-  restores: { fields: ['metadata.namespace', 'metadata.creationTimestamp', 'status.phase', 'status.startTimestamp'], when: { path: 'status.phase', values: [...FAILED_PHASES] } },
-  backupstoragelocations: { fields: ['metadata.namespace', 'spec.credential'] },
-  volumesnapshotlocations: { fields: ['metadata.namespace', 'spec.credential'] },
-};
 
 export interface CollectorOutput {
   veleroNamespace: string | null;
@@ -59,26 +39,31 @@ export interface CollectorOutput {
   errors: CollectIssue[];
 }
 
-/** One run of collection into an open BundleWriter. Errors of single steps are recorded, never thrown. */
+/**
+ * One run of collection into an open BundleWriter: when each step starts and what it asks the API
+ * server; what to fetch is decided in plan.ts, pages are read by Pager, files are written by
+ * BundleFiles. Errors of single steps are recorded, never thrown.
+ */
 export class Collector {
   private readonly issues: CollectIssue[] = [];
   private readonly counts = new Map<string, CollectedEntry>();
-  private readonly lists = new Map<string, ListAccumulator>();
-  private readonly arrays = new Map<string, Map<string, KubeObject>>();
   private readonly truncated: string[] = [];
   private readonly loggedContainers = new Set<string>();
-  /** Files being written while collection goes on; run() waits for them before it finishes. */
-  private readonly writes: Promise<void>[] = [];
+  private readonly pager: Pager;
+  private readonly files: BundleFiles;
   private done = 0;
   private total = 0;
   private phase = 'connecting';
 
   constructor(
     private readonly client: KubeClient,
-    private readonly writer: BundleWriter,
+    writer: BundleWriter,
     private readonly offload: Offload,
     private readonly options: ResolvedOptions,
-  ) {}
+  ) {
+    this.pager = new Pager(client, options.pageSize);
+    this.files = new BundleFiles(writer, offload);
+  }
 
   /**
    * Starts every step as soon as what it needs is known: the Velero workloads (whose logs are most
@@ -119,12 +104,11 @@ export class Collector {
       independent,
       events,
     ]);
-    if (status) this.addToArray(customResourcePath('velero.io', 'serverstatusrequests', status.object.metadata.namespace), [status.object]);
+    if (status) this.files.addToArray(customResourcePath('velero.io', 'serverstatusrequests', status.object.metadata.namespace), [status.object]);
 
     this.phase = 'writing';
     this.emit();
-    await Promise.all(this.writes);
-    await this.writeAccumulated();
+    await this.files.finish();
     return {
       veleroNamespace,
       kotsadmNamespaces: await kotsadmNamespaces,
@@ -148,10 +132,9 @@ export class Collector {
     const base = namespace ? `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments` : '/apis/apps/v1/deployments';
     const candidates: KubeObject[] = [];
     try {
-      // The velero CLI labels its install component=velero; the Helm chart app.kubernetes.io/name=velero.
-      const found = await Promise.all(['component=velero', 'app.kubernetes.io/name=velero'].map((selector) => this.listAll(base, { labelSelector: selector })));
+      const found = await Promise.all(VELERO_SELECTORS.map((selector) => this.pager.all(base, { labelSelector: selector })));
       candidates.push(...found.flat());
-      if (candidates.length === 0) candidates.push(...(await this.listAll(base, { fieldSelector: 'metadata.name=velero' })));
+      if (candidates.length === 0) candidates.push(...(await this.pager.all(base, { fieldSelector: 'metadata.name=velero' })));
     } catch (error) {
       if (!(error instanceof KubeApiError)) throw error;
       if (namespace) {
@@ -181,7 +164,7 @@ export class Collector {
 
   private async findKotsadmNamespaces(): Promise<string[]> {
     try {
-      const deployments = await this.listAll('/apis/apps/v1/deployments', { labelSelector: KOTSADM_SELECTOR });
+      const deployments = await this.pager.all('/apis/apps/v1/deployments', { labelSelector: KOTSADM_SELECTOR });
       return [...new Set(deployments.map((d) => d.metadata.namespace ?? ''))].filter(Boolean).sort();
     } catch (error) {
       if (!(error instanceof KubeApiError)) throw error;
@@ -201,10 +184,10 @@ export class Collector {
         this.count(`${resource.plural}.velero.io`, resource.kind, list.count);
         if (resource.plural === 'serverstatusrequests') {
           // Our own ServerStatusRequest joins these later.
-          for (const [ns, group] of groupByNamespace(list.items)) this.addToArray(customResourcePath('velero.io', resource.plural, ns || undefined), group);
+          for (const [ns, group] of groupByNamespace(list.items)) this.files.addToArray(customResourcePath('velero.io', resource.plural, ns || undefined), group);
         } else {
           // Steps waiting for these objects need not wait for the files as well.
-          this.background(list.files.then((files) => this.writeBuilt(files)).catch((error: unknown) => this.failed(`${resource.plural}.velero.io`, error)));
+          this.files.background(list.files.then((files) => this.files.writeBuilt(files)).catch((error: unknown) => this.failed(`${resource.plural}.velero.io`, error)));
         }
         return list.items;
       });
@@ -223,13 +206,13 @@ export class Collector {
     const base = `/apis/velero.io/${resource.version}`;
     const listInto = async (path: string) => {
       if (resource.plural === 'serverstatusrequests') {
-        const whole = await this.listAll(path);
+        const whole = await this.pager.all(path);
         return { files: Promise.resolve([]), items: whole, count: whole.length };
       }
       const builder = this.offload.list({ group: 'velero.io', plural: resource.plural });
       const items: KubeObject[] = [];
       let count = 0;
-      await this.listPages(path, {}, Priority.OPENS, (chunks) =>
+      await this.pager.pages(path, {}, Priority.OPENS, (chunks) =>
         builder.add(chunks, READ_LATER[resource.plural]).then(
           (summary) => {
             count += summary.count;
@@ -290,18 +273,7 @@ export class Collector {
   }
 
   private collectLogs(pod: KubeObject): Promise<void>[] {
-    const namespace = pod.metadata.namespace ?? '';
-    const spec = (pod.spec ?? {}) as { containers?: { name: string }[]; initContainers?: { name: string }[] };
-    const status = (pod.status ?? {}) as { containerStatuses?: ContainerState[]; initContainerStatuses?: ContainerState[] };
-    const states = new Map([...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? [])].map((s) => [s.name, s]));
-    const tasks: Promise<void>[] = [];
-    for (const container of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
-      const state = states.get(container.name);
-      if (state && !state.state?.running && !state.state?.terminated && !state.lastState?.terminated) continue; // never started: no log yet
-      tasks.push(this.collectLog(namespace, pod.metadata.name, container.name, false));
-      if ((state?.restartCount ?? 0) > 0 || state?.lastState?.terminated) tasks.push(this.collectLog(namespace, pod.metadata.name, container.name, true));
-    }
-    return tasks;
+    return containerLogs(pod).map(({ container, previous }) => this.collectLog(pod.metadata.namespace ?? '', pod.metadata.name, container, previous));
   }
 
   private async collectLog(namespace: string, pod: string, container: string, previous: boolean): Promise<void> {
@@ -349,7 +321,7 @@ export class Collector {
       return;
     }
     await this.step('volumesnapshotclasses.snapshot.storage.k8s.io', async () => {
-      const items = await this.listAll(`/apis/snapshot.storage.k8s.io/${version}/volumesnapshotclasses`, {}, Priority.LEAF);
+      const items = await this.pager.all(`/apis/snapshot.storage.k8s.io/${version}/volumesnapshotclasses`, {}, Priority.LEAF);
       this.count('volumesnapshotclasses.snapshot.storage.k8s.io', 'VolumeSnapshotClass', items.length);
       await this.writeText(customResourcePath('snapshot.storage.k8s.io', 'volumesnapshotclasses'), jsonArray(items));
     });
@@ -357,35 +329,19 @@ export class Collector {
 
   /** The names of the keys in the credential Secrets of locations and of the Velero workloads, never their values. */
   private async collectCredentialKeys(locations: KubeObject[], workloads: KubeObject[]): Promise<void> {
-    const wanted = new Map<string, { namespace: string; name: string; usedBy: { kind: string; name: string; key?: string }[] }>();
-    const want = (namespace: string | undefined, name: string | undefined, user: { kind: string; name: string; key?: string }) => {
-      if (!namespace || !name) return;
-      const key = `${namespace}/${name}`;
-      const entry = wanted.get(key) ?? { namespace, name, usedBy: [] };
-      entry.usedBy.push(user);
-      wanted.set(key, entry);
-    };
-    for (const location of locations) {
-      const credential = location.spec?.credential as { name?: string; key?: string } | undefined;
-      want(location.metadata.namespace, credential?.name, { kind: location.kind, name: location.metadata.name, key: credential?.key });
-    }
-    for (const workload of workloads) {
-      const volumes = (workload.spec?.template?.spec?.volumes ?? []) as { secret?: { secretName?: string } }[];
-      for (const volume of volumes) want(workload.metadata.namespace, volume.secret?.secretName, { kind: workload.kind, name: workload.metadata.name });
-    }
-    await Promise.all(
-      [...wanted.values()].map(async ({ namespace, name, usedBy }) => {
-        const secret = await this.step(
-          'credential keys',
-          () => this.client.getJson<KubeObject & { type?: string; data?: Record<string, unknown> }>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`, undefined, { priority: Priority.LEAF }),
-          `secret ${namespace}/${name} (key names)`,
-        );
-        if (!secret) return;
-        const keys = secretKeys(secret);
-        await this.writeText(credentialKeysPath(namespace, name), `${JSON.stringify({ name, namespace, type: secret.type, keys, usedBy }, null, 2)}\n`);
-        this.count('credential secrets (key names only)', 'Secret', 1);
-      }),
+    await Promise.all(credentialSecrets(locations, workloads).map((secret) => this.collectCredentialKey(secret)));
+  }
+
+  private async collectCredentialKey({ namespace, name, usedBy }: CredentialSecret): Promise<void> {
+    const secret = await this.step(
+      'credential keys',
+      () => this.client.getJson<KubeObject & { type?: string; data?: Record<string, unknown> }>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`, undefined, { priority: Priority.LEAF }),
+      `secret ${namespace}/${name} (key names)`,
     );
+    if (!secret) return;
+    const keys = secretKeys(secret);
+    await this.writeText(credentialKeysPath(namespace, name), `${JSON.stringify({ name, namespace, type: secret.type, keys, usedBy }, null, 2)}\n`);
+    this.count('credential secrets (key names only)', 'Secret', 1);
   }
 
   /** PVCs, pods (volumes and annotations only) and events of the namespaces the backups cover. */
@@ -403,17 +359,8 @@ export class Collector {
   /** Logs and results of the newest failed or partially failed backups and restores, through DownloadRequests. */
   private async collectBackupLogs(backups: KubeObject[], restores: KubeObject[], namespace: string | null, discovery: Discovery): Promise<void> {
     if (this.options.noCreate || !namespace || !discovery.resources('velero.io').some((r) => r.plural === 'downloadrequests')) return;
-    const recent = (list: KubeObject[]) =>
-      list
-        .filter((o) => o.metadata.namespace === namespace && isFailed(o))
-        .sort((a, b) => byCodeUnits(startedAt(b), startedAt(a)))
-        .slice(0, this.options.recentFailures);
-    const targets: { kind: 'Backup' | 'Restore'; name: string; downloads: DownloadTargetKind[] }[] = [
-      ...recent(backups).map((b) => ({ kind: 'Backup' as const, name: b.metadata.name, downloads: ['BackupLog', 'BackupResults'] as DownloadTargetKind[] })),
-      ...recent(restores).map((r) => ({ kind: 'Restore' as const, name: r.metadata.name, downloads: ['RestoreLog', 'RestoreResults'] as DownloadTargetKind[] })),
-    ];
     await Promise.all(
-      targets.flatMap((target) =>
+      downloadTargets(backups, restores, namespace, this.options.recentFailures).flatMap((target) =>
         target.downloads.map(async (kind) => {
           const isLog = kind.endsWith('Log');
           const data = await this.step(
@@ -441,7 +388,7 @@ export class Collector {
     const prefix = group ? `/apis/${group}/${version}` : `/api/${version}`;
     const path = namespace ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${plural}` : `${prefix}/${plural}`;
     const source = `${what}${group ? `.${group}` : ''}${namespace ? ` (${namespace})` : ''}`;
-    const items = await this.step(what, () => this.listAll(path, query, priority), source);
+    const items = await this.step(what, () => this.pager.all(path, query, priority), source);
     if (!items) return undefined;
     const kept = items.map(transform).filter((o): o is KubeObject => o !== undefined);
     const apiVersion = group ? `${group}/${version}` : version;
@@ -449,54 +396,11 @@ export class Collector {
     this.count(group ? `${plural}.${group}` : plural, kind, kept.length);
     const namespaced = namespace !== undefined || kept.some((o) => o.metadata.namespace);
     if (namespaced) {
-      for (const [ns, group_] of groupByNamespace(kept)) this.addToList(builtinPath(group, plural, ns), apiVersion, kind, group_, merge);
+      for (const [ns, group_] of groupByNamespace(kept)) this.files.addToList(builtinPath(group, plural, ns), apiVersion, kind, group_, merge);
       // An empty namespace still gets its (empty) file: "none there" differs from "not collected".
-      if (namespace && kept.length === 0) this.addToList(builtinPath(group, plural, namespace), apiVersion, kind, [], merge);
-    } else this.addToList(builtinPath(group, plural), apiVersion, kind, kept, merge);
+      if (namespace && kept.length === 0) this.files.addToList(builtinPath(group, plural, namespace), apiVersion, kind, [], merge);
+    } else this.files.addToList(builtinPath(group, plural), apiVersion, kind, kept, merge);
     return items;
-  }
-
-  /** Every object of a list, all pages. */
-  private async listAll(path: string, query: Record<string, string> = {}, priority: Priority = Priority.OPENS): Promise<KubeObject[]> {
-    const items: KubeObject[] = [];
-    await this.listPages(path, query, priority, (chunks) => {
-      const page = parsePage(path, chunks);
-      for (const item of page.items) items.push(item);
-      return page.continue;
-    });
-    return items;
-  }
-
-  /**
-   * Hands every page of a list (limit/continue) to `onPage`, which returns the page's continue
-   * token as parsed. Pages of one list are a chain of round trips, the longest in a run: the list
-   * holds one concurrency slot (asked for with `priority`) from its first page to its last, and the
-   * next page is asked for as soon as its token is read off the raw bytes (listContinue), while
-   * `onPage` handles this one (on the worker, for big lists) without holding up the chain. The two
-   * tokens must agree: a list whose pages disagree fails. Returns once every page is handled.
-   */
-  private async listPages(path: string, query: Record<string, string>, priority: Priority, onPage: (page: Buffer[]) => string | undefined | Promise<string | undefined>): Promise<void> {
-    const handled: Promise<void>[] = [];
-    await this.client.withSlot(priority, async (slot) => {
-      let token: string | undefined;
-      do {
-        const page = await this.client.getChunks(path, { ...query, limit: this.options.pageSize, continue: token }, { slot });
-        const read = listContinue(page);
-        if (read === undefined) {
-          token = await onPage(page);
-          continue;
-        }
-        const expected = read ?? undefined;
-        const check = (async () => {
-          const parsed = await onPage(page);
-          if (parsed !== expected) throw new KubeApiError(path, 200, undefined, `the list's continue token read off the page (${String(expected)}) is not the one parsed (${String(parsed)})`);
-        })();
-        check.catch(() => {}); // observed below, once the chain has ended
-        handled.push(check);
-        token = expected;
-      } while (token);
-    });
-    await Promise.all(handled);
   }
 
   /** Runs one collection step, counting it for progress; a Kubernetes failure becomes a manifest error. */
@@ -531,44 +435,9 @@ export class Collector {
     this.counts.set(what, entry);
   }
 
-  /** Adds items to a List file. `keep`: an object already there (a whole kotsadm pod) is not replaced (by a slimmed copy). */
-  private addToList(path: string, apiVersion: string, kind: string, items: KubeObject[], merge: 'replace' | 'keep' = 'replace'): void {
-    const list = this.lists.get(path) ?? { apiVersion, kind: `${kind}List`, items: new Map() };
-    for (const item of items) {
-      const key = `${item.metadata.namespace ?? ''}/${item.metadata.name}`;
-      if (merge === 'replace' || !list.items.has(key)) list.items.set(key, item);
-    }
-    this.lists.set(path, list);
-  }
-
-  private addToArray(path: string, items: KubeObject[]): void {
-    const array = this.arrays.get(path) ?? new Map<string, KubeObject>();
-    for (const item of items) array.set(`${item.metadata.namespace ?? ''}/${item.metadata.name}`, item);
-    this.arrays.set(path, array);
-  }
-
-  private async writeAccumulated(): Promise<void> {
-    for (const [path, list] of [...this.lists].sort(([a], [b]) => byCodeUnits(a, b))) {
-      await this.writeText(path, jsonList(list.kind, list.apiVersion, [...list.items.values()]));
-    }
-    for (const [path, array] of [...this.arrays].sort(([a], [b]) => byCodeUnits(a, b))) {
-      await this.writeText(path, jsonArray([...array.values()]));
-    }
-  }
-
-  private background(write: Promise<void>): void {
-    write.catch(() => {}); // observed by run(), which awaits every one
-    this.writes.push(write);
-  }
-
   /** Every text file goes through the redactor before it reaches the archive. */
   async writeText(path: string, text: string): Promise<void> {
-    await this.writer.addFile(path, await this.offload.redactText(text, path));
-  }
-
-  /** Files built (and redacted) page by page. */
-  private async writeBuilt(files: BuiltFile[]): Promise<void> {
-    await Promise.all(files.map((file) => ('gzip' in file ? this.writer.addGzipMember(file.path, file.size, file.gzip) : this.writer.addFile(file.path, file.content))));
+    await this.files.writeText(path, text);
   }
 
   private emit(): void {
@@ -588,62 +457,8 @@ interface ListOptions {
   priority?: Priority;
 }
 
-interface ContainerState {
-  name: string;
-  restartCount?: number;
-  state?: { running?: unknown; terminated?: unknown; waiting?: unknown };
-  lastState?: { terminated?: unknown };
-}
-
-/** The namespaces backups include: a set, or `all` when any backup includes every namespace. */
-export function coverage(backups: KubeObject[]): Set<string> | 'all' {
-  const namespaces = new Set<string>();
-  for (const backup of backups) {
-    const included = (backup.spec?.includedNamespaces ?? []) as string[];
-    if (included.length === 0 || included.includes('*')) return 'all';
-    for (const ns of included) namespaces.add(ns);
-  }
-  return namespaces;
-}
-
-/** A Kubernetes List object (troubleshoot's core-kind files). */
-export function jsonList(kind: string, apiVersion: string, items: unknown[]): string {
-  return `${JSON.stringify({ kind, apiVersion, metadata: {}, items }, null, items.length > INDENT_LIMIT ? undefined : 2)}\n`;
-}
-
-/** A list page (in the chunks it arrived in) parsed; an answer that is not JSON fails the step like any bad answer. */
-function parsePage(path: string, chunks: Buffer[]): ListPage {
-  const page = parseListPage(Buffer.concat(chunks).toString('utf8'));
-  if (!page) throw new KubeApiError(path, 200, undefined, 'the answer is not JSON');
-  return page;
-}
-
 function rethrowNotJson(path: string, error: unknown): never {
   throw error instanceof NotJsonError ? new KubeApiError(path, 200, undefined, error.message) : error;
-}
-
-function isFailed(object: KubeObject): boolean {
-  return FAILED_PHASES.has(String(object.status?.phase ?? ''));
-}
-
-function startedAt(object: KubeObject): string {
-  return String(object.status?.startTimestamp ?? object.metadata.creationTimestamp ?? '');
-}
-
-function kindOf(plural: string): string {
-  const known: Record<string, string> = {
-    pods: 'Pod',
-    events: 'Event',
-    persistentvolumeclaims: 'PersistentVolumeClaim',
-    namespaces: 'Namespace',
-    nodes: 'Node',
-    deployments: 'Deployment',
-    daemonsets: 'DaemonSet',
-    storageclasses: 'StorageClass',
-    csidrivers: 'CSIDriver',
-    customresourcedefinitions: 'CustomResourceDefinition',
-  };
-  return known[plural] ?? plural;
 }
 
 /** Failures of one step that collection survives: API errors, no answer, a request Velero never processed, a corrupt gzip. */
