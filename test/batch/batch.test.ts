@@ -95,3 +95,12 @@ test('text, Markdown, HTML and JSON Lines summaries', async () => {
   assert.deepEqual(lines.map((l) => (l.error ? 'error' : 'report')), ['report', 'report', 'error', 'error', 'report', 'error']);
   assert.equal(lines[5]!.input.path, 'fixtures/no-such-bundle.tar.gz');
 });
+
+test('HTML links to per-input reports stay relative and inside the output folder', async () => {
+  const result = await fixtureBatch();
+  const html = formatBatch(result, 'html', { reportHrefs: ['after/report.html', '../escape/report.html', 'javascript:alert(1)/report.html', '/etc/passwd'] });
+  assert.ok(html.includes('<a href="after/report.html">fixtures/diff/after</a>'));
+  assert.ok(!html.includes('href="../'));
+  assert.ok(!html.includes('href="/'));
+  assert.ok(html.includes('href="javascript%3Aalert(1)/report.html"'), 'a colon is encoded, so no scheme');
+});

@@ -32,6 +32,7 @@ test('--each --output-dir: a summary per format and a folder of reports per read
       assert.ok(existsSync(join(dir, path)), path);
     }
     assert.equal(JSON.parse(readFileSync(join(dir, 'before/report.json'), 'utf8')).input.path, 'fixtures/diff/before');
+    assert.match(readFileSync(join(dir, 'summary.html'), 'utf8'), /<a href="velero\.log\/report\.html">fixtures\/batch\/velero\.log<\/a>/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,13 @@ import { TOOL_VERSION } from '../../version.js';
 import { summarizeBatch } from '../summary.js';
 import type { BatchResult } from '../types.js';
 
-export function formatBatchHtml(result: BatchResult): string {
+/** Only relative links inside the output folder, each segment URI-encoded: nothing from an input becomes a scheme or leaves the folder. */
+function safeHref(href: string | undefined): string | undefined {
+  if (!href || href.startsWith('/') || href.split('/').some((part) => part === '..' || part === '')) return undefined;
+  return href.split('/').map(encodeURIComponent).join('/');
+}
+
+export function formatBatchHtml(result: BatchResult, reportHrefs: (string | undefined)[] = []): string {
   const summary = summarizeBatch(result);
   const read = summary.totals.read;
   const view = {
@@ -15,8 +21,9 @@ export function formatBatchHtml(result: BatchResult): string {
     seconds: (summary.durationMs / 1000).toFixed(1),
     version: TOOL_VERSION,
     severityCards: SEVERITIES.map((name) => ({ name, count: summary.totals.counts[name] })),
-    rows: summary.rows.map((row) => ({
+    rows: summary.rows.map((row, i) => ({
       ...row,
+      href: safeHref(reportHrefs[i]),
       collected: row.collectedAt ?? '—',
       velero: row.velero ?? '—',
       kots: row.kots ?? '—',

@@ -114,9 +114,10 @@ export async function runEach(args: EachArgs, formats: BatchFormatName[], failOn
       if (!entry.report) continue;
       await writeReports(entry.report, { formats, outputDir: join(args.outputDir, folders[i]!), baseName: 'report', color: false });
     }
+    const htmlReports = formats.includes('html') ? result.entries.map((e, i) => (e.report ? `${folders[i]}/report.html` : undefined)) : [];
     for (const format of formats) {
       const path = resolve(join(args.outputDir, `summary.${BATCH_EXTENSIONS[format]}`));
-      await write(path, formatBatch(result, format));
+      await write(path, formatBatch(result, format, { reportHrefs: htmlReports }));
       process.stderr.write(`wrote ${path}\n`);
     }
     process.stderr.write(`wrote ${result.entries.filter((e) => e.report).length} per-input report folder(s) into ${resolve(args.outputDir)}\n`);
