@@ -98,8 +98,12 @@ test('text, Markdown, HTML and JSON Lines summaries', async () => {
 
 test('HTML links to per-input reports stay relative and inside the output folder', async () => {
   const result = await fixtureBatch();
-  const html = formatBatch(result, 'html', { reportHrefs: ['after/report.html', '../escape/report.html', 'javascript:alert(1)/report.html', '/etc/passwd'] });
+  const html = formatBatch(result, 'html', {
+    // Entries 2 and 3 are unreadable: they have no reports to link to.
+    reportHrefs: ['after/report.html', '/etc/passwd', undefined, undefined, 'javascript:alert(1)/report.html', '../escape/report.html'],
+  });
   assert.ok(html.includes('<a href="after/report.html">fixtures/diff/after</a>'));
+  assert.ok(html.includes('<td>fixtures/diff/before</td>'), 'an absolute link is dropped');
   assert.ok(!html.includes('href="../'));
   assert.ok(!html.includes('href="/'));
   assert.ok(html.includes('href="javascript%3Aalert(1)/report.html"'), 'a colon is encoded, so no scheme');
