@@ -12,18 +12,24 @@ import { explainUsageError, usageLine, valuesGiven, type Matched } from './usage
 
 type AnyCommand = CommandModule<never>;
 
+export interface MainOptions {
+  /** How the user runs the program, shown in usage: `kubectl snapshot-doctor` when kubectl runs it as a plugin. */
+  scriptName?: string;
+}
+
 /**
  * Runs the CLI with `argv` (without node and script) and resolves to the process exit code.
  * Two phases: yargs parses and checks the whole line (handlers only record which command matched),
  * and only then does the command run, so no usage error can come after work has started.
  */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  const scriptName = options.scriptName ?? 'snapshot-doctor';
   const debug = argv.includes('--debug');
   let chosen: { command: AnyCommand; args: unknown } | undefined;
   // The deepest command whose builder ran: the one a usage error is about.
   let matched: Matched | undefined;
   const parser: Argv = yargs(argv)
-    .scriptName('snapshot-doctor')
+    .scriptName(scriptName)
     .usage('$0 <command> [options]\n\nTells why Velero / KOTS snapshot backups and restores fail.')
     .option('debug', { type: 'boolean', describe: 'Show stack traces for errors', global: true })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'No progress display', global: true })
@@ -62,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await parser.parseAsync();
   } catch (error) {
-    if (error instanceof UsageError) return usageFailure(error.message, matched);
+    if (error instanceof UsageError) return usageFailure(error.message, matched, scriptName);
     return reportError(error, debug);
   }
   // --help and --version print and match no command.
@@ -70,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await chosen.command.run(chosen.args as never);
   } catch (error) {
-    if (error instanceof UsageError) return usageFailure(error.message, matched);
+    if (error instanceof UsageError) return usageFailure(error.message, matched, scriptName);
     return reportError(error, debug);
   }
 }
@@ -88,9 +94,9 @@ function firstWord(name: string): string {
 }
 
 /** The message on one line, then the command's usage and where to find the rest. */
-function usageFailure(message: string, matched: Matched | undefined): number {
+function usageFailure(message: string, matched: Matched | undefined, scriptName: string): number {
   printError(message);
-  process.stderr.write(`${usageLine(matched)}\n`);
+  process.stderr.write(`${usageLine(matched, scriptName)}\n`);
   return ExitCode.USAGE;
 }
 

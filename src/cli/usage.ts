@@ -7,13 +7,13 @@ export interface Matched {
   path: string[];
 }
 
-/** `usage: snapshot-doctor analyze <inputs..> [options]`, and on a second line where the full help is (both fit 80 columns). */
-export function usageLine(matched: Matched | undefined): string {
-  if (!matched) return 'usage: snapshot-doctor <command> [options]\nrun "snapshot-doctor --help" for the commands';
+/** `usage: snapshot-doctor analyze <inputs..> [options]` (or `kubectl snapshot-doctor …`), and on a second line where the full help is (both fit 80 columns). */
+export function usageLine(matched: Matched | undefined, scriptName = 'snapshot-doctor'): string {
+  if (!matched) return `usage: ${scriptName} <command> [options]\nrun "${scriptName} --help" for the commands`;
   const words = matched.path.map((p, i) => (i < matched.path.length - 1 ? p.split(' ')[0] : p)).join(' ');
   const command = matched.path.map((p) => p.split(' ')[0]).join(' ');
   const tail = matched.command.subcommands ? ' <subcommand>' : '';
-  return `usage: snapshot-doctor ${words}${tail} [options]\nrun "snapshot-doctor ${command} --help" for the options`;
+  return `usage: ${scriptName} ${words}${tail} [options]\nrun "${scriptName} ${command} --help" for the options`;
 }
 
 /**
