@@ -18,6 +18,9 @@ export interface AnalyzerResult {
 }
 
 
+/** Evidence lines in a result's detail: enough to see the cause in tools that show only analysis.json. */
+const MAX_EVIDENCE = 3;
+
 const SEVERITY: Record<Severity, AnalyzerSeverity> = { critical: 'error', error: 'error', warning: 'warn', info: 'info' };
 
 /** troubleshoot names a result after its title: lower case, every run of other characters a dot. */
@@ -27,6 +30,8 @@ function resultName(text: string): string {
 
 function detail(finding: Finding): string {
   const parts = [finding.message.trim()];
+  const evidence = finding.evidence.slice(0, MAX_EVIDENCE).map((e) => `${e.line ? `${e.file}:${e.line}` : e.file}: ${e.text}`);
+  if (evidence.length > 0) parts.push(`Evidence:\n${evidence.join('\n')}`);
   if (finding.remediation.trim()) parts.push(`How to fix it: ${finding.remediation.trim()}`);
   if (finding.docs.length > 0) parts.push(`More: ${finding.docs.join(' ')}`);
   return parts.join('\n\n');
