@@ -21,6 +21,7 @@ import { veleroKubernetesIncompatible } from '../rules/velero-kubernetes-incompa
 import { veleroNotInstalled } from '../rules/velero-not-installed/rule.js';
 import { veleroPodNotRunning } from '../rules/velero-pod-not-running/rule.js';
 import { veleroPodOomKilled } from '../rules/velero-pod-oomkilled/rule.js';
+import { unexplainedErrors } from '../rules/unexplained-errors/rule.js';
 
 /** The built-in rule folders: `rules/<id>/rule.yaml`, or `rules/<id>/rule.ts` registered below. */
 export const BUILTIN_RULES_DIR = join(PACKAGE_ROOT, 'rules');
@@ -45,6 +46,7 @@ export const BUILTIN_TS_RULES: readonly RuleModule[] = [
   backupsFailingSince,
   pvcNotBackedUp,
   bslValidationStale,
+  unexplainedErrors,
 ];
 
 /** The built-in catalog and the vendor rules of `--rules DIR` (each a rule folder, a folder of them, or YAML files). */

@@ -72,6 +72,8 @@ export const noRecentSuccessfulBackup: RuleModule = {
     const now = ctx.now.getTime();
     const backups = bundle.objects.list('Backup');
     const schedules = bundle.objects.list('Schedule').filter((s) => !isTrue(s.spec?.paused));
+    // A dump of only Schedules says nothing about their backups: only status.lastBackup, when each last fired.
+    const backupsListed = inputCanShow(bundle, 'Backup');
 
     for (const schedule of schedules) {
       const times = scheduleTimes(schedule.spec?.schedule, ctx.now);
@@ -84,6 +86,20 @@ export const noRecentSuccessfulBackup: RuleModule = {
       // A schedule younger than the window has not had the chance to run twice.
       if (created !== null && created > expectedAfter) continue;
       if (lastSuccess !== null && lastSuccess >= expectedAfter) continue;
+      // When the Schedule last created a backup (whatever became of it): all an input without Backups can tell.
+      const lastCreated = timeOf(schedule.status?.lastBackup);
+      if (!backupsListed) {
+        if (lastCreated === null || lastCreated >= expectedAfter) continue;
+        ctx.report({
+          message: `Schedule ${nameOf(schedule)} (\`${schedule.spec?.schedule}\`, every ${formatDuration(times.periodMs)}) last created a backup ${formatDuration(now - lastCreated)} ago (status.lastBackup ${schedule.status?.lastBackup}): it has stopped firing, so no backup since then can have Completed. The input holds no Backups to say more.`,
+          resources: [refOf(schedule)],
+          evidence: [objectEvidence(bundle, schedule, ['spec.schedule', 'status.phase', 'status.lastBackup', 'spec.paused'])],
+          count: 1,
+        });
+        continue;
+      }
+      // Its backups are missing from the input although it created one lately: they were deleted, or live elsewhere; nothing to conclude.
+      if (own.length === 0 && lastCreated !== null && lastCreated >= expectedAfter) continue;
 
       const runs = recentRuns(bundle, own);
       const evidence = [objectEvidence(bundle, schedule, ['spec.schedule', 'status.phase', 'status.lastBackup', 'status.validationErrors']), ...runs.evidence];
@@ -93,7 +109,9 @@ export const noRecentSuccessfulBackup: RuleModule = {
           ? `its last Completed backup ${completed[0]!.metadata.name} ran ${formatDuration(now - lastSuccess)} ago (${new Date(lastSuccess).toISOString()})`
           : own.length > 0
             ? 'none of its backups has Completed'
-            : 'it has no backups at all';
+            : lastCreated !== null
+              ? `none of its backups is left, and it last created one ${formatDuration(now - lastCreated)} ago (status.lastBackup ${schedule.status?.lastBackup})`
+              : 'it has no backups at all';
       let message = `Schedule ${nameOf(schedule)} (\`${schedule.spec?.schedule}\`, ${every}) has no Completed backup since ${new Date(expectedAfter + (times.previousFire ? FIRE_SLACK_MS : 0)).toISOString()}: ${since}.`;
       if (runs.text) message += ` Latest runs: ${runs.text}.`;
       if (schedule.status?.phase === 'FailedValidation') message += ' The Schedule itself failed validation.';

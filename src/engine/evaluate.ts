@@ -79,10 +79,13 @@ export function evaluate(ruleSet: RuleSet, bundle: Bundle, options: EvaluateOpti
   }
   const findingsByRule = new Map<string, Finding[]>();
   const failed = new Set<string>();
-  for (const rule of ruleSet.rules) {
+  const others = (): Finding[] => [...findingsByRule.values()].flat();
+  // Rules that read the others' findings run last, in catalog order among themselves.
+  const order = [...ruleSet.rules.filter((r) => !r.afterOthers), ...ruleSet.rules.filter((r) => r.afterOthers)];
+  for (const rule of order) {
     const patterns = patternsByRule.get(rule.meta.id) ?? [];
     try {
-      findingsByRule.set(rule.meta.id, runRule(rule, patterns, bundle, index, options.now, timeline));
+      findingsByRule.set(rule.meta.id, runRule(rule, patterns, bundle, index, options.now, timeline, rule.afterOthers ? others : () => []));
     } catch (error) {
       failed.add(rule.meta.id);
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -102,7 +105,15 @@ export function evaluate(ruleSet: RuleSet, bundle: Bundle, options: EvaluateOpti
   return { findings, outcomes };
 }
 
-function runRule(rule: LoadedRule, patterns: CompiledPattern[], bundle: Bundle, index: HitIndex, now: Date, timeline: VersionTimeline): Finding[] {
+function runRule(
+  rule: LoadedRule,
+  patterns: CompiledPattern[],
+  bundle: Bundle,
+  index: HitIndex,
+  now: Date,
+  timeline: VersionTimeline,
+  otherFindings: () => readonly Finding[],
+): Finding[] {
   const bundleVersion = bundle.versions.velero;
   // Each line is judged by the Velero that wrote it (its log's start-up line, or the start in effect then).
   const applies = (p: CompiledPattern, ref: LogHitRef) => variantApplies(p.velero, timeline.versionAt(ref.file, ref.hit.line) ?? bundleVersion);
@@ -142,6 +153,7 @@ function runRule(rule: LoadedRule, patterns: CompiledPattern[], bundle: Bundle, 
     report(finding) {
       reported.push(finding);
     },
+    otherFindings,
   };
   rule.check(ctx);
   const meta = rule.meta;

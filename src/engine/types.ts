@@ -2,7 +2,7 @@
 import type { Category, Severity } from '../constants.js';
 import type { Bundle, LogComponent, LogFile, LogHit } from '../model/bundle.js';
 import type { ObjectRef } from '../model/kube.js';
-import type { Evidence } from '../report/types.js';
+import type { Evidence, Finding } from '../report/types.js';
 
 /** What a rule's README.md documents (a plain YAML rule file holds the same fields itself). */
 export interface RuleDocs {
@@ -75,12 +75,19 @@ export interface RuleContext {
   /** Total hit count of this rule's patterns, including hits not kept in memory. */
   hitCount(patternIndex?: number): number;
   report(finding: FindingInput): void;
+  /**
+   * For rules that run after the others (`afterOthers`): every finding the other rules reported,
+   * before ignores apply (an ignored finding still explains what it is about). Empty for other rules.
+   */
+  otherFindings?(): readonly Finding[];
 }
 
 /** A rule the engine can run: loaded from YAML, or written in TypeScript (a built-in rule folder's rule.ts). */
 export interface RuleDefinition {
   meta: RuleMeta;
   logPatterns?: LogPatternSpec[];
+  /** Runs once every other rule has run, and reads their findings (what no other rule explains). */
+  afterOthers?: boolean;
   check(ctx: RuleContext): void;
 }
 

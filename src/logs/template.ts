@@ -2,17 +2,17 @@
 import type { ParsedLogLine } from './line.js';
 
 /**
- * Masks, in order (earlier masks protect their text from later ones): URLs, UUIDs, IP addresses
- * (with ports), RFC 3339 times, file paths, Go durations and sizes, long hex ids, quoted strings
+ * Masks, in order (earlier masks protect their text from later ones): URLs, file paths, UUIDs, IP
+ * addresses (with ports), RFC 3339 times, Go durations and sizes, long hex ids, quoted strings
  * (object names, keys), then any word holding a digit (`daily-20240501`, `pod-7f9c`, `v1.2.3`) and
  * plain numbers.
  */
 const MASKS: [RegExp, string][] = [
   [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"',;)]+/gi, '<url>'],
+  [/(?:^|(?<=[\s"'=(:]))(?:\/[\w.@%+~-]+){2,}\/?/g, '<path>'],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
   [/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<ip>'],
   [/\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?/g, '<time>'],
-  [/(?:^|(?<=[\s"'=(:]))(?:\/[\w.@%+~-]+){2,}\/?/g, '<path>'],
   [/\b\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h)(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))*\b/g, '<duration>'],
   [/\b(?=[0-9a-f]*[a-f])[0-9a-f]{12,}\b/gi, '<id>'],
   [/"(?:[^"\\]|\\.){1,200}"/g, '"<…>"'],

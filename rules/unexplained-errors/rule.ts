@@ -1,0 +1,157 @@
+// unexplained-errors: error lines and failure messages no other rule explains, grouped by message template, so a report is never silent over them.
+import { Severity } from '../../src/constants.js';
+import type { RuleDefinition } from '../../src/engine/types.js';
+import { maskMessage } from '../../src/logs/template.js';
+import type { Bundle, ErrorGroup, LogFile } from '../../src/model/bundle.js';
+import { refKey, refOf, type KubeObject, type ObjectRef } from '../../src/model/kube.js';
+import type { Evidence } from '../../src/report/types.js';
+import { at, nameOf, objectEvidence, stringsOf } from '../../src/rules/support.js';
+
+/** Groups shown in the message and evidence; the rest are counted. */
+const SHOWN_GROUPS = 5;
+/** Lines of one group in the newest day that make the finding a warning. */
+const FREQUENT_PER_DAY = 10;
+const DAY_MS = 86_400_000;
+
+/** Failed states of the objects whose failures every report must mention, and the fields that say why. */
+const FAILED: { kind: string; phases: string[]; why: string[] }[] = [
+  { kind: 'Backup', phases: ['Failed', 'PartiallyFailed', 'FailedValidation'], why: ['status.failureReason', 'status.validationErrors'] },
+  { kind: 'Restore', phases: ['Failed', 'PartiallyFailed', 'FailedValidation'], why: ['status.failureReason', 'status.validationErrors'] },
+  { kind: 'PodVolumeBackup', phases: ['Failed'], why: ['status.message'] },
+  { kind: 'PodVolumeRestore', phases: ['Failed'], why: ['status.message'] },
+  { kind: 'DataUpload', phases: ['Failed'], why: ['status.message'] },
+  { kind: 'DataDownload', phases: ['Failed'], why: ['status.message'] },
+  { kind: 'BackupRepository', phases: ['NotReady'], why: ['status.message'] },
+];
+
+interface Merged {
+  template: string;
+  count: number;
+  hours: Map<string, number>;
+  firstTime?: string;
+  lastTime?: string;
+  example: { file: LogFile; line: number; text: string };
+  files: Set<string>;
+}
+
+function mergeGroups(bundle: Bundle): Merged[] {
+  const byTemplate = new Map<string, Merged>();
+  for (const file of bundle.logs) {
+    for (const group of file.unexplained ?? []) {
+      let merged = byTemplate.get(group.template);
+      if (!merged) {
+        merged = { template: group.template, count: 0, hours: new Map(), example: { file, line: group.line, text: group.example }, files: new Set() };
+        byTemplate.set(group.template, merged);
+      }
+      add(merged, group, file);
+    }
+  }
+  return [...byTemplate.values()];
+}
+
+function add(merged: Merged, group: ErrorGroup, file: LogFile): void {
+  merged.count += group.count;
+  merged.files.add(file.path);
+  for (const [hour, n] of Object.entries(group.hours)) merged.hours.set(hour, (merged.hours.get(hour) ?? 0) + n);
+  if (group.firstTime && (!merged.firstTime || group.firstTime < merged.firstTime)) merged.firstTime = group.firstTime;
+  if (group.lastTime && (!merged.lastTime || group.lastTime > merged.lastTime)) merged.lastTime = group.lastTime;
+}
+
+/** Lines of a group in the 24 hours before `now` (by the hour). */
+function inNewestDay(merged: Merged, now: number): number {
+  let n = 0;
+  for (const [hour, count] of merged.hours) {
+    const t = Date.parse(`${hour}:00:00Z`);
+    if (t > now - DAY_MS && t <= now) n += count;
+  }
+  return n;
+}
+
+/** The failed objects no other finding is about, with what their status says (or that it says nothing). */
+function unexplainedFailures(bundle: Bundle, explained: Set<string>): { object: KubeObject; why: string; fields: string[] }[] {
+  const found: { object: KubeObject; why: string; fields: string[] }[] = [];
+  for (const { kind, phases, why } of FAILED) {
+    for (const object of bundle.objects.list(kind)) {
+      const phase = String(object.status?.phase ?? '');
+      if (!phases.includes(phase) || explained.has(refKey(refOf(object)))) continue;
+      const reasons = why.flatMap((path) => {
+        const value = at(object, path);
+        return typeof value === 'string' ? (value.trim() ? [value.trim()] : []) : stringsOf(value);
+      });
+      found.push({ object, why: reasons.join('; '), fields: ['status.phase', ...why] });
+    }
+  }
+  return found;
+}
+
+function when(merged: Merged): string {
+  if (!merged.firstTime) return '';
+  return merged.firstTime === merged.lastTime ? `, at ${merged.firstTime}` : `, ${merged.firstTime} to ${merged.lastTime}`;
+}
+
+export const unexplainedErrors: RuleDefinition = {
+  meta: {
+    id: 'unexplained-errors',
+    title: 'Errors no rule explains',
+    severity: Severity.INFO,
+    category: 'backup',
+    summary: 'Error- and fatal-level lines, or failure messages of Velero objects, that no other rule recognizes, grouped by message.',
+    description: [
+      'The catalog names the failures it knows. Everything else Velero, its node-agent, its plugins and',
+      'kotsadm log at error or fatal level, and every failed Backup, Restore, PodVolumeBackup,',
+      'PodVolumeRestore, DataUpload, DataDownload or NotReady BackupRepository that no rule reported, is',
+      'gathered here so that the report is never silent about it. Lines are grouped by their message with',
+      'what varies masked (numbers, ids, UUIDs, object names, durations, paths); the largest groups are',
+      'shown with how often, when first and last, and one example line. The finding is a warning when a',
+      'group was logged often in the last day of the input.',
+    ].join('\n'),
+    remediation: [
+      'Read the example lines: the message usually names the failing object and the API or store that',
+      'refused. Search the message (without the masked parts) in the Velero and plugin issue trackers.',
+      'If it is a known failure the tool should name, a rule can be added for it (`--rules DIR`).',
+    ].join('\n'),
+    docs: ['https://velero.io/docs/main/troubleshooting/', 'https://github.com/vmware-tanzu/velero/issues'],
+  },
+  afterOthers: true,
+  check(ctx) {
+    const { bundle } = ctx;
+    const now = ctx.now.getTime();
+    const groups = mergeGroups(bundle).sort((a, b) => b.count - a.count || (a.template < b.template ? -1 : 1));
+    const explained = new Set<string>();
+    for (const finding of ctx.otherFindings?.() ?? []) for (const ref of finding.resources) explained.add(refKey(ref));
+    const failures = unexplainedFailures(bundle, explained);
+    if (groups.length === 0 && failures.length === 0) return;
+
+    const lines = groups.reduce((n, g) => n + g.count, 0);
+    const shown = groups.slice(0, SHOWN_GROUPS);
+    const parts: string[] = [];
+    if (groups.length > 0) {
+      const list = shown.map((g) => `"${g.template}" (${g.count}×${when(g)})`).join('; ');
+      const rest = groups.length > shown.length ? `; and ${groups.length - shown.length} other message(s)` : '';
+      parts.push(`${lines} error line(s) that no rule explains, ${groups.length} kind(s) of message: ${list}${rest}.`);
+    }
+    if (failures.length > 0) {
+      // Objects failing the same way read as one line: their reasons, masked, as the key.
+      const byReason = new Map<string, KubeObject[]>();
+      for (const f of failures) {
+        const key = `${f.object.kind} ${f.object.status?.phase}: ${f.why ? maskMessage(f.why) : 'no message'}`;
+        byReason.set(key, [...(byReason.get(key) ?? []), f.object]);
+      }
+      const list = [...byReason].map(([key, objects]) => `${key} (${objects.map(nameOf).slice(0, 3).join(', ')}${objects.length > 3 ? ', …' : ''})`).join('; ');
+      parts.push(`${failures.length} failed object(s) whose failure no rule recognizes: ${list}.`);
+    }
+    const frequent = shown.find((g) => inNewestDay(g, now) >= FREQUENT_PER_DAY);
+    if (frequent) parts.push(`"${frequent.template}" was logged ${inNewestDay(frequent, now)} times in the last day of the input.`);
+
+    const evidence: Evidence[] = shown.map((g) => ({ file: g.example.file.path, line: g.example.line, text: g.example.text }));
+    for (const f of failures.slice(0, SHOWN_GROUPS)) evidence.push(objectEvidence(bundle, f.object, f.fields));
+    const resources: ObjectRef[] = failures.map((f) => refOf(f.object));
+    ctx.report({
+      message: parts.join(' '),
+      severity: frequent ? Severity.WARNING : Severity.INFO,
+      resources,
+      evidence,
+      count: lines + failures.length,
+    });
+  },
+};
