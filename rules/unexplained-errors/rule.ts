@@ -1,6 +1,7 @@
 // unexplained-errors: error lines and failure messages no other rule explains, grouped by message template, so a report is never silent over them.
 import { Severity } from '../../src/constants.js';
 import type { RuleDefinition } from '../../src/engine/types.js';
+import { parseLogLine } from '../../src/logs/line.js';
 import { maskMessage } from '../../src/logs/template.js';
 import type { Bundle, ErrorGroup, LogFile } from '../../src/model/bundle.js';
 import { refKey, refOf, type KubeObject, type ObjectRef } from '../../src/model/kube.js';
@@ -84,6 +85,24 @@ function unexplainedFailures(bundle: Bundle, explained: Set<string>): { object: 
   return found;
 }
 
+/** The Backup, Restore or location a Velero line names in its fields (`backup=ns/name`, `backupLocation=…`) or as `BackupStorageLocation "name"`. */
+function namedObjects(text: string, veleroNamespace: string | null): ObjectRef[] {
+  const parsed = parseLogLine(text);
+  const refs: ObjectRef[] = [];
+  const add = (kind: string, value: string | undefined) => {
+    if (!value) return;
+    const slash = value.indexOf('/');
+    const namespace = slash > 0 ? value.slice(0, slash) : (veleroNamespace ?? undefined);
+    const name = slash > 0 ? value.slice(slash + 1) : value;
+    refs.push(namespace ? { kind, namespace, name } : { kind, name });
+  };
+  add('Backup', parsed.backup);
+  add('Restore', parsed.restore);
+  add('BackupStorageLocation', parsed.fields.backupLocation ?? parsed.fields['backup-storage-location']);
+  for (const m of text.matchAll(/BackupStorageLocation \\?"([^"\\]+)\\?"/g)) add('BackupStorageLocation', m[1]);
+  return refs;
+}
+
 function when(merged: Merged): string {
   if (!merged.firstTime) return '';
   return merged.firstTime === merged.lastTime ? `, at ${merged.firstTime}` : `, ${merged.firstTime} to ${merged.lastTime}`;
@@ -116,9 +135,12 @@ export const unexplainedErrors: RuleDefinition = {
   check(ctx) {
     const { bundle } = ctx;
     const now = ctx.now.getTime();
-    const groups = mergeGroups(bundle).sort((a, b) => b.count - a.count || (a.template < b.template ? -1 : 1));
     const explained = new Set<string>();
     for (const finding of ctx.otherFindings?.() ?? []) for (const ref of finding.resources) explained.add(refKey(ref));
+    // Lines about an object another finding is about (its backup, its location) are that finding's story.
+    const groups = mergeGroups(bundle)
+      .filter((g) => !namedObjects(g.example.text, bundle.veleroNamespace).some((ref) => explained.has(refKey(ref))))
+      .sort((a, b) => b.count - a.count || (a.template < b.template ? -1 : 1));
     const failures = unexplainedFailures(bundle, explained);
     if (groups.length === 0 && failures.length === 0) return;
 

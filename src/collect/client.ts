@@ -1,6 +1,7 @@
 // The HTTP client the collector talks to the API server with: client-node's auth and TLS, bounded concurrency, retries inside a deadline.
 import http from 'node:http';
 import https from 'node:https';
+import { rootCertificates } from 'node:tls';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Limiter, type Priority, type Slot } from './limiter.js';
 
@@ -15,6 +16,15 @@ export interface KubeClientOptions {
   retries: number;
   /** The first backoff delay; it doubles with each retry (with jitter). */
   backoffMs: number;
+  /** TLS toward object stores (pre-signed download URLs), apart from the cluster's: `--cacert`, `--insecure-skip-tls-verify`. */
+  objectStore?: ObjectStoreTls;
+}
+
+/** How object-store downloads trust servers, as `velero backup logs` does (`--cacert`, `--insecure-skip-tls-verify`). */
+export interface ObjectStoreTls {
+  /** PEM certificates trusted besides the system's (a private CA of MinIO or another S3-compatible store). */
+  ca?: string[];
+  insecureSkipTlsVerify?: boolean;
 }
 
 /** The API server answered with an error status (its Status message is kept). */
@@ -76,6 +86,7 @@ export class KubeClient {
   private readonly limiter: Limiter;
   private readonly agent: http.Agent;
   private closed = false;
+  private readonly downloadAgents = new Map<string, https.Agent>();
   private staticAuth: http.OutgoingHttpHeaders | undefined;
 
   constructor(
@@ -110,6 +121,7 @@ export class KubeClient {
   close(): void {
     this.closed = true;
     this.agent.destroy();
+    for (const agent of this.downloadAgents.values()) agent.destroy();
   }
 
   /**
@@ -167,10 +179,34 @@ export class KubeClient {
     await this.request('DELETE', path, undefined, 'application/json', how);
   }
 
-  /** GETs a pre-signed object-store URL (no cluster credentials are sent to it). */
-  async download(url: string, how?: KubeRequestOptions): Promise<Buffer> {
-    const answer = await this.attempts(url, () => this.send('GET', url, undefined, undefined, false), how);
+  /**
+   * GETs a pre-signed object-store URL (no cluster credentials are sent to it). `caCert` is the
+   * location's `spec.objectStorage.caCert` (PEM), trusted for this download on top of the system's
+   * roots and `--cacert`.
+   */
+  async download(url: string, how?: KubeRequestOptions & { caCert?: string }): Promise<Buffer> {
+    const agent = url.startsWith('https:') ? this.objectStoreAgent(how?.caCert) : undefined;
+    const answer = await this.attempts(url, () => this.send('GET', url, undefined, undefined, false, agent), how);
     return answer.body;
+  }
+
+  /** One keep-alive agent per set of trusted CAs; undefined (Node's global agent) when nothing differs from the defaults. */
+  private objectStoreAgent(caCert: string | undefined): https.Agent | undefined {
+    const tls = this.options.objectStore ?? {};
+    const extra = [...(tls.ca ?? []), ...(caCert ? [caCert] : [])];
+    if (extra.length === 0 && !tls.insecureSkipTlsVerify) return undefined;
+    const key = `${tls.insecureSkipTlsVerify ? 'insecure' : ''}\0${extra.join('\0')}`;
+    let agent = this.downloadAgents.get(key);
+    if (!agent) {
+      agent = new https.Agent({
+        keepAlive: true,
+        maxSockets: this.options.concurrency,
+        rejectUnauthorized: !tls.insecureSkipTlsVerify,
+        ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
+      });
+      this.downloadAgents.set(key, agent);
+    }
+    return agent;
   }
 
   /**
@@ -221,7 +257,7 @@ export class KubeClient {
     await new Promise((resolve) => setTimeout(resolve, ms));
   }
 
-  private async send(method: string, url: string, body: string | undefined, accept: string | undefined, auth: boolean): Promise<Answer> {
+  private async send(method: string, url: string, body: string | undefined, accept: string | undefined, auth: boolean, downloadAgent?: http.Agent): Promise<Answer> {
     if (this.closed) throw new KubeNetworkError(url, 'collection was stopped', 'STOPPED');
     const remaining = this.options.deadline - Date.now();
     if (remaining <= 0) throw new KubeNetworkError(url, 'the collection deadline was reached', 'DEADLINE');
@@ -237,7 +273,7 @@ export class KubeClient {
     if (auth) {
       Object.assign(headers, await this.authHeaders());
     } else {
-      agent = undefined;
+      agent = downloadAgent;
     }
     this.requestCount += 1;
     const transport = target.protocol === 'http:' ? http : https;

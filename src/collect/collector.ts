@@ -16,17 +16,18 @@ import {
   coverage,
   credentialSecrets,
   CRD_GROUPS_KEPT,
-  downloadTargets,
+  downloadCandidates,
+  locationCaCerts,
   kindOf,
   KOTSADM_SELECTOR,
   READ_LATER,
   VELERO_SELECTORS,
   type CredentialSecret,
 } from './plan.js';
-import type { CollectedEntry, CollectIssue, CollectManifest, CollectProgress, ResolvedOptions } from './options.js';
+import type { CollectedEntry, CollectIssue, CollectManifest, CollectProgress, DownloadAttempt, ResolvedOptions } from './options.js';
 import { secretKeys, sanitizeNode, slimPod } from './sanitize.js';
 import { CollectError } from '../errors.js';
-import { download, DownloadNotProcessedError, requestServerStatus, type ServerStatus } from './velero-requests.js';
+import { download, DownloadNotProcessedError, requestServerStatus, type DownloadTargetKind, type ServerStatus } from './velero-requests.js';
 import { byCodeUnits } from '../util/compare.js';
 
 export interface CollectorOutput {
@@ -36,6 +37,7 @@ export interface CollectorOutput {
   coveredNamespaces: string[] | 'all';
   collected: CollectedEntry[];
   truncatedLogs: string[];
+  downloads: DownloadAttempt[];
   errors: CollectIssue[];
 }
 
@@ -46,6 +48,7 @@ export interface CollectorOutput {
  */
 export class Collector {
   private readonly issues: CollectIssue[] = [];
+  private readonly downloads: DownloadAttempt[] = [];
   private readonly counts = new Map<string, CollectedEntry>();
   private readonly truncated: string[] = [];
   private readonly loggedContainers = new Set<string>();
@@ -98,7 +101,7 @@ export class Collector {
       serverStatus,
       coveredNamespaces,
       coveredNamespaces.then((namespaces) => this.collectCoverage(namespaces, veleroNamespace)),
-      Promise.all([listed('backups'), listed('restores')]).then(([backups, restores]) => this.collectBackupLogs(backups, restores, veleroNamespace, discovery)),
+      Promise.all([listed('backups'), listed('restores'), listed('backupstoragelocations')]).then(([backups, restores, bsl]) => this.collectBackupLogs(backups, restores, bsl, veleroNamespace, discovery)),
       Promise.all([listed('backupstoragelocations'), listed('volumesnapshotlocations'), workloads]).then(([bsl, vsl, w]) => this.collectCredentialKeys([...bsl, ...vsl], w)),
       Promise.all(velero.values()),
       independent,
@@ -116,6 +119,7 @@ export class Collector {
       coveredNamespaces: covered === 'all' ? 'all' : [...covered].sort(),
       collected: [...this.counts.values()].sort((a, b) => byCodeUnits(a.what, b.what)),
       truncatedLogs: this.truncated.sort(),
+      downloads: this.downloads,
       errors: this.issues,
     };
   }
@@ -356,25 +360,55 @@ export class Collector {
     );
   }
 
-  /** Logs and results of the newest failed or partially failed backups and restores, through DownloadRequests. */
-  private async collectBackupLogs(backups: KubeObject[], restores: KubeObject[], namespace: string | null, discovery: Discovery): Promise<void> {
+  /**
+   * Logs and results of failed and partially failed backups and restores, through DownloadRequests.
+   * The candidates (downloadCandidates) are tried in order; one whose log cannot be downloaded (403,
+   * 404, an expired URL) gives way to the next until as many logs as wanted have arrived. Every
+   * attempt is recorded in the manifest's `downloads`.
+   */
+  private async collectBackupLogs(backups: KubeObject[], restores: KubeObject[], locations: KubeObject[], namespace: string | null, discovery: Discovery): Promise<void> {
     if (this.options.noCreate || !namespace || !discovery.resources('velero.io').some((r) => r.plural === 'downloadrequests')) return;
+    const mine = (list: KubeObject[]) => list.filter((o) => o.metadata.namespace === namespace);
+    const caOf = locationCaCerts(mine(locations));
+    const backupLocation = new Map(mine(backups).map((b) => [b.metadata.name, String(b.spec?.storageLocation ?? '')]));
+    const plans = [
+      { kind: 'Backup' as const, ...downloadCandidates(mine(backups), this.options.recentFailures, true) },
+      { kind: 'Restore' as const, ...downloadCandidates(mine(restores), this.options.recentFailures, false) },
+    ];
     await Promise.all(
-      downloadTargets(backups, restores, namespace, this.options.recentFailures).flatMap((target) =>
-        target.downloads.map(async (kind) => {
-          const isLog = kind.endsWith('Log');
-          const data = await this.step(
-            isLog ? `${target.kind.toLowerCase()} logs` : `${target.kind.toLowerCase()} results`,
-            () => download(this.client, namespace, kind, target.name, this.options.requestWaitMs),
-            `DownloadRequest ${kind} ${namespace}/${target.name}`,
-          );
-          if (!data) return;
-          const path = isLog ? backupLogPath(target.kind, namespace, target.name) : resultsPath(target.kind, namespace, target.name);
-          await this.writeText(path, data.toString('utf8'));
-          this.count(`${target.kind.toLowerCase()} ${isLog ? 'logs' : 'results'}`, undefined, 1);
-        }),
-      ),
+      plans.map(async ({ kind, candidates, wanted }) => {
+        const queue = [...candidates];
+        let succeeded = 0;
+        const worker = async () => {
+          while (succeeded < wanted) {
+            const next = queue.shift();
+            if (!next) return;
+            const object = next.object;
+            const location = kind === 'Backup' ? backupLocation.get(object.metadata.name) : backupLocation.get(String(object.spec?.backupName ?? ''));
+            const caCert = caOf(location);
+            const error = await this.downloadOne(kind, namespace, object.metadata.name, `${kind}Log`, caCert);
+            this.downloads.push({ kind, name: object.metadata.name, why: next.why, ok: error === undefined, ...(error ? { error } : {}) });
+            if (error !== undefined) continue;
+            succeeded += 1;
+            await this.downloadOne(kind, namespace, object.metadata.name, `${kind}Results`, caCert);
+          }
+        };
+        await Promise.all(Array.from({ length: Math.max(0, wanted) }, worker));
+      }),
     );
+  }
+
+  /** One DownloadRequest, written into the bundle; returns why it failed (also a manifest error), or undefined. */
+  private async downloadOne(kind: 'Backup' | 'Restore', namespace: string, name: string, target: DownloadTargetKind, caCert: string | undefined): Promise<string | undefined> {
+    const isLog = target.endsWith('Log');
+    const source = `DownloadRequest ${target} ${namespace}/${name}`;
+    const before = this.issues.length;
+    const data = await this.step(`${kind.toLowerCase()} ${isLog ? 'logs' : 'results'}`, () => download(this.client, namespace, target, name, this.options.requestWaitMs, caCert), source);
+    if (!data) return this.issues.slice(before).find((i) => i.source === source)?.message ?? 'failed';
+    const path = isLog ? backupLogPath(kind, namespace, name) : resultsPath(kind, namespace, name);
+    await this.writeText(path, data.toString('utf8'));
+    this.count(`${kind.toLowerCase()} ${isLog ? 'logs' : 'results'}`, undefined, 1);
+    return undefined;
   }
 
   // ── building blocks ──────────────────────────────────────────────────────────────────────

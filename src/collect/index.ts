@@ -1,8 +1,9 @@
 // `collect(options)`: gather a redacted troubleshoot-layout bundle from a live cluster. Never prints, never exits.
+import { readFile } from 'node:fs/promises';
 import { BundleWriter } from '../bundle/writer.js';
 import { loadConfig } from '../config/index.js';
 import { TOOL_NAME } from '../constants.js';
-import { CollectError } from '../errors.js';
+import { CollectError, InputError } from '../errors.js';
 import { REDACTIONS_FILE, type RedactionsFile } from '../redact/copy.js';
 import { TOOL_VERSION } from '../version.js';
 import { KubeApiError, KubeClient, KubeNetworkError } from './client.js';
@@ -40,6 +41,7 @@ export async function collect(options: CollectOptions = {}): Promise<CollectResu
   const started = Date.now();
   const resolved = resolveOptions(options, startedAt);
   const config = typeof options.config === 'string' ? await loadConfig(options.config) : options.config;
+  const objectStoreCa = options.cacert === undefined ? undefined : await readCaFile(options.cacert);
   const offload = new Offload(config?.redaction, COLLECT_GZIP_LEVEL);
   const { kubeConfig, context, source } = loadKubeConfig(resolved);
   let client: KubeClient;
@@ -50,6 +52,7 @@ export async function collect(options: CollectOptions = {}): Promise<CollectResu
       deadline: started + resolved.timeoutMs,
       retries: resolved.retries,
       backoffMs: resolved.backoffMs,
+      objectStore: { ...(objectStoreCa ? { ca: [objectStoreCa] } : {}), insecureSkipTlsVerify: Boolean(options.insecureSkipTlsVerify) },
     });
   } catch (error) {
     throw new CollectError(`${source}: cannot use the credentials of context "${context ?? 'in-cluster'}": ${firstLine(error)}`, { cause: error });
@@ -114,6 +117,18 @@ export async function collect(options: CollectOptions = {}): Promise<CollectResu
     client.close();
     await offload.close();
   }
+}
+
+/** The `--cacert` file: PEM certificates, read before anything is asked of the cluster. */
+async function readCaFile(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError(path, `cannot read the CA file: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : firstLine(error)}`);
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new InputError(path, 'not a PEM CA certificate file (no "-----BEGIN CERTIFICATE-----" in it)');
+  return text;
 }
 
 /** The first request: turns "no cluster there" and "not allowed in" into one clear line. */

@@ -35,6 +35,11 @@ export interface Reads {
   when?: { path: string; values: readonly string[] };
   /** …and the first object of the list with each distinct value at this path. */
   firstOf?: string;
+  /**
+   * …and, of the objects for which `when` holds, the newest (by `time`) of each distinct value at
+   * `group` (path segments, for label keys holding dots), per page: the caller keeps the newest.
+   */
+  newestOf?: { group: readonly string[]; time: string; when: { path: string; values: readonly string[] } };
 }
 
 export class ListFiles {
@@ -68,7 +73,10 @@ export class ListFiles {
       file.add(items, groups.size === 1 ? page.raw : undefined);
     }
     const summary: PageSummary = { count: page.items.length, continue: page.continue };
-    if (reads) summary.kept = page.items.filter((item) => this.isRead(item, reads)).map((item) => pick(item, reads.fields));
+    if (reads) {
+      summary.kept = page.items.filter((item) => this.isRead(item, reads)).map((item) => pick(item, reads.fields));
+      if (reads.newestOf) summary.kept.push(...newestPerGroup(page.items, reads.newestOf).map((item) => pick(item, reads.fields)));
+    }
     return summary;
   }
 
@@ -114,9 +122,21 @@ export function pick(object: KubeObject, paths: readonly string[]): KubeObject {
   return copy;
 }
 
-/** The value at a dotted path of an object, or undefined. */
-function valueAt(object: unknown, path: string): unknown {
+/** The value at a dotted path (or at path segments) of an object, or undefined. */
+function valueAt(object: unknown, path: string | readonly string[]): unknown {
   let value = object;
-  for (const key of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  for (const key of typeof path === 'string' ? path.split('.') : path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
   return value;
+}
+
+function newestPerGroup(items: KubeObject[], { group, time, when }: NonNullable<Reads['newestOf']>): KubeObject[] {
+  const newest = new Map<string, KubeObject>();
+  for (const item of items) {
+    if (!when.values.includes(String(valueAt(item, when.path) ?? ''))) continue;
+    const key = valueAt(item, group);
+    if (typeof key !== 'string' || !key) continue;
+    const current = newest.get(key);
+    if (!current || String(valueAt(item, time) ?? '') > String(valueAt(current, time) ?? '')) newest.set(key, item);
+  }
+  return [...newest.values()];
 }

@@ -15,6 +15,13 @@ export interface CollectOptions {
   since?: string | number;
   /** Create no ServerStatusRequest or DownloadRequest (a strictly read-only run). */
   noCreate?: boolean;
+  /**
+   * A PEM file of CA certificates trusted for object-store downloads (besides the system's and each
+   * location's `spec.objectStorage.caCert`), as `velero backup logs --cacert`. Not used for the cluster.
+   */
+  cacert?: string;
+  /** Do not verify object stores' TLS certificates (as `velero backup logs --insecure-skip-tls-verify`). Not for the cluster. */
+  insecureSkipTlsVerify?: boolean;
   /** A --config file path or loaded config: its redaction patterns apply to everything written. */
   config?: string | Config;
   /** Requests in flight at once (8). */
@@ -68,6 +75,16 @@ export interface CollectedEntry {
   count: number;
 }
 
+export interface DownloadAttempt {
+  kind: 'Backup' | 'Restore';
+  name: string;
+  /** Why it was a candidate: the first failure of a schedule's current streak, its newest failure, one of the newest failures, or a stand-in. */
+  why: string;
+  ok: boolean;
+  /** Why the log did not arrive (the object store's or the server's answer). */
+  error?: string;
+}
+
 /** `snapshot-doctor/manifest.json`: what was collected, when, by which version, and what failed. */
 export interface CollectManifest {
   tool: { name: string; version: string };
@@ -84,6 +101,8 @@ export interface CollectManifest {
   collected: CollectedEntry[];
   /** Logs cut at `maxLogBytes` (their oldest part is kept by the API server's limitBytes). */
   truncatedLogs: string[];
+  /** Every backup and restore log download tried, in order: which, why it was chosen, and whether it arrived. */
+  downloads: DownloadAttempt[];
   errors: CollectIssue[];
   options: {
     namespace: string | null;

@@ -2,10 +2,10 @@
 import type { KubeObject } from '../model/kube.js';
 import { byCodeUnits } from '../util/compare.js';
 import type { Reads } from './list-files.js';
-import type { DownloadTargetKind } from './velero-requests.js';
 
 export const FAILED_PHASES = new Set(['Failed', 'PartiallyFailed', 'FinalizingPartiallyFailed', 'WaitingForPluginOperationsPartiallyFailed']);
 /** Of all CRDs, those of the groups the rules read about. */
+const SCHEDULE_LABEL = 'velero.io/schedule-name';
 export const CRD_GROUPS_KEPT = /\.(velero\.io|snapshot\.storage\.k8s\.io)$/;
 export const KOTSADM_SELECTOR = 'app=kotsadm';
 /** The velero CLI labels its install component=velero; the Helm chart app.kubernetes.io/name=velero. */
@@ -19,12 +19,14 @@ export const VELERO_SELECTORS = ['component=velero', 'app.kubernetes.io/name=vel
  */
 export const READ_LATER: Record<string, Reads> = {
   backups: {
-    fields: ['metadata.namespace', 'metadata.creationTimestamp', 'spec.includedNamespaces', 'status.phase', 'status.startTimestamp'],
+    fields: ['metadata.namespace', 'metadata.creationTimestamp', 'metadata.labels', 'spec.includedNamespaces', 'spec.storageLocation', 'status.phase', 'status.startTimestamp'],
     when: { path: 'status.phase', values: [...FAILED_PHASES] },
     firstOf: 'spec.includedNamespaces',
+    // Where each schedule's current failure streak began: after its newest Completed backup.
+    newestOf: { group: ['metadata', 'labels', SCHEDULE_LABEL], time: 'status.startTimestamp', when: { path: 'status.phase', values: ['Completed'] } },
   },
-  restores: { fields: ['metadata.namespace', 'metadata.creationTimestamp', 'status.phase', 'status.startTimestamp'], when: { path: 'status.phase', values: [...FAILED_PHASES] } },
-  backupstoragelocations: { fields: ['metadata.namespace', 'spec.credential'] },
+  restores: { fields: ['metadata.namespace', 'metadata.creationTimestamp', 'spec.backupName', 'status.phase', 'status.startTimestamp'], when: { path: 'status.phase', values: [...FAILED_PHASES] } },
+  backupstoragelocations: { fields: ['metadata.namespace', 'spec.credential', 'spec.default', 'spec.objectStorage.caCert'] },
   volumesnapshotlocations: { fields: ['metadata.namespace', 'spec.credential'] },
 };
 
@@ -40,26 +42,6 @@ export function coverage(backups: KubeObject[]): Set<string> | 'all' {
 }
 
 /** One DownloadRequest worth making: the log or results of a failed backup or restore. */
-export interface DownloadTarget {
-  kind: 'Backup' | 'Restore';
-  name: string;
-  downloads: DownloadTargetKind[];
-}
-
-/** The logs and results to download: of the `recent` newest failed backups and restores in the Velero namespace. */
-export function downloadTargets(backups: KubeObject[], restores: KubeObject[], namespace: string, recent: number): DownloadTarget[] {
-  const newestFailed = (list: KubeObject[]) =>
-    list
-      .filter((o) => o.metadata.namespace === namespace && isFailed(o))
-      .sort((a, b) => byCodeUnits(startedAt(b), startedAt(a)))
-      .slice(0, recent);
-  return [
-    ...newestFailed(backups).map((b) => ({ kind: 'Backup' as const, name: b.metadata.name, downloads: ['BackupLog', 'BackupResults'] as DownloadTargetKind[] })),
-    ...newestFailed(restores).map((r) => ({ kind: 'Restore' as const, name: r.metadata.name, downloads: ['RestoreLog', 'RestoreResults'] as DownloadTargetKind[] })),
-  ];
-}
-
-/** A Secret whose key names are worth collecting, and who uses it. */
 export interface CredentialSecret {
   namespace: string;
   name: string;
@@ -132,4 +114,63 @@ export function kindOf(plural: string): string {
     customresourcedefinitions: 'CustomResourceDefinition',
   };
   return known[plural] ?? plural;
+}
+
+/** A candidate for a log download and why it was chosen. */
+interface Candidate {
+  object: KubeObject;
+  why: string;
+}
+
+/**
+ * Which failed backups (or restores) to download logs of, in order, and how many logs are wanted: for
+ * backups, the first failure of each schedule's current failure streak (where the cause first shows)
+ * and each schedule's newest failure, then the `recent` newest failures; the wanted count is the
+ * number of those. The older failures follow, newest first, to stand in for downloads that fail.
+ */
+export function downloadCandidates(objects: KubeObject[], recent: number, bySchedule: boolean): { candidates: Candidate[]; wanted: number } {
+  const failed = objects.filter(isFailed).sort((a, b) => byCodeUnits(startedAt(b), startedAt(a)));
+  const chosen = new Map<string, Candidate>();
+  const choose = (object: KubeObject, why: string) => {
+    if (!chosen.has(object.metadata.name)) chosen.set(object.metadata.name, { object, why });
+  };
+  if (bySchedule) {
+    const lastCompleted = new Map<string, string>();
+    for (const o of objects) {
+      const schedule = o.metadata.labels?.[SCHEDULE_LABEL];
+      if (!schedule || o.status?.phase !== 'Completed') continue;
+      const t = startedAt(o);
+      if (t > (lastCompleted.get(schedule) ?? '')) lastCompleted.set(schedule, t);
+    }
+    const schedules = new Map<string, KubeObject[]>();
+    for (const o of failed) {
+      const schedule = o.metadata.labels?.[SCHEDULE_LABEL];
+      if (schedule) schedules.set(schedule, [...(schedules.get(schedule) ?? []), o]);
+    }
+    const newestFailures: [string, KubeObject][] = [];
+    for (const [schedule, list] of [...schedules].sort(([a], [b]) => byCodeUnits(a, b))) {
+      const streak = list.filter((o) => startedAt(o) > (lastCompleted.get(schedule) ?? ''));
+      const first = streak[streak.length - 1];
+      if (first) choose(first, `first failure of schedule ${schedule}'s current failure streak (${streak.length} in a row)`);
+      newestFailures.push([schedule, list[0]!]);
+    }
+    for (const [schedule, newest] of newestFailures) choose(newest, `newest failure of schedule ${schedule}`);
+  }
+  for (const o of failed.slice(0, recent)) choose(o, `one of the ${recent} newest failures`);
+  const wanted = chosen.size;
+  for (const o of failed) choose(o, 'an older failure, in place of a download that failed');
+  return { candidates: [...chosen.values()], wanted };
+}
+
+/** A location's `spec.objectStorage.caCert` (base64 PEM) as PEM text, by location name; `''` or unknown means the default location. */
+export function locationCaCerts(locations: KubeObject[]): (name: string | undefined) => string | undefined {
+  const byName = new Map<string, string | undefined>();
+  let fallback: string | undefined;
+  for (const location of locations) {
+    const encoded = location.spec?.objectStorage?.caCert;
+    const pem = typeof encoded === 'string' && encoded ? Buffer.from(encoded, 'base64').toString('utf8') : undefined;
+    byName.set(location.metadata.name, pem);
+    if (location.spec?.default === true || (location.metadata.name === 'default' && fallback === undefined)) fallback = pem;
+  }
+  return (name) => (name && byName.has(name) ? byName.get(name) : fallback);
 }

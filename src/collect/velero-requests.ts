@@ -69,7 +69,7 @@ export class DownloadNotProcessedError extends Error {}
  * What `velero backup logs` does: create a DownloadRequest, wait for its pre-signed URL, fetch the
  * object (gzip in the bucket) and delete the request. Returns the decompressed content.
  */
-export async function download(client: KubeClient, namespace: string, kind: DownloadTargetKind, name: string, waitMs: number): Promise<Buffer> {
+export async function download(client: KubeClient, namespace: string, kind: DownloadTargetKind, name: string, waitMs: number, caCert?: string): Promise<Buffer> {
   const collection = `/apis/velero.io/v1/namespaces/${encodeURIComponent(namespace)}/downloadrequests`;
   const body = {
     apiVersion: 'velero.io/v1',
@@ -86,7 +86,7 @@ export async function download(client: KubeClient, namespace: string, kind: Down
     }
     let data: Buffer;
     try {
-      data = await client.download(String(object.status?.downloadURL), { priority: Priority.CHAIN });
+      data = await client.download(String(object.status?.downloadURL), { priority: Priority.CHAIN, ...(caCert ? { caCert } : {}) });
     } catch (error) {
       // The URL points at the bucket: its answer (NoSuchKey, AccessDenied, a DNS name only the cluster resolves) is the news.
       if (error instanceof Error) error.message = `object storage: ${error.message}`;

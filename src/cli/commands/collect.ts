@@ -14,6 +14,8 @@ export interface CollectArgs {
   timeout?: number;
   concurrency?: number;
   config?: string;
+  cacert?: string;
+  insecureSkipTlsVerify?: boolean;
   quiet?: boolean;
 }
 
@@ -31,7 +33,9 @@ export function collectOptions(yargs: Argv): Argv {
     })
     .option('timeout', { type: 'number', describe: 'Give up collecting after this many seconds (default 300)' })
     .option('concurrency', { type: 'number', describe: 'API requests in flight at once (default 8)' })
-    .option('config', { type: 'string', describe: 'A config file: redaction patterns, ignores, budgets' });
+    .option('config', { type: 'string', describe: 'A config file: redaction patterns, ignores, budgets' })
+    .option('cacert', { type: 'string', describe: 'CA certificates (PEM) trusted for downloads from the object store, as velero backup logs --cacert' })
+    .option('insecure-skip-tls-verify', { type: 'boolean', describe: 'Do not verify the object store’s TLS certificate for downloads (not the cluster’s)' });
 }
 
 export function collectOptionsFrom(args: CollectArgs, onProgress: (p: CollectProgress) => void): CollectOptions {
@@ -44,6 +48,8 @@ export function collectOptionsFrom(args: CollectArgs, onProgress: (p: CollectPro
     timeoutSeconds: args.timeout,
     concurrency: args.concurrency,
     config: args.config,
+    ...(args.cacert !== undefined ? { cacert: args.cacert } : {}),
+    ...(args.insecureSkipTlsVerify ? { insecureSkipTlsVerify: true } : {}),
     onProgress,
   };
 }

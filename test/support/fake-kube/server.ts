@@ -1,6 +1,7 @@
 // A local HTTP server that speaks the Kubernetes API for a fixture cluster (discovery, list, get, logs, Velero requests, faults).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -38,6 +39,11 @@ export interface FakeKubeOptions {
   discovery?: 'aggregated' | 'legacy';
   /** Group versions (`velero.io/v2alpha1`) the aggregated answer marks Stale, without their resources. */
   staleVersions?: string[];
+  /**
+   * Serve the pre-signed download URLs from an HTTPS "object store" of their own, with this key and
+   * certificate (PEM; a private CA, as MinIO often has), apart from the API server's own endpoint.
+   */
+  objectStoreTls?: { key: string; cert: string };
 }
 
 export interface RequestRecord {
@@ -99,11 +105,14 @@ export class FakeKube {
    */
   private readonly itemText = new WeakMap<KubeObject, Map<string, string>>();
   private readonly splitLogs = new Map<string, string[]>();
+  private objectStore: HttpsServer | undefined;
   url = '';
+  /** Where the download URLs point: the API server's own URL, or the HTTPS object store's. */
+  objectStoreUrl = '';
 
   private constructor(
     readonly cluster: FakeCluster,
-    private readonly options: Required<Omit<FakeKubeOptions, 'rbac'>> & Pick<FakeKubeOptions, 'rbac'>,
+    private readonly options: Required<Omit<FakeKubeOptions, 'rbac' | 'objectStoreTls'>> & Pick<FakeKubeOptions, 'rbac' | 'objectStoreTls'>,
   ) {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
@@ -122,6 +131,17 @@ export class FakeKube {
     fake.warmLists();
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
     fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    fake.objectStoreUrl = fake.url;
+    if (options.objectStoreTls) {
+      const store = createHttpsServer(options.objectStoreTls, (req, res) => {
+        const url = new URL(req.url ?? '/', 'https://object-store');
+        if (url.pathname.startsWith('/download/')) fake.download(url, res);
+        else fake.status(res, 404, 'NotFound', 'the object store serves downloads only');
+      });
+      await new Promise<void>((resolve) => store.listen(0, '127.0.0.1', resolve));
+      fake.objectStore = store;
+      fake.objectStoreUrl = `https://127.0.0.1:${(store.address() as AddressInfo).port}`;
+    }
     return fake;
   }
 
@@ -166,6 +186,10 @@ export class FakeKube {
     for (const timer of this.timers) clearTimeout(timer);
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (this.objectStore) {
+      this.objectStore.closeAllConnections();
+      await new Promise<void>((resolve) => this.objectStore!.close(() => resolve()));
+    }
   }
 
   // ── store ──────────────────────────────────────────────────────────────────────────────────
@@ -542,7 +566,7 @@ export class FakeKube {
         const expiration = new Date(Date.now() + 10 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
         stored.status = {
           phase: 'Processed',
-          downloadURL: `${this.url}/download/${encodeURIComponent(target.kind ?? '')}/${encodeURIComponent(target.name ?? '')}?X-Amz-Signature=fake`,
+          downloadURL: `${this.objectStoreUrl}/download/${encodeURIComponent(target.kind ?? '')}/${encodeURIComponent(target.name ?? '')}?X-Amz-Signature=fake`,
           expiration,
         };
       } else return;
