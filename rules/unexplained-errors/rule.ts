@@ -1,6 +1,6 @@
 // unexplained-errors: error lines and failure messages no other rule explains, grouped by message template, so a report is never silent over them.
 import { Severity } from '../../src/constants.js';
-import type { RuleDefinition } from '../../src/engine/types.js';
+import type { RuleModule } from '../../src/engine/types.js';
 import { parseLogLine } from '../../src/logs/line.js';
 import { maskMessage } from '../../src/logs/template.js';
 import type { Bundle, ErrorGroup, LogFile } from '../../src/model/bundle.js';
@@ -108,28 +108,13 @@ function when(merged: Merged): string {
   return merged.firstTime === merged.lastTime ? `, at ${merged.firstTime}` : `, ${merged.firstTime} to ${merged.lastTime}`;
 }
 
-export const unexplainedErrors: RuleDefinition = {
+export const unexplainedErrors: RuleModule = {
   meta: {
     id: 'unexplained-errors',
     title: 'Errors no rule explains',
     severity: Severity.INFO,
     category: 'backup',
     summary: 'Error- and fatal-level lines, or failure messages of Velero objects, that no other rule recognizes, grouped by message.',
-    description: [
-      'The catalog names the failures it knows. Everything else Velero, its node-agent, its plugins and',
-      'kotsadm log at error or fatal level, and every failed Backup, Restore, PodVolumeBackup,',
-      'PodVolumeRestore, DataUpload, DataDownload or NotReady BackupRepository that no rule reported, is',
-      'gathered here so that the report is never silent about it. Lines are grouped by their message with',
-      'what varies masked (numbers, ids, UUIDs, object names, durations, paths); the largest groups are',
-      'shown with how often, when first and last, and one example line. The finding is a warning when a',
-      'group was logged often in the last day of the input.',
-    ].join('\n'),
-    remediation: [
-      'Read the example lines: the message usually names the failing object and the API or store that',
-      'refused. Search the message (without the masked parts) in the Velero and plugin issue trackers.',
-      'If it is a known failure the tool should name, a rule can be added for it (`--rules DIR`).',
-    ].join('\n'),
-    docs: ['https://velero.io/docs/main/troubleshooting/', 'https://github.com/vmware-tanzu/velero/issues'],
   },
   afterOthers: true,
   check(ctx) {

@@ -95,6 +95,8 @@ export interface RuleDefinition {
 export interface RuleModule {
   meta: Omit<RuleMeta, keyof RuleDocs> & Partial<RuleDocs>;
   logPatterns?: LogPatternSpec[];
+  /** Runs once every other rule has run, and reads their findings (RuleDefinition.afterOthers). */
+  afterOthers?: boolean;
   check(ctx: RuleContext): void;
 }
 
