@@ -1,7 +1,7 @@
 // What collection chooses to fetch, decided from objects already listed: covered namespaces, container logs, credential Secrets, downloads.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { containerLogs, coverage, credentialSecrets, downloadTargets } from '../../src/collect/plan.js';
+import { containerLogs, coverage, credentialSecrets, downloadCandidates } from '../../src/collect/plan.js';
 import type { KubeObject } from '../../src/model/kube.js';
 
 const object = (kind: string, name: string, rest: Partial<KubeObject> = {}): KubeObject => ({ apiVersion: 'v1', kind, metadata: { name, namespace: 'velero' }, ...rest }) as KubeObject;
@@ -42,7 +42,7 @@ test('a credential Secret used by a location and mounted by a workload is asked 
   ]);
 });
 
-test('downloads are of the newest failures in the Velero namespace, backups before restores', () => {
+test('downloads are of the newest failures (without schedules), then older ones as stand-ins', () => {
   const run = (kind: string, name: string, phase: string, at: string, namespace = 'velero') =>
     ({ ...object(kind, name, { status: { phase, startTimestamp: at } }), metadata: { name, namespace } }) as KubeObject;
   const backups = [
@@ -50,11 +50,10 @@ test('downloads are of the newest failures in the Velero namespace, backups befo
     run('Backup', 'new', 'PartiallyFailed', '2024-05-03T00:00:00Z'),
     run('Backup', 'ok', 'Completed', '2024-05-04T00:00:00Z'),
     run('Backup', 'mid', 'Failed', '2024-05-02T00:00:00Z'),
-    run('Backup', 'elsewhere', 'Failed', '2024-05-05T00:00:00Z', 'other'),
   ];
   const restores = [run('Restore', 'r', 'Failed', '2024-05-02T00:00:00Z')];
-  assert.deepEqual(
-    downloadTargets(backups, restores, 'velero', 2).map((t) => `${t.kind} ${t.name} ${t.downloads.join(',')}`),
-    ['Backup new BackupLog,BackupResults', 'Backup mid BackupLog,BackupResults', 'Restore r RestoreLog,RestoreResults'],
-  );
+  const plan = downloadCandidates(backups, 2, true);
+  assert.deepEqual(plan.candidates.map((c) => c.object.metadata.name), ['new', 'mid', 'old']);
+  assert.equal(plan.wanted, 2);
+  assert.deepEqual(downloadCandidates(restores, 2, false).candidates.map((c) => c.object.metadata.name), ['r']);
 });
