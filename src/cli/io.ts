@@ -38,6 +38,14 @@ async function writeOutput(path: string, content: string): Promise<void> {
   }
 }
 
+/** Colours on a terminal unless NO_COLOR is set; FORCE_COLOR (other than 0) turns them on anywhere. */
+export function wantColor(stream: NodeJS.WriteStream = process.stdout): boolean {
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
+  if (force === '0' || force === 'false') return false;
+  return Boolean(stream.isTTY) && !process.env.NO_COLOR;
+}
+
 export interface WriteReportsOptions {
   formats: FormatName[];
   output?: string;
@@ -45,6 +53,8 @@ export interface WriteReportsOptions {
   /** Base name of files written into outputDir. */
   baseName?: string;
   color: boolean;
+  /** Columns of the terminal the text report is shown on. */
+  width?: number;
 }
 
 /** Writes one format to stdout or --output, or several into --output-dir; returns the paths written. */
@@ -64,7 +74,7 @@ export async function writeReports(report: Report, options: WriteReportsOptions)
     await writeOutput(options.output, formatReport(report, format as FormatName, { color: false }));
     written.push(resolve(options.output));
   } else {
-    process.stdout.write(formatReport(report, format as FormatName, { color: options.color }));
+    process.stdout.write(formatReport(report, format as FormatName, { color: options.color, width: options.width }));
   }
   return written;
 }

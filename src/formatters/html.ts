@@ -3,6 +3,7 @@ import { CATEGORIES, SEVERITIES } from '../constants.js';
 import type { Report } from '../report/types.js';
 import { buildTimeline } from './html-timeline.js';
 import type { FormatOptions } from './index.js';
+import { markdownInlineToHtml, markdownToHtml } from './markdown-render.js';
 import { formatDuration, loadTemplate } from './template.js';
 import { coveredLine, troubleshootContextView } from './troubleshoot-context.js';
 
@@ -24,6 +25,7 @@ export function formatHtml(report: Report, _options: FormatOptions = {}): string
     total: report.findings.length,
     fixFirst: report.fixFirst.map((item) => ({
       ...item,
+      actionHtml: markdownInlineToHtml(item.action),
       anchor: `finding-${item.finding + 1}`,
       symptoms: item.explains.map((j) => ({ title: report.findings[j]!.title, anchor: `finding-${j + 1}`, severity: report.findings[j]!.severity })),
     })),
@@ -31,6 +33,7 @@ export function formatHtml(report: Report, _options: FormatOptions = {}): string
       ...f,
       anchor: `finding-${index + 1}`,
       rootCause: !f.explainedBy?.length,
+      remediationHtml: markdownToHtml(f.remediation),
       objectRows: (f.objects ?? []).slice(0, MAX_OBJECT_ROWS),
       moreObjects: Math.max(0, (f.objects?.length ?? 0) - MAX_OBJECT_ROWS),
       objectKind: f.objects?.[0]?.kind ?? '',

@@ -12,6 +12,8 @@ import { formatTroubleshoot } from './troubleshoot.js';
 export interface FormatOptions {
   /** ANSI colours (text format only); the CLI sets it for a TTY. */
   color?: boolean;
+  /** Columns to wrap the text format to (the terminal's width); 100 when not given. */
+  width?: number;
 }
 
 export type Formatter = (report: Report, options: FormatOptions) => string;

@@ -1,12 +1,19 @@
 // Markdown safety: inline text that cannot form links, HTML or emphasis, and code fences nothing can close.
 
-const INLINE_SPECIALS = /[\\`*_{}[\]()<>#+!|~&]/g;
+/**
+ * Characters that can start emphasis, code, links, HTML or a table cell anywhere in a line. Others
+ * (`(`, `)`, `#`, `!`, `+`, `{`) only matter after an escaped `[` or at the start of a line, and
+ * escaping them everywhere showed readers `\(troubleshoot\)`.
+ */
+const INLINE_SPECIALS = /[\\`*_[\]<>|~&]/g;
 
 /** Text safe inline in GitHub-flavoured Markdown (also in a table cell): one line, specials escaped. */
 export function inline(text: string): string {
   return text
     .replace(/[\r\n\t]+/g, ' ')
-    .replace(INLINE_SPECIALS, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : `\\${ch}`));
+    .replace(INLINE_SPECIALS, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : `\\${ch}`))
+    .replace(/\\\]\(/g, '\\]\\(')
+    .replace(/^(\s*)([#+=-]|\d+[.)])/, (_m, space: string, mark: string) => `${space}${mark.replace(/[#+=\-.)]$/, (c) => `\\${c}`)}`);
 }
 
 /** A fenced code block whose fence is longer than any backtick run inside it, so the content cannot close it. */

@@ -3,6 +3,7 @@ import { SEVERITIES } from '../constants.js';
 import type { Finding, Report } from '../report/types.js';
 import type { FormatOptions } from './index.js';
 import { clip, codeBlock, inline, inlineWithCode, link } from './markdown-escape.js';
+import { markdownToSafeMarkdown } from './markdown-render.js';
 import { coveredLine, troubleshootContextView } from './troubleshoot-context.js';
 import { formatDuration, loadTemplate } from './template.js';
 
@@ -78,7 +79,7 @@ function findingView(f: Finding) {
       block: codeBlock(clip(e.text, MAX_EVIDENCE_CHARS)),
     })),
     evidenceSummary: hidden > 0 ? `${shown.length} of ${f.count}; ${hidden} more not shown` : `${shown.length}`,
-    remediation: codeBlock(clip(f.remediation.trim(), MAX_REMEDIATION_CHARS), 'text'),
+    remediation: markdownToSafeMarkdown(clip(f.remediation.trim(), MAX_REMEDIATION_CHARS)),
     docs: f.docs.map(link).join(' · '),
   };
 }

@@ -4,10 +4,14 @@ import type { Severity } from '../constants.js';
 import type { Finding, Report } from '../report/types.js';
 import { coveredLine, troubleshootContextView } from './troubleshoot-context.js';
 import type { FormatOptions } from './index.js';
+import { markdownToTerminal, wrapWords } from './markdown-render.js';
 
 const MAX_EVIDENCE_LINES = 3;
 const MAX_LINE = 200;
-const MAX_FIX_LINES = 4;
+const MAX_FIX_LINES = 10;
+/** Columns when the caller gives none (not a terminal). */
+const DEFAULT_WIDTH = 100;
+const INDENT = '         ';
 const MAX_OBJECT_ROWS = 8;
 
 type Paint = (text: string) => string;
@@ -44,8 +48,15 @@ function versionsLine(report: Report): string {
   return parts.filter(Boolean).join(', ');
 }
 
+/** `text` wrapped to `width` columns at spaces, every line after the first indented by `indent`. */
+function hanging(first: string, text: string, indent: string, width: number): string[] {
+  const lines = wrapWords(text, Math.max(20, width - indent.length));
+  return lines.map((l, i) => (i === 0 ? first : indent) + l);
+}
+
 export function formatText(report: Report, options: FormatOptions = {}): string {
   const { c, bySeverity } = painter(Boolean(options.color));
+  const width = Math.max(40, options.width ?? DEFAULT_WIDTH);
   const out: string[] = [];
   out.push(c.bold(`snapshot-doctor ${report.tool.version}`) + c.dim(` — ${report.input.path} (${report.input.format})`));
   if (report.collectedAt) out.push(c.dim(`collected ${report.collectedAt}`));
@@ -59,31 +70,31 @@ export function formatText(report: Report, options: FormatOptions = {}): string 
   out.push('');
 
   if (report.findings.length === 0) out.push(c.green('No findings: nothing wrong was found in this input.'));
-  else out.push(...fixFirstLines(report, c, bySeverity));
+  else out.push(...fixFirstLines(report, c, bySeverity, width));
 
   for (const finding of report.findings) {
     out.push('');
     const tag = bySeverity[finding.severity](finding.severity.toUpperCase().padEnd(8));
     const count = finding.count > 1 ? c.dim(` (seen ${finding.count} times)`) : '';
     out.push(`${tag} ${c.bold(finding.title)} ${c.dim(`[${finding.ruleId}]`)}${count}`);
-    out.push(`         ${finding.message}`);
-    if (finding.objects?.length) out.push(...objectRows(finding.objects, c));
+    out.push(...hanging(INDENT, finding.message, INDENT, width));
+    if (finding.objects?.length) out.push(...objectRows(finding.objects, c, width));
     else if (finding.resources.length > 0) {
       const names = finding.resources.slice(0, 5).map(resourceName).join(', ');
       const more = finding.resources.length > 5 ? ` and ${finding.resources.length - 5} more` : '';
-      out.push(c.dim(`         on: ${names}${more}`));
+      out.push(...hanging(INDENT, `on: ${names}${more}`, `${INDENT}    `, width).map(c.dim));
     }
     if (finding.explainedBy?.length) out.push(c.dim(`         explained by: ${finding.explainedBy.join(', ')}`));
     for (const e of finding.evidence.slice(0, MAX_EVIDENCE_LINES)) {
       const where = e.line ? `${e.file}:${e.line}` : e.file;
-      out.push(c.dim(`         │ ${where}`));
-      out.push(`         │   ${cut(e.text)}`);
+      out.push(c.dim(`${INDENT}│ ${cut(where, width - INDENT.length - 2)}`));
+      out.push(`${INDENT}│   ${cut(e.text, Math.max(20, width - INDENT.length - 4))}`);
     }
-    const fix = finding.remediation.split('\n').map((l) => l.trimEnd()).filter(Boolean);
+    const fix = markdownToTerminal(finding.remediation, width - INDENT.length - 5);
     if (fix.length > 0) {
-      out.push(`         ${c.green('fix:')} ${fix[0]}`);
-      for (const line of fix.slice(1, MAX_FIX_LINES)) out.push(`              ${line}`);
-      if (fix.length > MAX_FIX_LINES) out.push(c.dim(`              … (snapshot-doctor rules show ${finding.ruleId})`));
+      out.push(`${INDENT}${c.green('fix:')} ${fix[0]}`.trimEnd());
+      for (const line of fix.slice(1, MAX_FIX_LINES)) out.push(`${INDENT}     ${line}`.trimEnd());
+      if (fix.length > MAX_FIX_LINES) out.push(c.dim(`${INDENT}     … the whole fix: snapshot-doctor rules show ${finding.ruleId}`));
     }
   }
 
@@ -103,7 +114,7 @@ export function formatText(report: Report, options: FormatOptions = {}): string 
   }
   if (report.findings.length > 0) {
     out.push('');
-    out.push(...summaryLines(report, c, bySeverity));
+    out.push(...summaryLines(report, c, bySeverity, width));
   }
   return `${out.join('\n')}\n`;
 }
@@ -111,21 +122,21 @@ export function formatText(report: Report, options: FormatOptions = {}): string 
 type Colors = ReturnType<typeof painter>['c'];
 
 /** The root causes, most urgent first: each with its first action and the symptoms it explains. */
-function fixFirstLines(report: Report, c: Colors, bySeverity: Record<Severity, Paint>): string[] {
+function fixFirstLines(report: Report, c: Colors, bySeverity: Record<Severity, Paint>, width: number): string[] {
   if (report.fixFirst.length === 0) return [];
   const out = [c.bold('Fix first')];
   report.fixFirst.forEach((item, i) => {
     out.push(`  ${i + 1}. ${bySeverity[item.severity](item.severity.toUpperCase())} ${c.bold(item.title)} ${c.dim(`[${item.ruleId}]`)}`);
-    out.push(`     ${plainMarkdown(item.action)}`);
+    out.push(...hanging('     ', plainMarkdown(item.action), '     ', width));
     const symptoms = item.explains.map((j) => report.findings[j]!.title);
     const unique = [...new Set(symptoms)];
-    if (unique.length > 0) out.push(c.dim(`     explains: ${unique.join('; ')}`));
+    if (unique.length > 0) out.push(...hanging('     ', `explains: ${unique.join('; ')}`, '       ', width).map(c.dim));
   });
   return out;
 }
 
 /** Counts and root causes in a few lines: the last thing on screen when the command ends. */
-function summaryLines(report: Report, c: Colors, bySeverity: Record<Severity, Paint>): string[] {
+function summaryLines(report: Report, c: Colors, bySeverity: Record<Severity, Paint>, width: number): string[] {
   const s = report.summary;
   const total = report.findings.length;
   const out = [
@@ -138,7 +149,7 @@ function summaryLines(report: Report, c: Colors, bySeverity: Record<Severity, Pa
       ].join(', '),
   ];
   if (report.fixFirst.length > 0) {
-    out.push(`Fix first: ${report.fixFirst.map((item) => `${item.title} [${item.ruleId}]`).join('; ')}`);
+    out.push(...hanging('', `Fix first: ${report.fixFirst.map((item) => `${item.title} [${item.ruleId}]`).join('; ')}`, '  ', width));
   }
   return out;
 }
@@ -148,12 +159,12 @@ function plainMarkdown(text: string): string {
   return text.replace(/`([^`]+)`/g, '$1');
 }
 
-function objectRows(objects: NonNullable<Finding['objects']>, c: Colors): string[] {
+function objectRows(objects: NonNullable<Finding['objects']>, c: Colors, width: number): string[] {
   const out: string[] = [];
   for (const o of objects.slice(0, MAX_OBJECT_ROWS)) {
     const errors = o.errors === undefined ? '' : `, ${o.errors} error${o.errors === 1 ? '' : 's'}`;
-    out.push(c.dim(`         • ${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name} (${o.time ?? 'time unknown'}${errors})`));
+    out.push(c.dim(`${INDENT}• ${cut(`${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name} (${o.time ?? 'time unknown'}${errors})`, width - INDENT.length - 2)}`));
   }
-  if (objects.length > MAX_OBJECT_ROWS) out.push(c.dim(`         … ${objects.length - MAX_OBJECT_ROWS} more (--format json lists every one)`));
+  if (objects.length > MAX_OBJECT_ROWS) out.push(c.dim(`${INDENT}… ${objects.length - MAX_OBJECT_ROWS} more (--format json lists every one)`));
   return out;
 }

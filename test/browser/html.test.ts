@@ -1,7 +1,7 @@
 // The HTML report in a real headless Chromium: loads offline without errors, filters and search work, nothing injected runs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -104,5 +104,28 @@ test('hostile strings show as text: nothing injected runs', { skip }, async () =
   const width = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
   assert.ok(width <= 1280, `long unbroken strings wrap inside the page (scrollWidth ${width})`);
   assert.ok((await page.textContent('body'))!.includes('<script>'), 'the hostile text is shown as text');
+  await page.close();
+});
+
+test('the broken report opens with Fix first linking to its findings, and fixes are rendered Markdown (screenshot kept)', { skip }, async () => {
+  const { page, errors } = await open('broken');
+  const fixFirst = page.locator('#fix-first');
+  assert.ok(await fixFirst.isVisible());
+  const box = await fixFirst.boundingBox();
+  assert.ok(box && box.y < 600, `Fix first is near the top (y=${box?.y})`);
+  const firstLink = fixFirst.locator('li').first().locator('a').first();
+  assert.equal(await firstLink.textContent(), 'A backup storage location is Unavailable');
+  assert.equal(await firstLink.getAttribute('href'), '#finding-1');
+  const fix = page.locator('#finding-1 .fix');
+  assert.equal(await fix.locator('ol > li').count(), 3, 'the numbered steps are a list');
+  assert.match((await fix.locator('.code pre code').first().textContent()) ?? '', /^kubectl -n velero create secret generic cloud-credentials/);
+  assert.equal(await fix.locator('button.copy').count(), 1, 'a command has a copy button');
+  assert.ok(await fix.locator('code', { hasText: 'acme-velero-backups' }).count() > 0, 'inline code is code');
+  assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /```/, 'no fence markers anywhere');
+  assert.equal(await page.locator('#finding-1 details[open]').count(), 1, 'a root cause shows its evidence');
+  assert.equal(await page.locator('#finding-2 details[open]').count(), 0, 'a symptom keeps its evidence folded');
+  mkdirSync('test-output/browser', { recursive: true });
+  await page.screenshot({ path: 'test-output/browser/broken-report.png', fullPage: true });
+  assert.deepEqual(errors, []);
   await page.close();
 });

@@ -12,7 +12,9 @@ test('text, Markdown and HTML name the root causes before any finding; text ends
   const firstCause = broken.findings[broken.fixFirst[0]!.finding]!;
   const text = formatReport(broken, 'text');
   assert.ok(text.indexOf('Fix first') < text.indexOf(`${broken.findings[0]!.title} [`), 'text: Fix first comes first');
-  assert.match(text.trimEnd().split('\n').at(-1)!, /^Fix first: /);
+  const summary = text.slice(text.lastIndexOf('Summary: '));
+  assert.ok(text.lastIndexOf('Summary: ') > text.lastIndexOf('fix:'), 'the summary comes after every finding');
+  assert.match(summary, /\nFix first: A backup storage location is Unavailable/);
   assert.match(text, /Summary: 7 findings/);
   const markdown = formatReport(broken, 'markdown');
   assert.ok(markdown.indexOf('### Fix first') < markdown.indexOf('#### '), 'markdown: Fix first before the findings');

@@ -55,7 +55,7 @@ export const analyzeCommand: CommandModule<AnalyzeArgs> = {
       throw new UsageError(`unknown --input-format "${args.inputFormat}" (expected one of: ${INPUT_FORMATS.join(', ')})`);
     }
     // Loaded here, not at the top: `--help` and the other commands never pay for the engine and readers.
-    const [{ analyze }, { writeReports }, { createProgress }] = await Promise.all([
+    const [{ analyze }, { writeReports, wantColor }, { createProgress }] = await Promise.all([
       import('../../analyze.js'),
       import('../io.js'),
       import('../progress.js'),
@@ -76,8 +76,14 @@ export const analyzeCommand: CommandModule<AnalyzeArgs> = {
       formats,
       output: args.output,
       outputDir: args.outputDir,
-      color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+      color: wantColor(),
+      width: process.stdout.isTTY ? process.stdout.columns : undefined,
     });
+    if (written.length > 0) {
+      // The report went to files: the short verdict goes beside their paths, on stderr.
+      const { summaryLines } = await import('./diagnose.js');
+      process.stderr.write(`${summaryLines(report).join('\n')}\n\n`);
+    }
     for (const path of written) process.stderr.write(`wrote ${path}\n`);
     return exitCodeFor(report, failOn);
   },

@@ -71,16 +71,18 @@ export const diagnoseCommand: CommandModule<DiagnoseArgs> = {
   },
 };
 
-/** The verdict in a few lines: counts by severity, then one line per finding (most severe first). */
-export function summaryLines(report: Report, max = 15): string[] {
+/** The verdict in a few lines: counts by severity, then the root causes to fix first with their first action. */
+export function summaryLines(report: Report, max = 8): string[] {
   const counts = SEVERITIES.map((s) => `${report.summary[s]} ${s}`).join(', ');
   const lines = [`${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} (${counts})`];
-  for (const finding of report.findings.slice(0, max)) {
-    const where = finding.resources.slice(0, 2).map((r) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`);
-    const more = finding.resources.length > 2 ? ` +${finding.resources.length - 2}` : '';
-    lines.push(`  ${finding.severity.padEnd(8)} ${finding.ruleId}: ${finding.title}${where.length > 0 ? ` (${where.join(', ')}${more})` : ''}`);
+  if (report.fixFirst.length > 0) lines.push('Fix first:');
+  for (const [i, item] of report.fixFirst.slice(0, max).entries()) {
+    lines.push(`  ${i + 1}. ${item.severity.toUpperCase()} ${item.title} [${item.ruleId}]`);
+    lines.push(`     ${item.action.replace(/`([^`]+)`/g, '$1')}`);
   }
-  if (report.findings.length > max) lines.push(`  … and ${report.findings.length - max} more in the reports`);
-  if (report.problems.length > 0) lines.push(`${report.problems.length} problem(s) reading or collecting data (see the reports)`);
+  if (report.fixFirst.length > max) lines.push(`  … and ${report.fixFirst.length - max} more root causes in the reports`);
+  if (report.problems.length > 0) {
+    lines.push(`${report.problems.length} part${report.problems.length === 1 ? '' : 's'} of the input could not be read (see the reports)`);
+  }
   return lines;
 }

@@ -31,12 +31,29 @@ export interface ReportArgs {
   failOn: string;
 }
 
+/** Short names accepted for --format. */
+const FORMAT_ALIASES: Record<string, FormatName> = { md: 'markdown', txt: 'text', htm: 'html', xml: 'junit' };
+
+/** The format a report file's extension names (`.html`, `.md`, `.json`, …), if any. */
+export function formatOfPath(path: string): FormatName | undefined {
+  const ext = /\.([A-Za-z]+)$/.exec(path)?.[1]?.toLowerCase();
+  if (!ext) return undefined;
+  const named = FORMAT_ALIASES[ext] ?? ext;
+  return isFormatName(named) ? named : undefined;
+}
+
 export function parseFormats(args: ReportArgs, fallback: FormatName[]): FormatName[] {
-  const formats = (args.format ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean);
+  const formats = (args.format ?? [])
+    .flatMap((f) => f.split(','))
+    .map((f) => f.trim())
+    .filter(Boolean)
+    .map((f) => FORMAT_ALIASES[f] ?? f);
   for (const f of formats) {
     if (!isFormatName(f)) throw new UsageError(`unknown format "${f}" (expected one of: ${FORMAT_NAMES.join(', ')})`);
   }
-  const chosen = formats.length > 0 ? (formats as FormatName[]) : fallback;
+  // `-o report.html` without --format: the format the file name says.
+  const fromExtension = args.output && !args.outputDir ? formatOfPath(args.output) : undefined;
+  const chosen = formats.length > 0 ? (formats as FormatName[]) : fromExtension ? [fromExtension] : fallback;
   if (chosen.length > 1 && !args.outputDir) throw new UsageError('several --format values need --output-dir');
   if (args.output && args.outputDir) throw new UsageError('give either --output or --output-dir, not both');
   return [...new Set(chosen)];
