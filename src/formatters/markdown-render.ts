@@ -206,7 +206,7 @@ export function markdownToSafeMarkdown(markdown: string): string {
   const render = (blocks: Block[], indent: string): string[] => {
     const out: string[] = [];
     for (const b of blocks) {
-      if (out.length > 0 && !(b.type === 'list' && out.at(-1) !== '')) out.push('');
+      if (out.length > 0) out.push('');
       if (b.type === 'paragraph') out.push(indent + b.text);
       else if (b.type === 'heading') out.push(`${indent}**${b.text}**`);
       else if (b.type === 'code') out.push(...codeBlock(b.text, b.lang).split('\n').map((l) => indent + l));
