@@ -290,5 +290,12 @@ export function fixFirst(findings: Finding[]): FixFirstItem[] {
     items.push({ finding: index, ruleId: f.ruleId, title: f.title, severity, action: firstAction(f.remediation), explains, rank: worst, own: severityRank(f.severity) });
   });
   items.sort((a, b) => a.rank - b.rank || b.explains.length - a.explains.length || a.own - b.own || a.finding - b.finding);
-  return items.map(({ rank: _rank, own: _own, ...item }) => item);
+  // One entry per rule: a rule that fired twice (two locations denied) is one thing to fix.
+  const byRule = new Map<string, (typeof items)[number]>();
+  for (const item of items) {
+    const first = byRule.get(item.ruleId);
+    if (!first) byRule.set(item.ruleId, item);
+    else first.explains = [...new Set([...first.explains, ...item.explains])].sort((x, y) => x - y);
+  }
+  return [...byRule.values()].map(({ rank: _rank, own: _own, ...item }) => item);
 }

@@ -97,7 +97,8 @@ test('diagnose writes the bundle and the reports into one folder, prints the sum
     assert.match(files[0] ?? '', /^report\.json$/);
     assert.match(files[1] ?? '', /^snapshot-doctor-.*\.tar\.gz$/);
     assert.match(result.stdout, /^\d+ findings? \(\d+ critical, \d+ error, \d+ warning, \d+ info\)/);
-    assert.match(result.stdout, /critical +bsl-unavailable/);
+    assert.match(result.stdout, /\nFix first:\n {2}1\. CRITICAL The object store denies access \[objstore-access-denied\]\n/);
+    assert.equal(result.stdout.match(/\[objstore-access-denied\]/g)?.length, 1, 'one root cause, once');
     assert.match(result.stdout, new RegExp(`bundle: +${folder.replace(/[.]/g, '\\.')}/snapshot-doctor-`));
     assert.match(result.stdout, /report: +.*report\.json/);
     const none = await runCli(['diagnose', '--kubeconfig', kubeconfig, '--output-dir', join(dir, 'again'), '--format', 'json', '--fail-on', 'none', '--quiet']);

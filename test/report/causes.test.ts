@@ -124,3 +124,12 @@ test('two reasons of one rule (two message variants) stay two findings', () => {
   );
   assert.equal(grouped.length, 2);
 });
+
+test('a rule that is a root cause twice is one entry of Fix first', () => {
+  const items = fixFirst([
+    finding('objstore-access-denied', 'critical', { message: 'location a' }),
+    finding('objstore-access-denied', 'critical', { message: 'location b' }),
+    finding('bsl-unavailable', 'critical', { explainedBy: ['objstore-access-denied'] }),
+  ]);
+  assert.deepEqual(items.map((i) => [i.ruleId, i.finding, i.explains]), [['objstore-access-denied', 0, [2]]]);
+});
