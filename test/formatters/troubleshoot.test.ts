@@ -105,7 +105,7 @@ test('troubleshoot\'s own analysis.json: failing Velero results are context, nev
   assert.doesNotMatch(text, /phase Unavailable/, 'what a finding says is not repeated');
   assert.match(text, /3 more say what the findings above say\./);
   const markdown = formatReport(report, 'markdown');
-  assert.match(markdown, /### troubleshoot's own analysis \\\(analysis\.json\\\) failed 4 Velero checks\n\n- \*\*warn\*\* Delete Backup Requests summary: Found 2 delete backup requests in progress\n\n3 more say/);
+  assert.match(markdown, /### troubleshoot's own analysis \(analysis\.json\) failed 4 Velero checks\n\n- \*\*warn\*\* Delete Backup Requests summary: Found 2 delete backup requests in progress\n\n3 more say/);
   const html = formatReport(report, 'html');
   assert.match(html, /<td>Delete Backup Requests summary<\/td>/);
   assert.doesNotMatch(html, /Backup Storage Location \[default\] is in phase Unavailable/);
