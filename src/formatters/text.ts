@@ -13,6 +13,8 @@ const MAX_FIX_LINES = 10;
 const DEFAULT_WIDTH = 100;
 const INDENT = '         ';
 const MAX_OBJECT_ROWS = 8;
+/** Lines one evidence line may take once wrapped. */
+const MAX_EVIDENCE_WRAP = 3;
 
 type Paint = (text: string) => string;
 
@@ -88,7 +90,9 @@ export function formatText(report: Report, options: FormatOptions = {}): string 
     for (const e of finding.evidence.slice(0, MAX_EVIDENCE_LINES)) {
       const where = e.line ? `${e.file}:${e.line}` : e.file;
       out.push(c.dim(`${INDENT}│ ${cut(where, width - INDENT.length - 2)}`));
-      out.push(`${INDENT}│   ${cut(e.text, Math.max(20, width - INDENT.length - 4))}`);
+      const lines = wrapWords(cut(e.text), Math.max(20, width - INDENT.length - 4));
+      out.push(...lines.slice(0, MAX_EVIDENCE_WRAP).map((l) => `${INDENT}│   ${l}`));
+      if (lines.length > MAX_EVIDENCE_WRAP) out[out.length - 1] += ' …';
     }
     const fix = markdownToTerminal(finding.remediation, width - INDENT.length - 5);
     if (fix.length > 0) {
