@@ -5,6 +5,10 @@ import type { Finding, Report } from '../report/types.js';
 import { coveredLine, troubleshootContextView } from './troubleshoot-context.js';
 import type { FormatOptions } from './index.js';
 import { markdownToTerminal, wrapWords } from './markdown-render.js';
+/** `1 backup`, `3 backups`. */
+function countOf(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : `${noun}s`}`;
+}
 
 const MAX_EVIDENCE_LINES = 3;
 const MAX_LINE = 200;
@@ -58,17 +62,23 @@ function hanging(first: string, text: string, indent: string, width: number): st
 
 export function formatText(report: Report, options: FormatOptions = {}): string {
   const { c, bySeverity } = painter(Boolean(options.color));
-  const width = Math.max(40, options.width ?? DEFAULT_WIDTH);
+  // One column spare: a line exactly as wide as the terminal wraps on some terminals.
+  const width = Math.max(40, (options.width ?? DEFAULT_WIDTH + 1) - 1);
   const out: string[] = [];
-  out.push(c.bold(`snapshot-doctor ${report.tool.version}`) + c.dim(` — ${report.input.path} (${report.input.format})`));
+  const title = hanging('', `snapshot-doctor ${report.tool.version} — ${report.input.path} (${report.input.format})`, '  ', width);
+  out.push(c.bold(title[0]!), ...title.slice(1).map(c.dim));
   if (report.collectedAt) out.push(c.dim(`collected ${report.collectedAt}`));
-  out.push(c.dim(versionsLine(report)));
+  out.push(...hanging('', versionsLine(report), '  ', width).map(c.dim));
   const inv = report.inventory;
-  out.push(
-    c.dim(
-      `${inv.backups} backups, ${inv.restores} restores, ${inv.schedules} schedules, ${inv.backupStorageLocations} storage locations, ${inv.podVolumeBackups} pod volume backups, ${inv.logFiles} log files`,
-    ),
-  );
+  const counts = [
+    countOf(inv.backups, 'backup'),
+    countOf(inv.restores, 'restore'),
+    countOf(inv.schedules, 'schedule'),
+    countOf(inv.backupStorageLocations, 'storage location'),
+    countOf(inv.podVolumeBackups, 'pod volume backup'),
+    countOf(inv.logFiles, 'log file'),
+  ];
+  out.push(...hanging('', counts.join(', '), '  ', width).map(c.dim));
   out.push('');
 
   if (report.findings.length === 0) out.push(c.green('No findings: nothing wrong was found in this input.'));
@@ -77,8 +87,8 @@ export function formatText(report: Report, options: FormatOptions = {}): string 
   for (const finding of report.findings) {
     out.push('');
     const tag = bySeverity[finding.severity](finding.severity.toUpperCase().padEnd(8));
-    const count = finding.count > 1 ? c.dim(` (seen ${finding.count} times)`) : '';
-    out.push(`${tag} ${c.bold(finding.title)} ${c.dim(`[${finding.ruleId}]`)}${count}`);
+    const heading = wrapWords(`${finding.title} [${finding.ruleId}]${finding.count > 1 ? ` (seen ${finding.count} times)` : ''}`, width - INDENT.length);
+    out.push(`${tag} ${c.bold(heading[0]!)}`, ...heading.slice(1).map((l) => INDENT + l));
     out.push(...hanging(INDENT, finding.message, INDENT, width));
     if (finding.objects?.length) out.push(...objectRows(finding.objects, c, width));
     else if (finding.resources.length > 0) {
@@ -90,7 +100,7 @@ export function formatText(report: Report, options: FormatOptions = {}): string 
     for (const e of finding.evidence.slice(0, MAX_EVIDENCE_LINES)) {
       const where = e.line ? `${e.file}:${e.line}` : e.file;
       out.push(c.dim(`${INDENT}│ ${cut(where, width - INDENT.length - 2)}`));
-      const lines = wrapWords(cut(e.text), Math.max(20, width - INDENT.length - 4));
+      const lines = wrapWords(cut(e.text), Math.max(20, width - INDENT.length - 6));
       out.push(...lines.slice(0, MAX_EVIDENCE_WRAP).map((l) => `${INDENT}│   ${l}`));
       if (lines.length > MAX_EVIDENCE_WRAP) out[out.length - 1] += ' …';
     }
@@ -113,7 +123,7 @@ export function formatText(report: Report, options: FormatOptions = {}): string 
   if (report.problems.length > 0) {
     out.push('');
     out.push(c.yellow(`${report.problems.length} part${report.problems.length === 1 ? '' : 's'} of the input could not be read:`));
-    for (const p of report.problems.slice(0, 20)) out.push(c.dim(`  ${p.source}: ${cut(p.message)}`));
+    for (const p of report.problems.slice(0, 20)) out.push(...hanging('  ', `${p.source}: ${cut(p.message)}`, '    ', width).map(c.dim));
     if (report.problems.length > 20) out.push(c.dim(`  … and ${report.problems.length - 20} more (see --format json)`));
   }
   if (report.findings.length > 0) {
@@ -130,7 +140,8 @@ function fixFirstLines(report: Report, c: Colors, bySeverity: Record<Severity, P
   if (report.fixFirst.length === 0) return [];
   const out = [c.bold('Fix first')];
   report.fixFirst.forEach((item, i) => {
-    out.push(`  ${i + 1}. ${bySeverity[item.severity](item.severity.toUpperCase())} ${c.bold(item.title)} ${c.dim(`[${item.ruleId}]`)}`);
+    const heading = wrapWords(`${item.title} [${item.ruleId}]`, width - 6 - item.severity.length);
+    out.push(`  ${i + 1}. ${bySeverity[item.severity](item.severity.toUpperCase())} ${c.bold(heading[0]!)}`, ...heading.slice(1).map((l) => `     ${l}`));
     out.push(...hanging('     ', plainMarkdown(item.action), '     ', width));
     const symptoms = item.explains.map((j) => report.findings[j]!.title);
     const unique = [...new Set(symptoms)];

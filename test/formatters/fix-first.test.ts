@@ -56,3 +56,13 @@ test('the sample bundle: Fix first leads with the object-store denial, and its f
   for (const j of first.explains) assert.ok(j > first.finding, 'its symptoms come after it');
   assert.ok(report.findings.some((f) => f.remediation.includes('acme-snapshots-prod')), 'a fix names the bucket of the location');
 });
+
+test('text wraps to the width it is given with hanging indents, never splitting a word', () => {
+  const text = formatReport(broken, 'text', { width: 80 });
+  const words = new Set(formatReport(broken, 'text', { width: 400 }).split(/\s+/));
+  for (const line of text.split('\n')) {
+    if (/^ {13,}\S/.test(line) && !/^ {9}(│|fix:)/.test(line)) continue; // commands stay whole, to be copied
+    assert.ok(line.length <= 79, `within 80 columns: ${line}`);
+    for (const word of line.trim().split(/\s+/)) if (word && !word.endsWith('…')) assert.ok(words.has(word), `"${word}" is a whole word`);
+  }
+});
