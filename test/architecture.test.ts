@@ -63,3 +63,11 @@ test('no module under src/formatters loads the engine', () => {
     assert.deepEqual(loaded, [], `${file} loads the engine`);
   }
 });
+
+test('the engine owns its output types: nothing under src/engine imports the report, not even a type', () => {
+  for (const file of sourceFiles('src/engine')) {
+    const specifiers = [...readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+    const report = specifiers.filter((s) => s.startsWith('.') && rel(resolve(dirname(file), s)).startsWith('src/report/'));
+    assert.deepEqual(report, [], `${file} imports the report`);
+  }
+});

@@ -1,10 +1,9 @@
 // backup-stuck: a backup has stayed New, InProgress, WaitingForPluginOperations or Finalizing far longer than Velero's timeouts allow.
 import { Severity } from '../../src/constants.js';
-import type { RuleModule } from '../../src/engine/types.js';
+import type { Evidence, RuleModule } from '../../src/engine/types.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
-import type { Evidence } from '../../src/report/types.js';
 import { serverContainer } from '../../src/rules/velero-pods.js';
 import { byLabel, containerArgs, flagValue, formatDuration, inRange, nameOf, objectEvidence, parseGoDuration, parseVersion, timeOf } from '../../src/rules/support.js';
 

@@ -1,9 +1,8 @@
 // backups-failing-since: a run of failed backups after the last success, with what changed around the first failure.
 import { Severity } from '../../src/constants.js';
-import type { RuleModule } from '../../src/engine/types.js';
+import type { Evidence, RuleModule } from '../../src/engine/types.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
-import type { Evidence } from '../../src/report/types.js';
 import { serverContainer } from '../../src/rules/velero-pods.js';
 import { formatDuration, objectEvidence, timeOf } from '../../src/rules/support.js';
 

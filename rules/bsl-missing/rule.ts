@@ -1,8 +1,7 @@
 // bsl-missing: there is no BackupStorageLocation, or none is the default (and the server's default name matches none).
 import { Severity } from '../../src/constants.js';
-import type { RuleModule } from '../../src/engine/types.js';
+import type { Evidence, RuleModule } from '../../src/engine/types.js';
 import { refOf } from '../../src/model/kube.js';
-import type { Evidence } from '../../src/report/types.js';
 import { containerArgs, flagValue, hasKots, inputCanShow, isTrue, listOf, nameOf, objectEvidence } from '../../src/rules/support.js';
 
 // 1.6–1.14 write "wasn't … the server default 'x' doesn't exist" / "the default 'x' wasn't found";

@@ -1,10 +1,9 @@
 // csi-snapshot-class-missing: no VolumeSnapshotClass fits a backed-up volume's CSI driver, by the objects or by Velero's own errors.
 import { Severity } from '../../src/constants.js';
-import type { RuleModule } from '../../src/engine/types.js';
+import type { Evidence, RuleModule } from '../../src/engine/types.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import type { KubeObject, ObjectRef } from '../../src/model/kube.js';
 import { refKey, refOf } from '../../src/model/kube.js';
-import type { Evidence } from '../../src/report/types.js';
 import { driverOf, selectionEra, selectSnapshotClass, VSC_DEFAULT_ANNOTATION, VSC_LABEL, VSC_PVC_ANNOTATION } from '../../src/rules/data/csi-snapshot-class.js';
 import { pluginFamily } from '../../src/rules/data/plugin-compat.js';
 import { backupRef, containerArgs, flagValue, inputCanShow, nameOf, objectEvidence, parseVersion, stringsOf } from '../../src/rules/support.js';

@@ -1,9 +1,8 @@
 // no-recent-successful-backup: no backup Completed within the expected interval (each Schedule's period, else a default).
 import { Severity } from '../../src/constants.js';
-import type { RuleModule } from '../../src/engine/types.js';
+import type { Evidence, RuleModule } from '../../src/engine/types.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
-import type { Evidence } from '../../src/report/types.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import { scheduleTimes } from '../../src/rules/data/schedule-interval.js';
 import { byLabel, formatDuration, inputCanShow, isTrue, nameOf, objectEvidence, timeOf } from '../../src/rules/support.js';

@@ -1,10 +1,9 @@
 // node-agent-missing: file-system backup is used or requested, but no node-agent (restic) DaemonSet exists.
 import { Severity } from '../../src/constants.js';
-import type { RuleModule } from '../../src/engine/types.js';
+import type { Evidence, RuleModule } from '../../src/engine/types.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import type { KubeObject, ObjectRef } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
-import type { Evidence } from '../../src/report/types.js';
 import { containerArgs, flagValue, hasKots, inputCanShow, inRange, isTrue, nameOf, objectEvidence, parseVersion } from '../../src/rules/support.js';
 
 interface Signal {

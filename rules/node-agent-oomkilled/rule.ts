@@ -1,9 +1,8 @@
 // node-agent-oomkilled: a node-agent (restic) container was OOM-killed, or the uploader inside it was killed (`signal: killed`).
 import { Severity } from '../../src/constants.js';
-import type { RuleModule } from '../../src/engine/types.js';
+import type { Evidence, RuleModule } from '../../src/engine/types.js';
 import type { KubeObject, ObjectRef } from '../../src/model/kube.js';
 import { refKey, refOf } from '../../src/model/kube.js';
-import type { Evidence } from '../../src/report/types.js';
 import { containerEvidence, memoryLimit } from '../../src/rules/velero-pods.js';
 import { backupRef, containerStatuses, inRange, nameOf, objectEvidence, parseVersion } from '../../src/rules/support.js';
 

@@ -1,9 +1,8 @@
 // plugin-version-mismatch: a provider, CSI or local-volume-provider plugin's version does not go with the Velero version (plugin README tables).
 import { Severity } from '../../src/constants.js';
-import type { RuleModule } from '../../src/engine/types.js';
+import type { Evidence, RuleModule } from '../../src/engine/types.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import { refOf } from '../../src/model/kube.js';
-import type { Evidence } from '../../src/report/types.js';
 import { checkPlugin, pluginFamily } from '../../src/rules/data/plugin-compat.js';
 import { listOf, nameOf, parseVersion } from '../../src/rules/support.js';
 

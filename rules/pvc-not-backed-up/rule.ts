@@ -1,10 +1,9 @@
 // pvc-not-backed-up: PVCs in a backup's scope whose data no PodVolumeBackup, DataUpload or snapshot of that backup holds.
 import { Severity } from '../../src/constants.js';
-import type { RuleModule } from '../../src/engine/types.js';
+import type { Evidence, RuleModule } from '../../src/engine/types.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
-import type { Evidence } from '../../src/report/types.js';
 import { byLabel, inputCanShow, isTrue, listOf, nameOf, objectEvidence, stringsOf, timeOf } from '../../src/rules/support.js';
 
 type Selector = { matchLabels?: Record<string, string> };

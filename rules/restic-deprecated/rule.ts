@@ -1,9 +1,8 @@
 // restic-deprecated: restic is used where Velero deprecated it (1.15–1.16), removed it for backups (1.17+) or for restores (1.19+).
 import { Severity } from '../../src/constants.js';
-import type { RuleModule } from '../../src/engine/types.js';
+import type { Evidence, RuleModule } from '../../src/engine/types.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
-import type { Evidence } from '../../src/report/types.js';
 import { containerArgs, flagValue, hasKots, inRange, nameOf, objectEvidence, parseVersion } from '../../src/rules/support.js';
 
 function isResticRepository(repo: KubeObject): boolean {

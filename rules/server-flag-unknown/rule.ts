@@ -1,9 +1,8 @@
 // server-flag-unknown: the Velero server or node-agent is started with a flag its release does not define (removed, renamed, or newer than the image).
 import { Severity } from '../../src/constants.js';
-import type { RuleModule } from '../../src/engine/types.js';
+import type { Evidence, RuleModule } from '../../src/engine/types.js';
 import type { KubeObject, ObjectRef } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
-import type { Evidence } from '../../src/report/types.js';
 import { FLAGS, type FlagLife } from '../../src/rules/data/server-flags.js';
 import { containerArgs, inRange, objectEvidence, parseVersion } from '../../src/rules/support.js';
 

@@ -1,7 +1,6 @@
 // velero-kots-incompatible: the Velero version is outside the range the running KOTS version supports.
 import { Severity } from '../../src/constants.js';
-import type { RuleModule } from '../../src/engine/types.js';
-import type { Evidence } from '../../src/report/types.js';
+import type { Evidence, RuleModule } from '../../src/engine/types.js';
 import { refOf } from '../../src/model/kube.js';
 import { checkKotsVelero, firstKotsSupporting, KOTS_MIN_VELERO } from '../../src/rules/data/kots-compat.js';
 import { inRange, nameOf, parseVersion } from '../../src/rules/support.js';

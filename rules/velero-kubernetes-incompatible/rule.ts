@@ -1,9 +1,8 @@
 // velero-kubernetes-incompatible: the Kubernetes version is outside what the running Velero release supports or was tested on.
 import { Severity } from '../../src/constants.js';
-import type { RuleModule } from '../../src/engine/types.js';
+import type { Evidence, RuleModule } from '../../src/engine/types.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import { refOf } from '../../src/model/kube.js';
-import type { Evidence } from '../../src/report/types.js';
 import { checkVeleroKubernetes, CSI_V1_MIN_KUBERNETES, CSI_V1_MIN_VELERO, describeRange } from '../../src/rules/data/kubernetes-compat.js';
 import { pluginFamily } from '../../src/rules/data/plugin-compat.js';
 import { containerArgs, flagValue, inRange, listOf, nameOf, parseVersion } from '../../src/rules/support.js';

@@ -1,9 +1,8 @@
 // velero-not-installed: the input shows the cluster's Deployments, and none of them is a Velero server.
 import { Severity } from '../../src/constants.js';
-import type { RuleModule } from '../../src/engine/types.js';
+import type { Evidence, RuleModule } from '../../src/engine/types.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
-import type { Evidence } from '../../src/report/types.js';
 import { hasKots, inputCanShow, listOf, nameOf } from '../../src/rules/support.js';
 
 const VELERO_KINDS_IN_USE = ['Schedule', 'Backup', 'BackupStorageLocation', 'Restore'];

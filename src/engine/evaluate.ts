@@ -3,7 +3,7 @@ import type { Config, Ignore } from '../config/index.js';
 import type { Bundle, LogFile } from '../model/bundle.js';
 import { VersionTimeline } from '../model/versions.js';
 import type { ObjectRef } from '../model/kube.js';
-import type { Finding, RuleOutcome } from '../report/types.js';
+import type { Finding, RuleOutcome } from './types.js';
 import type { RuleSet } from './load.js';
 import { Relations } from './relations.js';
 import { patternKey, type CompiledPattern } from './patterns.js';

@@ -2,7 +2,6 @@
 import type { Category, Severity } from '../constants.js';
 import type { Bundle, LogComponent, LogFile, LogHit } from '../model/bundle.js';
 import type { ObjectRef } from '../model/kube.js';
-import type { Evidence, Finding } from '../report/types.js';
 
 /** What a rule's README.md documents (a plain YAML rule file holds the same fields itself). */
 export interface RuleDocs {
@@ -105,4 +104,59 @@ export interface LoadedRule extends RuleDefinition {
   origin: 'builtin' | 'vendor';
   /** The YAML file, for YAML rules. */
   file?: string;
+}
+
+// The engine's output: findings, and one outcome per rule evaluated (the Report carries both).
+
+export interface Evidence {
+  /** The file inside the input the evidence comes from. */
+  file: string;
+  /** 1-based line number, when the evidence is a log line. */
+  line?: number;
+  /** The evidence itself, redacted. */
+  text: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  category: Category;
+  title: string;
+  message: string;
+  resources: ObjectRef[];
+  /** A few representative lines; `count` says how many there were in all. */
+  evidence: Evidence[];
+  /** How many log lines or objects showed this problem. */
+  count: number;
+  remediation: string;
+  docs: string[];
+  /** Ids of root-cause findings in this report that explain this symptom. */
+  explainedBy?: string[];
+  /**
+   * When the rule fired on several objects for one reason, one row per object (newest first, every
+   * one of them); `message` then sums them up.
+   */
+  objects?: AffectedObject[];
+}
+
+/** One object a grouped finding is about. */
+export interface AffectedObject {
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** When it started (or was created), as the input gave it. */
+  time?: string;
+  /** The object's own error count (`status.errors`), when it has one. */
+  errors?: number;
+  /** What the rule said about this object alone. */
+  message: string;
+}
+
+/** One row per rule evaluated (for JUnit and for "what was checked"). */
+export interface RuleOutcome {
+  id: string;
+  title: string;
+  severity: Severity;
+  category: Category;
+  fired: boolean;
 }

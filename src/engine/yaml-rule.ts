@@ -4,7 +4,7 @@ import { severityRank } from '../constants.js';
 import { parseLogLine, type ParsedLogLine } from '../logs/line.js';
 import type { Bundle, LogFile } from '../model/bundle.js';
 import { refKey, refOf, type KubeObject, type ObjectRef } from '../model/kube.js';
-import type { Evidence } from '../report/types.js';
+import type { Evidence } from '../engine/types.js';
 import { compileCondition, type Condition, type ConditionSpec } from './conditions.js';
 import { dedupeRefs, resourcesOfLine } from './correlate.js';
 import { FieldError } from './field-error.js';

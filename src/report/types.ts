@@ -1,51 +1,10 @@
 // The Report: what the engine produces and every formatter renders (docs/surface.md, extended compatibly).
-import type { Category, Severity } from '../constants.js';
-import type { ObjectRef } from '../model/kube.js';
+// Its findings are the engine's output types, re-exported for the report's readers.
+import type { Severity } from '../constants.js';
+import type { Finding, RuleOutcome } from '../engine/types.js';
 import type { InputFormat, InputInfo, PluginVersion, Problem, VersionSources } from '../model/bundle.js';
 
-export interface Evidence {
-  /** The file inside the input the evidence comes from. */
-  file: string;
-  /** 1-based line number, when the evidence is a log line. */
-  line?: number;
-  /** The evidence itself, redacted. */
-  text: string;
-}
-
-export interface Finding {
-  ruleId: string;
-  severity: Severity;
-  category: Category;
-  title: string;
-  message: string;
-  resources: ObjectRef[];
-  /** A few representative lines; `count` says how many there were in all. */
-  evidence: Evidence[];
-  /** How many log lines or objects showed this problem. */
-  count: number;
-  remediation: string;
-  docs: string[];
-  /** Ids of root-cause findings in this report that explain this symptom. */
-  explainedBy?: string[];
-  /**
-   * When the rule fired on several objects for one reason, one row per object (newest first, every
-   * one of them); `message` then sums them up.
-   */
-  objects?: AffectedObject[];
-}
-
-/** One object a grouped finding is about. */
-export interface AffectedObject {
-  kind: string;
-  namespace?: string;
-  name: string;
-  /** When it started (or was created), as the input gave it. */
-  time?: string;
-  /** The object's own error count (`status.errors`), when it has one. */
-  errors?: number;
-  /** What the rule said about this object alone. */
-  message: string;
-}
+export type { AffectedObject, Evidence, Finding, RuleOutcome } from '../engine/types.js';
 
 /** One root cause of the Fix-first section: a finding nothing else explains. */
 export interface FixFirstItem {
@@ -84,15 +43,6 @@ export interface ReportVersions {
   plugins: PluginVersion[];
   /** Where each version came from (an image, a log's start-up line, a ServerStatusRequest, …). */
   sources: VersionSources;
-}
-
-/** One row per rule evaluated (for JUnit and for "what was checked"). */
-export interface RuleOutcome {
-  id: string;
-  title: string;
-  severity: Severity;
-  category: Category;
-  fired: boolean;
 }
 
 export interface BackupRow {

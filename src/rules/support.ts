@@ -3,7 +3,7 @@ import semver from 'semver';
 import type { Bundle, LogFile } from '../model/bundle.js';
 import type { ContainerStatus, KubeObject, ObjectRef } from '../model/kube.js';
 import { refOf } from '../model/kube.js';
-import type { Evidence } from '../report/types.js';
+import type { Evidence } from '../engine/types.js';
 
 /** A version string as the model holds it (`1.13.2`, maybe `1.13.2-rc.1`), parsed leniently; null when absent or unparsable. */
 export function parseVersion(version: unknown): semver.SemVer | null {

@@ -1,7 +1,7 @@
 // Shared reading of the Velero server pods: which container is the server, and what state it is in.
 import type { Bundle } from '../model/bundle.js';
 import type { ContainerStatus, KubeObject } from '../model/kube.js';
-import type { Evidence } from '../report/types.js';
+import type { Evidence } from '../engine/types.js';
 import { containerStatuses, listOf, objectEvidence, podLogs, tailEvidence } from './support.js';
 
 /** The server container's status: the one named `velero`, else the first regular container. */
