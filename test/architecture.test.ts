@@ -71,3 +71,10 @@ test('the engine owns its output types: nothing under src/engine imports the rep
     assert.deepEqual(report, [], `${file} imports the report`);
   }
 });
+
+test('one string order: no module sorts with localeCompare (its order depends on the ICU data at hand)', () => {
+  const users = [...sourceFiles(join(ROOT, 'src')), ...sourceFiles(join(ROOT, 'rules'))]
+    .filter((file) => /\.localeCompare\(/.test(readFileSync(file, 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '')))
+    .map((file) => relative(ROOT, file));
+  assert.deepEqual(users, [], 'use byCodeUnits from src/util/compare.ts');
+});

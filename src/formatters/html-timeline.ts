@@ -1,5 +1,6 @@
 // The HTML report's timeline: backups and restores over time by phase, one row per schedule, as inline SVG data.
 import type { ReportDetails } from '../report/types.js';
+import { byCodeUnits } from '../util/compare.js';
 
 export interface TimelineMark {
   x: number;
@@ -56,7 +57,7 @@ export function buildTimeline(details: Pick<ReportDetails, 'backups' | 'restores
   const max = range?.max ?? Math.max(...events.map((e) => e.time));
   const span = Math.max(max - min, 60_000);
   const scale = (t: number) => LEFT + ((t - min) / span) * (WIDTH - LEFT - 20);
-  const rowNames = [...new Set(events.map((e) => e.row))].sort((a, b) => (a === 'restores' ? 1 : b === 'restores' ? -1 : a.localeCompare(b)));
+  const rowNames = [...new Set(events.map((e) => e.row))].sort((a, b) => (a === 'restores' ? 1 : b === 'restores' ? -1 : byCodeUnits(a, b)));
   const rows = rowNames.map((name, i) => ({
     name,
     y: 20 + i * ROW,

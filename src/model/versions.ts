@@ -2,6 +2,7 @@
 import type { LogFile, LogStartup, ObjectIndex, PluginVersion, VersionSource, VersionSources, Versions, Workloads } from './bundle.js';
 import type { KubeObject } from './kube.js';
 import { containersOf } from './workloads.js';
+import { byCodeUnits } from '../util/compare.js';
 
 /** `v1.13.2`, `1.13`, `v1.29.4+k3s1`, `v1.29.4-eks-036c24b`, `1.13.2-rc.1` → `1.13.2` (x.y.z, for range checks); null otherwise. */
 export function normalizeVersion(raw: string | null | undefined): string | null {
@@ -163,7 +164,7 @@ function veleroVersion(objects: ObjectIndex, workloads: Workloads, hints: Versio
   const requests = objects
     .list('ServerStatusRequest')
     .filter((r) => r.status?.serverVersion)
-    .sort((a, b) => String(b.status?.processedTimestamp ?? '').localeCompare(String(a.status?.processedTimestamp ?? '')));
+    .sort((a, b) => byCodeUnits(String(b.status?.processedTimestamp ?? ''), String(a.status?.processedTimestamp ?? '')));
   const request = requests[0];
   const fromRequest = normalizeVersion(request?.status?.serverVersion);
   if (fromRequest && request) return { version: fromRequest, source: withFile({ from: 'ServerStatusRequest', detail: `ServerStatusRequest ${request.metadata.name}` }, sourceOf(request)) };
@@ -179,7 +180,7 @@ function kotsVersion(objects: ObjectIndex, workloads: Workloads, sourceOf: (o: K
   const backups = objects
     .list('Backup')
     .filter((b) => typeof b.metadata.annotations?.['kots.io/kotsadm-image'] === 'string')
-    .sort((a, b) => String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')));
+    .sort((a, b) => byCodeUnits(String(b.metadata.creationTimestamp ?? ''), String(a.metadata.creationTimestamp ?? '')));
   for (const backup of backups) {
     const image = backup.metadata.annotations!['kots.io/kotsadm-image']!;
     const version = imageVersion(image);

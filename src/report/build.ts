@@ -17,6 +17,7 @@ import type {
   ScheduleRow,
 } from './types.js';
 import { visibleStrings } from './visible.js';
+import { byCodeUnits } from '../util/compare.js';
 
 /** The detail tables keep the newest rows only, so that reports of huge clusters stay readable. */
 export const MAX_DETAIL_ROWS = 500;
@@ -85,7 +86,7 @@ export function sortFindings(findings: Finding[]): Finding[] {
     (a, b) =>
       severityRank(a.severity) - severityRank(b.severity) ||
       Number(Boolean(a.explainedBy?.length)) - Number(Boolean(b.explainedBy?.length)) ||
-      a.ruleId.localeCompare(b.ruleId) ||
+      byCodeUnits(a.ruleId, b.ruleId) ||
       b.count - a.count,
   );
 }
@@ -116,7 +117,7 @@ function durationSeconds(start?: string, end?: string): number | undefined {
 
 function newestFirst(a: KubeObject, b: KubeObject): number {
   const time = (o: KubeObject) => String(o.status?.startTimestamp ?? o.metadata.creationTimestamp ?? '');
-  return time(b).localeCompare(time(a));
+  return byCodeUnits(time(b), time(a));
 }
 
 function optional<T extends object>(row: T): T {

@@ -3,6 +3,7 @@ import { SEVERITIES, severityRank } from '../constants.js';
 import type { Bundle } from '../model/bundle.js';
 import type { KubeObject, ObjectRef } from '../model/kube.js';
 import type { AffectedObject, Finding, FixFirstItem } from './types.js';
+import { byCodeUnits } from '../util/compare.js';
 
 /** Evidence lines kept on a grouped finding (the table of objects holds the rest). */
 const GROUP_EVIDENCE = 5;
@@ -88,7 +89,7 @@ function mergeGroup(members: Finding[], bundle: Bundle): Finding {
     if (errors !== undefined) row.errors = errors;
     return { row, finding: m };
   });
-  rows.sort((a, b) => (b.row.time ?? '').localeCompare(a.row.time ?? '') || a.row.name.localeCompare(b.row.name));
+  rows.sort((a, b) => byCodeUnits(b.row.time ?? '', a.row.time ?? '') || byCodeUnits(a.row.name, b.row.name));
   const first = rows[0]!;
   const kind = first.row.kind;
   const seen = new Set<string>();
@@ -226,7 +227,7 @@ export function orderFindings(findings: Finding[]): Finding[] {
       effective.get(a)! - effective.get(b)! ||
       causes.get(a)!.size - causes.get(b)!.size ||
       severityRank(a.severity) - severityRank(b.severity) ||
-      a.ruleId.localeCompare(b.ruleId) ||
+      byCodeUnits(a.ruleId, b.ruleId) ||
       b.count - a.count,
   );
 }

@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import type { LoadedRule } from '../../engine/types.js';
 import { SnapshotDoctorError } from '../../errors.js';
 import type { CommandModule } from './types.js';
+import { byCodeUnits } from '../../util/compare.js';
 
 interface RulesArgs {
   rules?: string[];
@@ -19,7 +20,7 @@ export class UnknownRuleError extends SnapshotDoctorError {
 function listTable(rules: LoadedRule[]): string {
   const rows = rules
     .map((r) => r.meta)
-    .sort((a, b) => a.category.localeCompare(b.category) || a.id.localeCompare(b.id))
+    .sort((a, b) => byCodeUnits(a.category, b.category) || byCodeUnits(a.id, b.id))
     .map((m) => [m.id, m.severity, m.category, m.title]);
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['id', 'severity', 'category'][i]!.length));
   const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ');
