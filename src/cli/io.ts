@@ -28,7 +28,8 @@ export function printInfo(message: string, quiet = false): void {
   if (!quiet) process.stderr.write(`${message}\n`);
 }
 
-async function writeOutput(path: string, content: string): Promise<void> {
+/** Writes one output file, making its folders level by level and removing them again if the write fails. */
+export async function writeOutput(path: string, content: string): Promise<void> {
   const made = await makeDirs(dirname(path), path);
   try {
     await writeFile(path, content);

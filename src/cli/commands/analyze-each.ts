@@ -1,11 +1,10 @@
 // `snapshot-doctor analyze --each <input>…`: one analysis per input on worker threads, a summary, per-input reports into --output-dir.
-import { writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { ExitCode, isAtLeast } from '../../constants.js';
 import { BATCH_EXTENSIONS, BATCH_FORMAT_NAMES, isBatchFormatName, type BatchFormatName } from '../../batch/format/names.js';
 import type { BatchResult } from '../../batch/types.js';
 import type { InputFormat } from '../../model/bundle.js';
-import { describeFsError, makeDirs, OutputPathError, removeDirs } from '../../util/output-path.js';
+import { wantColor, writeOutput } from '../io.js';
 import type { FailOn } from './shared.js';
 
 export interface EachArgs {
@@ -56,15 +55,6 @@ export function reportFolderNames(inputs: string[]): string[] {
   });
 }
 
-async function write(path: string, content: string): Promise<void> {
-  const made = await makeDirs(dirname(path), path);
-  try {
-    await writeFile(path, content);
-  } catch (error) {
-    await removeDirs(made);
-    throw new OutputPathError(path, `cannot write: ${describeFsError(error)}`, { cause: error });
-  }
-}
 
 /** A bar on stderr counting finished inputs: only on a terminal, never with --quiet. */
 async function progressBar(quiet: boolean): Promise<{ tick: (done: number, total: number) => void; stop: () => void }> {
@@ -117,15 +107,15 @@ export async function runEach(args: EachArgs, formats: BatchFormatName[], failOn
     const htmlReports = formats.includes('html') ? result.entries.map((e, i) => (e.report ? `${folders[i]}/report.html` : undefined)) : [];
     for (const format of formats) {
       const path = resolve(join(args.outputDir, `summary.${BATCH_EXTENSIONS[format]}`));
-      await write(path, formatBatch(result, format, { reportHrefs: htmlReports }));
+      await writeOutput(path, formatBatch(result, format, { reportHrefs: htmlReports }));
       process.stderr.write(`wrote ${path}\n`);
     }
     process.stderr.write(`wrote ${result.entries.filter((e) => e.report).length} per-input report folder(s) into ${resolve(args.outputDir)}\n`);
   } else if (args.output) {
-    await write(args.output, formatBatch(result, formats[0]!));
+    await writeOutput(args.output, formatBatch(result, formats[0]!));
     process.stderr.write(`wrote ${resolve(args.output)}\n`);
   } else {
-    const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+    const color = wantColor();
     process.stdout.write(formatBatch(result, formats[0]!, { color, width: process.stdout.columns }));
   }
   return batchExitCode(result, failOn);

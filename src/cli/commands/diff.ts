@@ -1,13 +1,12 @@
 // `snapshot-doctor diff <old> <new>`: what changed between two inputs of one cluster (a thin layer over diff()).
-import { writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ExitCode, SEVERITIES, isAtLeast } from '../../constants.js';
 import { DIFF_EXTENSIONS, DIFF_FORMAT_NAMES, isDiffFormatName, type DiffFormatName } from '../../diff/format/names.js';
 import type { DiffReport } from '../../diff/types.js';
 import { UsageError } from '../../errors.js';
 import { INPUT_FORMATS, type InputFormat } from '../../model/bundle.js';
 import { parseFailOn, type FailOn } from './shared.js';
-import { describeFsError, makeDirs, OutputPathError, removeDirs } from '../../util/output-path.js';
+import { wantColor, writeOutput } from '../io.js';
 import type { CommandModule } from './types.js';
 
 interface DiffArgs {
@@ -44,15 +43,6 @@ export function diffExitCode(report: DiffReport, failOn: FailOn): number {
   return open.some((c) => isAtLeast(c.finding.severity, failOn)) ? ExitCode.FINDINGS : ExitCode.OK;
 }
 
-async function write(path: string, content: string): Promise<void> {
-  const made = await makeDirs(dirname(path), path);
-  try {
-    await writeFile(path, content);
-  } catch (error) {
-    await removeDirs(made);
-    throw new OutputPathError(path, `cannot write: ${describeFsError(error)}`, { cause: error });
-  }
-}
 
 export const diffCommand: CommandModule<DiffArgs> = {
   name: 'diff <old> <new>',
@@ -90,14 +80,14 @@ export const diffCommand: CommandModule<DiffArgs> = {
     if (args.outputDir) {
       for (const format of formats) {
         const path = resolve(join(args.outputDir, `diff.${DIFF_EXTENSIONS[format]}`));
-        await write(path, formatDiff(report, format));
+        await writeOutput(path, formatDiff(report, format));
         process.stderr.write(`wrote ${path}\n`);
       }
     } else if (args.output) {
-      await write(args.output, formatDiff(report, formats[0]!));
+      await writeOutput(args.output, formatDiff(report, formats[0]!));
       process.stderr.write(`wrote ${resolve(args.output)}\n`);
     } else {
-      const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+      const color = wantColor();
       process.stdout.write(formatDiff(report, formats[0]!, { color, width: process.stdout.columns }));
     }
     return diffExitCode(report, failOn);
