@@ -156,6 +156,8 @@ test('an output path that cannot be created gives one line naming it, before any
       ['diagnose', '--kubeconfig', kubeconfig, '-o', '/proc/snapshot-doctor-test'],
       ['analyze', 'fixtures/sample-bundle', '-o', '/proc/snapshot-doctor-test/report.txt'],
       ['analyze', 'fixtures/sample-bundle', '-o', join(file, 'report.txt')],
+      ['redact', 'fixtures/sample-bundle', '-o', '/proc/snapshot-doctor-test/redacted.tar.gz'],
+      ['redact', 'fixtures/sample-bundle', '-o', join(file, 'redacted')],
     ];
     for (const argv of cases) {
       const result = await runCli([...argv, '-q']);

@@ -1,6 +1,6 @@
 // Redacted copies of inputs: a bundle (archive or folder) in the same layout with redactions.json, or a single file.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, mkdir, mkdtemp, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -11,6 +11,7 @@ import { BudgetError, InputError, SnapshotDoctorError, UsageError } from '../err
 import type { Problem } from '../model/bundle.js';
 import { openEntries, sniffContainer, gzipHoldsTar, type EntrySource } from '../readers/entries/index.js';
 import { resolveBudget, type ReadBudget, type ReadProgress } from '../readers/types.js';
+import { makeDirs, removeDirs } from '../util/output-path.js';
 import { TOOL_VERSION } from '../version.js';
 import { createRedactor, type RedactionSummary, type Redactor } from './index.js';
 
@@ -60,16 +61,30 @@ export async function redactCopy(input: string, output: string, options: RedactC
   const info = await stat(inputPath).catch((error: NodeJS.ErrnoException) => {
     throw new InputError(input, error.code === 'ENOENT' ? 'no such file or folder' : error.message);
   });
+  if (!info.isDirectory() && !info.isFile()) throw new InputError(input, 'not a file or folder');
   await refuseSelfOverwrite(input, inputPath, output, outputPath, info.isDirectory());
-  await mkdir(dirname(outputPath), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    throw new SnapshotDoctorError(`${output}: cannot create its folder: ${error.code ?? error.message}`);
-  });
   const redactor = createRedactor(options.redaction, { configFile: options.configFile });
   const budget = resolveBudget(options.budget);
-  let container: 'archive' | 'gzip' | 'plain';
-  if (info.isDirectory()) container = 'archive';
-  else if (!info.isFile()) throw new InputError(input, 'not a file or folder');
-  else container = await containerOf(inputPath, input);
+  // Level by level: a recursive mkdir never returns where a level cannot be made (under /proc).
+  const made = await makeDirs(dirname(outputPath), output);
+  try {
+    return await copyInto(input, inputPath, info.isDirectory(), outputPath, redactor, budget, options);
+  } catch (error) {
+    await removeDirs(made);
+    throw error;
+  }
+}
+
+async function copyInto(
+  input: string,
+  inputPath: string,
+  isFolder: boolean,
+  outputPath: string,
+  redactor: Redactor,
+  budget: ReadBudget,
+  options: RedactCopyOptions,
+): Promise<RedactCopyResult> {
+  const container = isFolder ? 'archive' : await containerOf(inputPath, input);
   if (container === 'archive') {
     const source = await openEntries(inputPath, budget);
     const toArchive = source.kind === 'archive' || ARCHIVE_NAME.test(outputPath) || /\.gz$/i.test(outputPath);
@@ -248,7 +263,7 @@ async function copyToFolder(source: EntrySource, output: string, redactor: Redac
         links.push({ path: entry.path, target: linkTarget(entry.path, entry.linkTarget) });
       } else {
         const target = join(staging, ...entry.path.split('/'));
-        await mkdir(dirname(target), { recursive: true });
+        await makeDirs(dirname(target), output);
         try {
           await pipeline(Readable.from(redactedBytes(entry.stream(), entry.path, redactor, budget)), createWriteStream(target, { flags: 'wx' }));
         } catch (error) {
@@ -262,12 +277,12 @@ async function copyToFolder(source: EntrySource, output: string, redactor: Redac
     }
     for (const link of links) {
       const at = join(staging, ...link.path.split('/'));
-      await mkdir(dirname(at), { recursive: true });
+      await makeDirs(dirname(at), output);
       await symlink(link.target, at).catch((error: NodeJS.ErrnoException) => {
         skipped.push({ source: link.path, message: `symbolic link not copied: ${error.code ?? error.message}` });
       });
     }
-    await mkdir(join(staging, 'snapshot-doctor'), { recursive: true });
+    await makeDirs(join(staging, 'snapshot-doctor'), output);
     await writeFile(join(staging, ...REDACTIONS_FILE.split('/')), redactionsJson(redactor.summary(), source, skipped));
     await chmod(staging, 0o755);
     await rm(output, { force: true });

@@ -1,10 +1,8 @@
 // `snapshot-doctor redact <bundle> --output FILE`: a redacted copy of a bundle or file, with the tally of what was masked.
-import { dirname, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { RedactionSummary } from '../../redact/index.js';
 import { ExitCode } from '../../constants.js';
 import { printError, printInfo } from '../io.js';
-import { makeDirs, removeDirs } from '../../util/output-path.js';
 import type { CommandModule } from './types.js';
 
 interface RedactArgs {
@@ -37,9 +35,7 @@ export const redactCommand: CommandModule<RedactArgs> = {
     ]);
     const config = args.config ? await loadConfig(args.config) : undefined;
     const progress = createProgress({ quiet: Boolean(args.quiet) });
-    // The copy's folder is made here, level by level (a recursive mkdir never returns under /proc), and
-    // removed again if the copy fails.
-    const made = await makeDirs(dirname(resolve(args.output)), args.output);
+    // redactCopy makes the copy's folder (level by level) and removes it again if the copy fails.
     let result;
     try {
       result = await redactCopy(args.input, args.output, {
@@ -48,9 +44,6 @@ export const redactCommand: CommandModule<RedactArgs> = {
         budget: config?.budget,
         onProgress: progress.update,
       });
-    } catch (error) {
-      await removeDirs(made);
-      throw error;
     } finally {
       progress.stop();
     }
