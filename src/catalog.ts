@@ -1,6 +1,7 @@
-// The composition root of the rule catalog: the built-in rule folders (rules/<id>/) and the TypeScript rules among them.
+// The composition root of the rule catalog: the built-in rule folders (rules/<id>/), their compiled form, and the TypeScript rules among them.
 import { join } from 'node:path';
-import { loadRules, type RuleSet } from './engine/index.js';
+import { fileURLToPath } from 'node:url';
+import { compileCatalog, loadRules, type CompiledCatalog, type RuleSet } from './engine/index.js';
 import type { RuleModule } from './engine/types.js';
 import { PACKAGE_ROOT } from './package-root.js';
 import { backupStuck } from '../rules/backup-stuck/rule.js';
@@ -49,7 +50,19 @@ export const BUILTIN_TS_RULES: readonly RuleModule[] = [
   unexplainedErrors,
 ];
 
+/**
+ * The compiled form of the built-in rule folders that `npm run build` writes beside the compiled code
+ * (`dist/catalog.json`), loaded at start-up instead of the folders while it matches them. Run from the
+ * sources (tsx: the tests, development) there is none: the folders are read, as authors left them.
+ */
+export const COMPILED_CATALOG: string | undefined = import.meta.url.endsWith('.js') ? fileURLToPath(new URL('../catalog.json', import.meta.url)) : undefined;
+
+/** The built-in catalog compiled for COMPILED_CATALOG; throws what loading the folders would (the build fails on a bad rule). */
+export function compileBuiltinCatalog(): Promise<CompiledCatalog> {
+  return compileCatalog(BUILTIN_RULES_DIR, BUILTIN_TS_RULES);
+}
+
 /** The built-in catalog and the vendor rules of `--rules DIR` (each a rule folder, a folder of them, or YAML files). */
 export function loadCatalog(rulesDirs: readonly string[] = []): Promise<RuleSet> {
-  return loadRules({ builtinDir: BUILTIN_RULES_DIR, tsRules: BUILTIN_TS_RULES, rulesDirs: [...rulesDirs] });
+  return loadRules({ builtinDir: BUILTIN_RULES_DIR, compiledCatalog: COMPILED_CATALOG, tsRules: BUILTIN_TS_RULES, rulesDirs: [...rulesDirs] });
 }

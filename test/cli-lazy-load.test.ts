@@ -1,4 +1,4 @@
-// Each command loads only what it needs: the Kubernetes client only for collect/diagnose, no engine or formatters for --help.
+// Each command loads only what it needs: the Kubernetes client only for collect/diagnose, no engine or formatters for --help, no YAML or schema checks for the compiled catalog.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -6,19 +6,26 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { compileBuiltinCatalog } from '../src/catalog.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sd-lazy-'));
 
 /** The URLs of every module the CLI (sources, through tsx) resolves for `argv`, recorded by a resolve hook. */
 function modulesLoadedBy(argv: string[]): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'sd-lazy-'));
+  return modulesLoadedByScript(`import { main } from './src/cli/main.ts'; process.exitCode = await main(${JSON.stringify(argv)});`);
+}
+
+/** The URLs of every module an ES module script (run from the repository, through tsx) resolves. */
+function modulesLoadedByScript(script: string): string[] {
   const hooks = join(dir, 'hooks.mjs');
   writeFileSync(hooks, "export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }\n");
   const register = join(dir, 'register.mjs');
   writeFileSync(register, `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-  const script = `import { main } from './src/cli/main.ts'; process.exitCode = await main(${JSON.stringify(argv)});`;
   const run = spawnSync(process.execPath, ['--import', 'tsx', '--import', register, '--input-type=module', '-e', script], {
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
   });
+  assert.equal(run.status, 0, run.stderr);
   return run.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7));
 }
 
@@ -34,4 +41,25 @@ test('analyze does not load the Kubernetes client', () => {
   const loaded = modulesLoadedBy(['analyze', 'fixtures/sample-bundle', '--format', 'json', '--fail-on', 'none']);
   assert.ok(loaded.some((u) => u.includes('/src/engine/')), 'the hook saw the engine load');
   assert.equal(loaded.find((u) => u.includes('@kubernetes/client-node')), undefined);
+});
+
+test('the built-in catalog from its compiled form loads neither yaml nor ajv; vendor rules do', async () => {
+  // The built CLI loads dist/catalog.json (src/catalog.ts); from the sources, a compiled catalog is made here.
+  const compiled = join(dir, 'catalog.json');
+  writeFileSync(compiled, JSON.stringify(await compileBuiltinCatalog()));
+  const load = (rulesDirs: string[]) =>
+    modulesLoadedByScript(
+      "import { BUILTIN_RULES_DIR, BUILTIN_TS_RULES } from './src/catalog.ts'; import { loadRules } from './src/engine/index.ts';" +
+        `const set = await loadRules({ builtinDir: BUILTIN_RULES_DIR, compiledCatalog: ${JSON.stringify(compiled)}, tsRules: BUILTIN_TS_RULES, rulesDirs: ${JSON.stringify(rulesDirs)} });` +
+        'if (set.rules.length < 90) throw new Error(`${set.rules.length} rules`);',
+    );
+  const builtin = load([]);
+  assert.ok(builtin.some((u) => u.includes('/src/engine/load')), 'the hook saw the engine load');
+  for (const heavy of ['/node_modules/yaml/', '/node_modules/ajv/', '/src/engine/rule-files']) {
+    assert.equal(builtin.find((u) => u.includes(heavy)), undefined, `${heavy} is loaded for the built-in catalog`);
+  }
+  const vendorRule = join(dir, 'vendor-rule.yaml');
+  writeFileSync(vendorRule, 'id: vendor-rule\ntitle: V\nseverity: info\ncategory: backup\nsummary: s.\ndescription: d.\nremediation: r.\ndocs: [https://velero.io/docs/]\nmessage: m\nmatch:\n  logs: [{ regex: vendor words }]\n');
+  const vendor = load([vendorRule]);
+  for (const needed of ['/node_modules/yaml/', '/node_modules/ajv/']) assert.ok(vendor.some((u) => u.includes(needed)), `${needed} is not loaded for a vendor rule`);
 });

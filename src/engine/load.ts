@@ -1,27 +1,19 @@
-// Loads rules: rule folders (`<id>/rule.yaml`, or a registered TypeScript rule), plain YAML rule files, all validated.
+// Loads rules: the built-in catalog (its compiled form, or its rule folders), vendor rule folders and YAML files, all validated.
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { parseDocument } from 'yaml';
 import { RuleFileError } from '../errors.js';
-import { PACKAGE_ROOT } from '../package-root.js';
+import { COMPILED_CATALOG_FORMAT, readCompiledCatalog, sourceFingerprint, type BuiltinSources, type CompiledCatalog } from './compiled-catalog.js';
 import { FieldError } from './field-error.js';
 import { compilePattern, type CompiledPattern } from './patterns.js';
+import { README_SECTIONS } from './rule-docs.js';
+import { RULE_README, RULE_TS, RULE_YAML } from './rule-folder.js';
 import { PatternScanner, type ScannerOptions } from './scanner.js';
-import { parseRuleReadme, README_SECTIONS } from './rule-docs.js';
 import type { LoadedRule, RuleDocs, RuleMeta, RuleModule } from './types.js';
 import { compileYamlRule, type YamlRuleSpec } from './yaml-rule.js';
 import type { LogScanner } from '../model/bundle.js';
 
-export const RULE_SCHEMA_PATH = join(PACKAGE_ROOT, 'src', 'engine', 'rule.schema.json');
-
-/** The declarative definition inside a rule folder. */
-export const RULE_YAML = 'rule.yaml';
-/** The TypeScript definition inside a rule folder (built-in rules only: the composition root registers it). */
-export const RULE_TS = 'rule.ts';
-/** A rule folder's documentation: Markdown sections (src/engine/rule-docs.ts). */
-export const RULE_README = 'README.md';
+export { RULE_README, RULE_SCHEMA_PATH, RULE_TS, RULE_YAML } from './rule-folder.js';
 
 export interface RuleSet {
   rules: LoadedRule[];
@@ -34,23 +26,25 @@ export interface RuleSet {
 export interface LoadRulesOptions {
   /** A folder of rule folders (`<id>/rule.yaml` or `<id>/rule.ts`): the built-in catalog. None when omitted. */
   builtinDir?: string;
+  /**
+   * The compiled form of `builtinDir` (a JSON file compileCatalog() wrote at build time). Used instead of
+   * reading the folders when it is there and was compiled from the folders as they are now.
+   */
+  compiledCatalog?: string;
   /** The TypeScript rules of `builtinDir`, registered by the composition root. */
   tsRules?: readonly RuleModule[];
   /** Vendor rules (`--rules PATH`), loaded after the built-in catalog: a YAML file, a rule folder, or a folder of both. */
   rulesDirs?: string[];
 }
 
-let validator: ValidateFunction | undefined;
-
-async function ruleValidator(): Promise<ValidateFunction> {
-  if (!validator) {
-    const schema = JSON.parse(await readFile(RULE_SCHEMA_PATH, 'utf8')) as object;
-    validator = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
-  }
-  return validator;
+export async function loadRules(options: LoadRulesOptions = {}): Promise<RuleSet> {
+  const { builtinDir, compiledCatalog, tsRules = [], rulesDirs = [] } = options;
+  const builtin = builtinDir === undefined ? undefined : { dir: builtinDir, rules: await builtinRules(builtinDir, compiledCatalog) };
+  return assemble(builtin, tsRules, rulesDirs);
 }
 
-export async function loadRules(options: LoadRulesOptions = {}): Promise<RuleSet> {
+/** The rule set of a built-in catalog (compiled), its TypeScript rules, and the vendor rules of `rulesDirs`. */
+async function assemble(builtin: { dir: string; rules: BuiltinRules } | undefined, tsRules: readonly RuleModule[], rulesDirs: readonly string[]): Promise<RuleSet> {
   const rules: LoadedRule[] = [];
   const seen = new Map<string, string>();
   const add = (rule: LoadedRule, where: string) => {
@@ -59,20 +53,18 @@ export async function loadRules(options: LoadRulesOptions = {}): Promise<RuleSet
     seen.set(rule.meta.id, where);
     rules.push(rule);
   };
-  const tsRules = options.tsRules ?? [];
-  const builtin = options.builtinDir === undefined ? undefined : await builtinFolders(options.builtinDir);
   if (builtin) {
     const registered = new Set(tsRules.map((r) => r.meta.id));
-    for (const name of builtin.codeFolders) {
-      if (!registered.has(name)) throw new RuleFileError(displayPath(join(options.builtinDir!, name)), `no ${RULE_YAML}, and no TypeScript rule "${name}" is registered`);
+    for (const name of builtin.rules.codeFolders) {
+      if (!registered.has(name)) throw new RuleFileError(displayPath(join(builtin.dir, name)), `no ${RULE_YAML}, and no TypeScript rule "${name}" is registered`);
     }
-    for (const { rule, where } of builtin.yamlRules) add(rule, where);
+    for (const { rule, where } of builtin.rules.yamlRules) add(rule, where);
   }
   for (const rule of tsRules) {
     const where = `TypeScript rule ${rule.meta.id}`;
-    add({ ...rule, meta: withDocs(rule.meta, builtin?.readmes.get(rule.meta.id), where), origin: 'builtin' }, where);
+    add({ ...rule, meta: withDocs(rule.meta, builtin?.rules.readmes.get(rule.meta.id), where), origin: 'builtin' }, where);
   }
-  for (const path of options.rulesDirs ?? []) {
+  for (const path of rulesDirs) {
     for (const file of await vendorRuleFiles(path)) {
       const rule = basename(file) === RULE_YAML ? await loadRuleFolder(file, 'vendor') : await loadRuleFile(file, 'vendor');
       add(rule, displayPath(file));
@@ -90,6 +82,18 @@ export async function loadRules(options: LoadRulesOptions = {}): Promise<RuleSet
     });
   }
   return { rules, patterns, createScanner: (scannerOptions) => new PatternScanner(patterns, scannerOptions) };
+}
+
+/**
+ * The compiled form of the catalog in `dir`: every check that loading the folders makes (schema, README
+ * sections, templates, patterns, registered TypeScript rules) is made here, once, and a failure throws.
+ */
+export async function compileCatalog(dir: string, tsRules: readonly RuleModule[]): Promise<CompiledCatalog> {
+  // Taken before the folders are read: a file that changes meanwhile leaves the result stale, never wrong.
+  const fingerprint = sourceFingerprint(dir);
+  const sources = await readBuiltinSources(dir);
+  await assemble({ dir, rules: compileBuiltin(dir, sources) }, tsRules, []);
+  return { format: COMPILED_CATALOG_FORMAT, fingerprint, sources };
 }
 
 /** A TypeScript rule's meta with its README.md's documentation; the two may not both document it. */
@@ -110,7 +114,7 @@ interface ReadmeDocs {
   file: string;
 }
 
-interface BuiltinFolders {
+interface BuiltinRules {
   yamlRules: { rule: LoadedRule; where: string }[];
   /** Folders without rule.yaml: each must be a registered TypeScript rule. */
   codeFolders: string[];
@@ -122,32 +126,54 @@ interface BuiltinFolders {
  * The built-in catalog is read and compiled once per process (compiled rules hold no state between
  * runs): a test suite or a server analyzing many inputs does not pay for it again. A failed load is not kept.
  */
-const builtinCache = new Map<string, Promise<BuiltinFolders>>();
+const builtinCache = new Map<string, Promise<BuiltinRules>>();
 
-/** A folder of rule folders: the YAML rules, and the documentation of the others (TypeScript rules). */
-function builtinFolders(dir: string): Promise<BuiltinFolders> {
-  let cached = builtinCache.get(dir);
+/** The YAML rules of a folder of rule folders, and the documentation of the others (TypeScript rules). */
+function builtinRules(dir: string, compiledCatalog: string | undefined): Promise<BuiltinRules> {
+  const key = `${dir}\0${compiledCatalog ?? ''}`;
+  let cached = builtinCache.get(key);
   if (!cached) {
     cached = (async () => {
-      const found: BuiltinFolders = { yamlRules: [], codeFolders: [], readmes: new Map() };
-      for (const name of await listDir(dir)) {
-        const folder = join(dir, name);
-        if (!(await stat(folder)).isDirectory()) continue;
-        const file = join(folder, RULE_YAML);
-        if (existsSync(file)) {
-          found.yamlRules.push({ rule: await loadRuleFolder(file, 'builtin'), where: displayPath(file) });
-          continue;
-        }
-        found.codeFolders.push(name);
-        const readme = await readReadme(folder);
-        if (readme) found.readmes.set(name, readme);
-      }
-      return found;
+      const compiled = compiledCatalog === undefined ? undefined : readCompiledCatalog(compiledCatalog, dir);
+      return compileBuiltin(dir, compiled ?? (await readBuiltinSources(dir)));
     })();
-    builtinCache.set(dir, cached);
-    cached.catch(() => builtinCache.delete(dir));
+    builtinCache.set(key, cached);
+    cached.catch(() => builtinCache.delete(key));
   }
   return cached;
+}
+
+/** Reads every rule folder of `dir`: YAML parsed and schema-checked, README.md parsed (what the compiled catalog holds). */
+async function readBuiltinSources(dir: string): Promise<BuiltinSources> {
+  const { readRuleReadme, readRuleSpec } = await import('./rule-files.js');
+  const sources: BuiltinSources = { yamlRules: [], codeFolders: [], readmes: {} };
+  for (const name of await listDir(dir)) {
+    const folder = join(dir, name);
+    if (!(await stat(folder)).isDirectory()) continue;
+    const docs = await readRuleReadme(folder, displayPath);
+    const readme = docs && { file: `${name}/${RULE_README}`, docs };
+    const file = join(folder, RULE_YAML);
+    if (existsSync(file)) {
+      const spec = await readRuleSpec(file, displayPath(file));
+      checkFolderName(spec, file);
+      sources.yamlRules.push(readme ? { file: `${name}/${RULE_YAML}`, spec, readme } : { file: `${name}/${RULE_YAML}`, spec });
+    } else {
+      sources.codeFolders.push(name);
+      if (readme) sources.readmes[name] = readme;
+    }
+  }
+  return sources;
+}
+
+/** The rules of a folder of rule folders, from what readBuiltinSources() read (or the compiled catalog holds). */
+function compileBuiltin(dir: string, sources: BuiltinSources): BuiltinRules {
+  const shown = (file: string) => displayPath(join(dir, file));
+  const readmeOf = (readme: { file: string; docs: RuleDocs } | undefined): ReadmeDocs | undefined => readme && { docs: readme.docs, file: shown(readme.file) };
+  return {
+    yamlRules: sources.yamlRules.map(({ file, spec, readme }) => ({ rule: compileRuleSpec(spec, 'builtin', shown(file), readmeOf(readme)), where: shown(file) })),
+    codeFolders: sources.codeFolders,
+    readmes: new Map(Object.entries(sources.readmes).map(([id, readme]) => [id, readmeOf(readme)!])),
+  };
 }
 
 /**
@@ -186,51 +212,33 @@ function displayPath(file: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
-/** A rule folder's README.md, read into the rule's documentation; undefined when the folder has none. */
-async function readReadme(folder: string): Promise<ReadmeDocs | undefined> {
-  const path = join(folder, RULE_README);
-  if (!existsSync(path)) return undefined;
-  const file = displayPath(path);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new RuleFileError(file, `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  try {
-    return { docs: parseRuleReadme(text), file };
-  } catch (error) {
-    if (error instanceof FieldError) throw new RuleFileError(file, error.message, error.field);
-    throw error;
-  }
+/** A rule folder's rule.yaml must give the folder's name as its id. */
+function checkFolderName(spec: YamlRuleSpec, file: string): void {
+  const folder = basename(dirname(file));
+  if (spec.id !== folder) throw new RuleFileError(displayPath(file), `the id "${spec.id}" is not the folder's name "${folder}"`, 'id');
 }
 
 /** A rule folder's rule.yaml, documented by the folder's README.md when it has one; the id must be the folder's name. */
 async function loadRuleFolder(file: string, origin: LoadedRule['origin']): Promise<LoadedRule> {
+  const { readRuleReadme, readRuleSpec } = await import('./rule-files.js');
   const folder = dirname(file);
-  const rule = await loadRuleFile(file, origin, await readReadme(folder));
-  if (rule.meta.id !== basename(folder)) throw new RuleFileError(displayPath(file), `the id "${rule.meta.id}" is not the folder's name "${basename(folder)}"`, 'id');
+  const docs = await readRuleReadme(folder, displayPath);
+  const shown = displayPath(file);
+  const spec = await readRuleSpec(file, shown);
+  const rule = compileRuleSpec(spec, origin, shown, docs && { docs, file: displayPath(join(folder, RULE_README)) });
+  checkFolderName(spec, file);
   return rule;
 }
 
 /** Reads, validates and compiles one rule file; its documentation is in the file, or in `readme`. */
 export async function loadRuleFile(file: string, origin: LoadedRule['origin'], readme?: ReadmeDocs): Promise<LoadedRule> {
+  const { readRuleSpec } = await import('./rule-files.js');
   const shown = displayPath(file);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new RuleFileError(shown, `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  const yamlError = doc.errors[0];
-  if (yamlError) throw new RuleFileError(shown, `invalid YAML: ${yamlError.message.split('\n')[0]}`);
-  const spec: unknown = doc.toJS({ maxAliasCount: 100 });
-  const validate = await ruleValidator();
-  if (!validate(spec)) {
-    const { field, message } = describeSchemaError(validate.errors ?? []);
-    throw new RuleFileError(shown, message, field || undefined);
-  }
+  return compileRuleSpec(await readRuleSpec(file, shown), origin, shown, readme);
+}
+
+/** Compiles a schema-checked rule spec; its documentation is in the spec, or in `readme`. `shown` names the file in errors. */
+function compileRuleSpec(spec: YamlRuleSpec, origin: LoadedRule['origin'], shown: string, readme: ReadmeDocs | undefined): LoadedRule {
   const fields = spec as Partial<YamlRuleSpec>;
   for (const field of ['description', 'remediation', 'docs'] as const) {
     if (readme && fields[field] !== undefined) throw new RuleFileError(shown, `documented in ${readme.file}; remove it here`, field);
@@ -238,7 +246,7 @@ export async function loadRuleFile(file: string, origin: LoadedRule['origin'], r
   }
   const { variants, ...docs } = readme?.docs ?? {};
   try {
-    const rule = compileYamlRule({ ...(spec as YamlRuleSpec), ...docs });
+    const rule = compileYamlRule({ ...spec, ...docs });
     if (variants) rule.meta.variants = variants;
     return { ...rule, origin, file: shown };
   } catch (error) {
@@ -246,45 +254,4 @@ export async function loadRuleFile(file: string, origin: LoadedRule['origin'], r
     if (readme && error.field === 'remediation') throw new RuleFileError(readme.file, error.message, `## ${README_SECTIONS.fix}`);
     throw new RuleFileError(shown, error.message, error.field);
   }
-}
-
-/** `/match/logs/0/regex` → `match.logs[0].regex`; keys that are not identifiers as `["status.phase"]`. */
-export function fieldOf(instancePath: string): string {
-  let field = '';
-  for (const raw of instancePath.split('/').slice(1)) {
-    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (/^\d+$/.test(part)) field += `[${part}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(part)) field += field ? `.${part}` : part;
-    else field += `[${JSON.stringify(part)}]`;
-  }
-  return field;
-}
-
-/** The one schema error to show: the deepest, worded for a person. */
-export function describeSchemaError(errors: ErrorObject[]): { field: string; message: string } {
-  const ranked = [...errors].sort((a, b) => score(b) - score(a));
-  const e = ranked[0];
-  if (!e) return { field: '', message: 'does not match the rule schema' };
-  const at = (extra?: string) => [fieldOf(e.instancePath), extra].filter(Boolean).join('.');
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const key = (e.params as { additionalProperty: string }).additionalProperty;
-      return { field: at(key), message: 'unknown field' };
-    }
-    case 'required': {
-      const key = (e.params as { missingProperty: string }).missingProperty;
-      return { field: at(key), message: 'is required' };
-    }
-    case 'enum':
-      return { field: at(), message: `must be one of: ${((e.params as { allowedValues: unknown[] }).allowedValues).join(', ')}` };
-    default:
-      return { field: at(), message: e.message ?? 'is invalid' };
-  }
-}
-
-function score(e: ErrorObject): number {
-  // Deeper first; an unknown or missing field says more than "must match a schema in anyOf".
-  const depth = e.instancePath.split('/').length * 10;
-  const keyword = e.keyword === 'anyOf' ? 0 : e.keyword === 'type' ? 1 : 5;
-  return depth + keyword;
 }
