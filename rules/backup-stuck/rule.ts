@@ -6,6 +6,7 @@ import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
 import { serverContainer } from '../../src/rules/velero-pods.js';
 import { byLabel, containerArgs, flagValue, formatDuration, inRange, nameOf, objectEvidence, parseGoDuration, parseVersion, timeOf } from '../../src/rules/support.js';
+import { formatTimestamp } from '../../src/util/words.js';
 
 const HOUR = 3_600_000;
 /** Velero's defaults: --fs-backup-timeout (--restic-timeout before 1.10) and --default-item-operation-timeout (1.11+). */
@@ -99,7 +100,7 @@ export const backupStuck: RuleModule = {
       const limit = allowedMs(phase, backup, timeouts);
       if (!interrupted && age <= limit) continue;
       const note = interrupted
-        ? `the server restarted at ${new Date(serverStart).toISOString()} after it started, and Velero ${bundle.versions.velero ?? '≤ 1.8'} never resumes or fails an interrupted backup`
+        ? `the server restarted at ${formatTimestamp(serverStart)} after it started, and Velero ${bundle.versions.velero ?? '≤ 1.8'} never resumes or fails an interrupted backup`
         : phase === 'New'
           ? 'no Velero server is processing backups'
           : phase === 'InProgress'

@@ -5,6 +5,7 @@ import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
 import { serverContainer } from '../../src/rules/velero-pods.js';
 import { formatDuration, objectEvidence, timeOf } from '../../src/rules/support.js';
+import { formatTimestamp } from '../../src/util/words.js';
 
 /** Terminal phases that mean the backup did not hold everything it should. */
 const FAILED = new Set(['Failed', 'PartiallyFailed', 'FailedValidation']);
@@ -71,13 +72,13 @@ export const backupsFailingSince: RuleModule = {
       const kubeAfter = first.metadata.annotations?.[K8S_VERSION_ANNOTATION];
       if (kubeBefore && kubeAfter && kubeBefore !== kubeAfter) changes.push(`Kubernetes went from ${kubeBefore} to ${kubeAfter}`);
       const restart = serverStarts.find((t) => t <= firstTime && firstTime - t <= CHANGE_WINDOW_MS && t > goodTime);
-      if (restart !== undefined) changes.push(`the Velero server (re)started at ${new Date(restart).toISOString()}, ${formatDuration(firstTime - restart)} before`);
+      if (restart !== undefined) changes.push(`the Velero server (re)started at ${formatTimestamp(restart)}, ${formatDuration(firstTime - restart)} before`);
       const reasons = [...new Set(streak.map((b) => b.status?.failureReason).filter(Boolean))];
       const phases = new Map<string, number>();
       for (const b of streak) phases.set(String(b.status?.phase), (phases.get(String(b.status?.phase)) ?? 0) + 1);
 
       const who = schedule ? `Schedule ${schedule}` : 'Backups without a schedule';
-      let message = `${who}: the last ${streak.length} backups have not completed (${[...phases].map(([p, n]) => `${n} ${p}`).join(', ')}), since ${first.metadata.name} at ${new Date(firstTime).toISOString()}; the last Completed one was ${good.metadata.name} at ${new Date(goodTime).toISOString()}.`;
+      let message = `${who}: the last ${streak.length} backups have not completed (${[...phases].map(([p, n]) => `${n} ${p}`).join(', ')}), since ${first.metadata.name} at ${formatTimestamp(firstTime)}; the last Completed one was ${good.metadata.name} at ${formatTimestamp(goodTime)}.`;
       if (changes.length) message += ` Around then: ${changes.join('; ')}.`;
       if (reasons.length) message += ` Failure reason${reasons.length === 1 ? '' : 's'}: ${reasons.slice(0, 2).join(' | ')}.`;
       const evidence: Evidence[] = [good, first, streak[streak.length - 1]!]

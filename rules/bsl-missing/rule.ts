@@ -3,6 +3,7 @@ import { Severity } from '../../src/constants.js';
 import type { Evidence, RuleModule } from '../../src/engine/types.js';
 import { refOf } from '../../src/model/kube.js';
 import { containerArgs, flagValue, hasKots, inputCanShow, isTrue, listOf, nameOf, objectEvidence } from '../../src/rules/support.js';
+import { plural } from '../../src/util/words.js';
 
 // 1.6–1.14 write "wasn't … the server default 'x' doesn't exist" / "the default 'x' wasn't found";
 // later versions "was not … the server default x does not exist" / "the default x was not found".
@@ -97,7 +98,7 @@ export const bslMissing: RuleModule = {
     } else if (refused.length > 0) {
       const location = NO_DEFAULT_VALIDATION.exec(String(listOf(refused[0]?.status?.validationErrors)[0] ?? ''))?.groups?.location;
       ctx.report({
-        message: `${refused.length} Backup${refused.length === 1 ? '' : 's'} (${refused.slice(0, 5).map(nameOf).join(', ')}) failed validation: no location was given and the server default${location ? ` "${location}"` : ''} does not exist.`,
+        message: `${plural(refused.length, 'Backup')} (${refused.slice(0, 5).map(nameOf).join(', ')}) failed validation: no location was given and the server default${location ? ` "${location}"` : ''} does not exist.`,
         resources: refused.map(refOf),
         evidence: [...refused.slice(0, 3).map((b) => objectEvidence(bundle, b, ['status.phase', 'status.validationErrors'])), ...logEvidence([2, 1])],
         count: refused.length,

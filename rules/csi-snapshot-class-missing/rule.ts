@@ -7,6 +7,7 @@ import { refKey, refOf } from '../../src/model/kube.js';
 import { driverOf, selectionEra, selectSnapshotClass, VSC_DEFAULT_ANNOTATION, VSC_LABEL, VSC_PVC_ANNOTATION } from '../../src/rules/data/csi-snapshot-class.js';
 import { pluginFamily } from '../../src/rules/data/plugin-compat.js';
 import { backupRef, containerArgs, flagValue, inputCanShow, nameOf, objectEvidence, parseVersion, stringsOf } from '../../src/rules/support.js';
+import { plural } from '../../src/util/words.js';
 
 /** CSI snapshots are in use: the feature flag, the CSI plugin, CSI snapshots or data uploads in backups. */
 export function csiInUse(bundle: Bundle): boolean {
@@ -169,10 +170,10 @@ export const csiSnapshotClassMissing: RuleModule = {
       const parts = [`No VolumeSnapshotClass fits CSI driver ${p.driver}: ${p.reason}.`];
       if (p.pvcs.length > 0) {
         parts.push(
-          `${p.pvcs.length} backed-up PVC${p.pvcs.length === 1 ? '' : 's'} (${p.pvcs.slice(0, 4).map(nameOf).join(', ')}${p.pvcs.length > 4 ? ', …' : ''}) of StorageClass ${[...p.storageClasses].join(', ') || '?'} cannot be snapshotted.`,
+          `${plural(p.pvcs.length, 'backed-up PVC')} (${p.pvcs.slice(0, 4).map(nameOf).join(', ')}${p.pvcs.length > 4 ? ', …' : ''})${p.storageClasses.size ? ` of StorageClass ${[...p.storageClasses].join(', ')}` : ''} cannot be snapshotted.`,
         );
       }
-      if (p.logLines > 0) parts.push(`Velero logged the failure ${p.logLines} time${p.logLines === 1 ? '' : 's'}${p.backups.size ? ` in backups ${[...p.backups].slice(0, 4).join(', ')}` : ''}.`);
+      if (p.logLines > 0) parts.push(`Velero logged the failure ${plural(p.logLines, 'time')}${p.backups.size ? ` in backups ${[...p.backups].slice(0, 4).join(', ')}` : ''}.`);
       ctx.report({ message: parts.join(' '), resources: p.resources, evidence: p.evidence, count: Math.max(p.pvcs.length, p.logLines, 1) });
     }
   },

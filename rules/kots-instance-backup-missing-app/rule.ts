@@ -5,6 +5,7 @@ import type { Bundle } from '../../src/model/bundle.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
 import { formatDuration, inputCanShow, isTrue, listOf, nameOf, objectEvidence, stringsOf, timeOf } from '../../src/rules/support.js';
+import { plural } from '../../src/util/words.js';
 
 const KOTS_BACKUP_LABEL = 'kots.io/backup';
 const DR_VERSION = 'replicated.com/disaster-recovery-version';
@@ -87,7 +88,7 @@ export const kotsInstanceBackupMissingApp: RuleModule = {
       const types = parts.map((p) => p.metadata.annotations?.[DR_BACKUP_TYPE] ?? 'legacy');
       const missing = ['infra', 'app'].filter((t) => !types.includes(t));
       ctx.report({
-        message: `KOTS snapshot ${name} has ${parts.length} of its ${expected} Velero backups (${parts.map((p) => `${p.metadata.name} [${p.metadata.annotations?.[DR_BACKUP_TYPE] ?? '?'}]`).join(', ')}); the ${missing.join(' and ') || 'other'} part is missing ${formatDuration(now - newest)} later, so the Admin Console shows it Failed and it cannot be restored.`,
+        message: `KOTS snapshot ${name} has ${parts.length} of its ${expected} Velero backups (${parts.map((p) => `${p.metadata.name} [${p.metadata.annotations?.[DR_BACKUP_TYPE] ?? 'unknown type'}]`).join(', ')}); the ${missing.join(' and ') || 'other'} part is missing ${formatDuration(now - newest)} later, so the Admin Console shows it Failed and it cannot be restored.`,
         resources: parts.map(refOf),
         evidence: parts.map((p) => objectEvidence(bundle, p, { [DR_BACKUP_NAME]: name, [DR_BACKUP_TYPE]: p.metadata.annotations?.[DR_BACKUP_TYPE], [DR_BACKUP_COUNT]: p.metadata.annotations?.[DR_BACKUP_COUNT], 'status.phase': p.status?.phase })),
       });
@@ -105,7 +106,7 @@ export const kotsInstanceBackupMissingApp: RuleModule = {
     const apps = appSlugs(newest);
     const namespaces = [...new Set(missing.map((w) => w.metadata.namespace))];
     ctx.report({
-      message: `KOTS instance backup ${nameOf(newest)}${apps.length ? ` (apps: ${apps.join(', ')})` : ''} leaves out ${missing.length} application workload${missing.length === 1 ? '' : 's'} in ${namespaces.join(', ')}: ${missing
+      message: `KOTS instance backup ${nameOf(newest)}${apps.length ? ` (apps: ${apps.join(', ')})` : ''} leaves out ${plural(missing.length, 'application workload')} in ${namespaces.join(', ')}: ${missing
         .slice(0, 5)
         .map((w) => `${w.kind} ${w.metadata.name}`)
         .join(', ')}${missing.length > 5 ? ', …' : ''}. They (or their pod templates) lack the ${KOTS_BACKUP_LABEL}: velero label the backup selects, so their objects and volumes are not in the snapshot.`,

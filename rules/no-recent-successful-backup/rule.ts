@@ -6,6 +6,7 @@ import { refOf } from '../../src/model/kube.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import { scheduleTimes } from '../../src/rules/data/schedule-interval.js';
 import { byLabel, formatDuration, inputCanShow, isTrue, nameOf, objectEvidence, timeOf } from '../../src/rules/support.js';
+import { formatTimestamp } from '../../src/util/words.js';
 
 /** Without a Schedule, a cluster that takes backups is expected to have a Completed one this recent. */
 export const DEFAULT_INTERVAL_MS = 7 * 24 * 3_600_000;
@@ -105,13 +106,13 @@ export const noRecentSuccessfulBackup: RuleModule = {
       const every = `every ${formatDuration(times.periodMs)}`;
       const since =
         lastSuccess !== null
-          ? `its last Completed backup ${completed[0]!.metadata.name} ran ${formatDuration(now - lastSuccess)} ago (${new Date(lastSuccess).toISOString()})`
+          ? `its last Completed backup ${completed[0]!.metadata.name} ran ${formatDuration(now - lastSuccess)} ago (${formatTimestamp(lastSuccess)})`
           : own.length > 0
             ? 'none of its backups has Completed'
             : lastCreated !== null
               ? `none of its backups is left, and it last created one ${formatDuration(now - lastCreated)} ago (status.lastBackup ${schedule.status?.lastBackup})`
               : 'it has no backups at all';
-      let message = `Schedule ${nameOf(schedule)} (\`${schedule.spec?.schedule}\`, ${every}) has no Completed backup since ${new Date(expectedAfter + (times.previousFire ? FIRE_SLACK_MS : 0)).toISOString()}: ${since}.`;
+      let message = `Schedule ${nameOf(schedule)} (\`${schedule.spec?.schedule}\`, ${every}) has no Completed backup since ${formatTimestamp(expectedAfter + (times.previousFire ? FIRE_SLACK_MS : 0))}: ${since}.`;
       if (runs.text) message += ` Latest runs: ${runs.text}.`;
       if (schedule.status?.phase === 'FailedValidation') message += ' The Schedule itself failed validation.';
       ctx.report({

@@ -16,7 +16,7 @@ function pluginEvidence(bundle: Bundle, name: string, image: string | undefined)
   );
   return {
     file: bundle.sourceOf(deployment) ?? `Deployment/${nameOf(deployment)}`,
-    text: `Deployment ${nameOf(deployment)}: initContainers[${init?.name ?? name}].image=${init?.image ?? image ?? '?'}; velero image ${bundle.versions.velero}`,
+    text: `Deployment ${nameOf(deployment)}: initContainers[${init?.name ?? name}].image=${init?.image ?? image ?? 'unknown'}; velero image ${bundle.versions.velero}`,
   };
 }
 

@@ -5,6 +5,7 @@ import type { Bundle } from '../../src/model/bundle.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
 import { byLabel, inputCanShow, isTrue, listOf, nameOf, objectEvidence, stringsOf, timeOf } from '../../src/rules/support.js';
+import { plural } from '../../src/util/words.js';
 
 type Selector = { matchLabels?: Record<string, string> };
 
@@ -116,7 +117,7 @@ export const pvcNotBackedUp: RuleModule = {
       // Snapshot counts are not per PVC: when they could account for every uncovered PVC, say nothing.
       if (uncovered.length === 0 || uncovered.length <= snapshots) continue;
       const schedule = backup.metadata.labels?.['velero.io/schedule-name'];
-      let message = `Backup ${nameOf(backup)}${schedule ? ` (schedule ${schedule})` : ''} holds no volume data for ${uncovered.length} PVC${uncovered.length === 1 ? '' : 's'} in its scope: ${uncovered
+      let message = `Backup ${nameOf(backup)}${schedule ? ` (schedule ${schedule})` : ''} holds no volume data for ${plural(uncovered.length, 'PVC')} in its scope: ${uncovered
         .slice(0, 4)
         .map((u) => `${nameOf(u.pvc)} (${u.why})`)
         .join('; ')}${uncovered.length > 4 ? '; …' : ''}.`;

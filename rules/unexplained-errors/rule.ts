@@ -7,6 +7,7 @@ import type { Bundle, ErrorGroup, LogFile } from '../../src/model/bundle.js';
 import { refKey, refOf, type KubeObject, type ObjectRef } from '../../src/model/kube.js';
 import type { Evidence } from '../../src/report/types.js';
 import { at, nameOf, objectEvidence, stringsOf } from '../../src/rules/support.js';
+import { formatTimestamp, plural, timesOf } from '../../src/util/words.js';
 
 /** Groups shown in the message and evidence; the rest are counted. */
 const SHOWN_GROUPS = 5;
@@ -105,7 +106,9 @@ function namedObjects(text: string, veleroNamespace: string | null): ObjectRef[]
 
 function when(merged: Merged): string {
   if (!merged.firstTime) return '';
-  return merged.firstTime === merged.lastTime ? `, at ${merged.firstTime}` : `, ${merged.firstTime} to ${merged.lastTime}`;
+  const first = formatTimestamp(merged.firstTime);
+  const last = merged.lastTime ? formatTimestamp(merged.lastTime) : first;
+  return first === last ? `, at ${first}` : `, ${first} to ${last}`;
 }
 
 export const unexplainedErrors: RuleModule = {
@@ -133,9 +136,10 @@ export const unexplainedErrors: RuleModule = {
     const shown = groups.slice(0, SHOWN_GROUPS);
     const parts: string[] = [];
     if (groups.length > 0) {
-      const list = shown.map((g) => `"${g.template}" (${g.count}×${when(g)})`).join('; ');
-      const rest = groups.length > shown.length ? `; and ${groups.length - shown.length} other message(s)` : '';
-      parts.push(`${lines} error line(s) that no rule explains, ${groups.length} kind(s) of message: ${list}${rest}.`);
+      const list = shown.map((g) => `"${g.template}" (seen ${timesOf(g.count)}${when(g)})`).join('; ');
+      const rest = groups.length > shown.length ? `; and ${plural(groups.length - shown.length, 'other message')}` : '';
+      const kinds = groups.length > 1 ? `, ${groups.length.toLocaleString('en-US')} different messages` : '';
+      parts.push(`${plural(lines, 'error line')} that no rule explains${kinds}: ${list}${rest}.`);
     }
     if (failures.length > 0) {
       // Objects failing the same way read as one line: their reasons, masked, as the key.
@@ -145,7 +149,7 @@ export const unexplainedErrors: RuleModule = {
         byReason.set(key, [...(byReason.get(key) ?? []), f.object]);
       }
       const list = [...byReason].map(([key, objects]) => `${key} (${objects.map(nameOf).slice(0, 3).join(', ')}${objects.length > 3 ? ', …' : ''})`).join('; ');
-      parts.push(`${failures.length} failed object(s) whose failure no rule recognizes: ${list}.`);
+      parts.push(`${plural(failures.length, 'failed object')} whose failure no rule recognizes: ${list}.`);
     }
     const frequent = shown.find((g) => inNewestDay(g, now) >= FREQUENT_PER_DAY);
     if (frequent) parts.push(`"${frequent.template}" was logged ${inNewestDay(frequent, now)} times in the last day of the input.`);

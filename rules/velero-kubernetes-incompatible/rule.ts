@@ -12,7 +12,7 @@ function versionEvidence(bundle: Bundle): Evidence[] {
   const deployment = bundle.workloads.veleroDeployment;
   if (deployment) {
     const image = listOf<{ name?: string; image?: string } | null>(deployment.spec?.template?.spec?.containers).find((c) => c?.name === 'velero')?.image;
-    evidence.push({ file: bundle.sourceOf(deployment) ?? `Deployment/${nameOf(deployment)}`, text: `Deployment ${nameOf(deployment)}: image=${image ?? '?'} (Velero ${bundle.versions.velero})` });
+    evidence.push({ file: bundle.sourceOf(deployment) ?? `Deployment/${nameOf(deployment)}`, text: `Deployment ${nameOf(deployment)}: image=${image ?? 'unknown'} (Velero ${bundle.versions.velero})` });
   }
   evidence.push({ file: bundle.inputs[0]?.path ?? 'input', text: `Kubernetes ${bundle.versions.kubernetes}, Velero ${bundle.versions.velero}` });
   return evidence;

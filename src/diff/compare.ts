@@ -3,6 +3,7 @@ import semver from 'semver';
 import { SEVERITIES, TOOL_NAME, severityRank, type Severity } from '../constants.js';
 import type { LocationRow, Report, RepositoryRow } from '../report/types.js';
 import { byCodeUnits } from '../util/compare.js';
+import { formatTimestamp } from '../util/words.js';
 import { TOOL_VERSION } from '../version.js';
 import { ObjectKeys, matchFindings } from './match.js';
 import type {
@@ -48,7 +49,7 @@ export function diffReports(oldReport: Report, newReport: Report, options: DiffO
     schemaVersion: 1,
     kind: 'diff',
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
-    generatedAt: (options.now ?? new Date()).toISOString(),
+    generatedAt: formatTimestamp(options.now ?? new Date()),
     old: sideOf(oldReport, identities.old),
     new: sideOf(newReport, identities.new),
     differentCluster: differentClusterReasons(oldReport, newReport, identities.old, identities.new),
@@ -105,7 +106,7 @@ function differentClusterReasons(oldReport: Report, newReport: Report, a: Cluste
   const bsls = (r: Report) => r.details.locations.filter((l) => l.kind === 'BackupStorageLocation');
   const oldBsl = bsls(oldReport);
   const newBsl = bsls(newReport);
-  const where = (l: LocationRow) => `${l.bucket ?? '?'}${l.prefix ? `/${l.prefix}` : ''}`;
+  const where = (l: LocationRow) => `${l.bucket ?? 'unknown'}${l.prefix ? `/${l.prefix}` : ''}`;
   if (
     oldBsl.length > 0 &&
     newBsl.length > 0 &&
@@ -202,7 +203,7 @@ const REPOSITORY_FIELDS: (keyof RepositoryRow & string)[] = ['phase', 'message']
 
 /** A repository's name ends in a random suffix; what it stores is its volume namespace, location and type. */
 function repositoryKey(r: RepositoryRow): string {
-  return r.volumeNamespace ? `${r.volumeNamespace} in ${r.storageLocation ?? '?'} (${r.type ?? '?'})` : r.name;
+  return r.volumeNamespace ? `${r.volumeNamespace} in ${r.storageLocation ?? 'unknown'} (${r.type ?? 'unknown'})` : r.name;
 }
 
 function repositoryChanges(oldRows: RepositoryRow[], newRows: RepositoryRow[]): RepositoryChange[] {

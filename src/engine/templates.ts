@@ -1,5 +1,6 @@
 // Handlebars templates for rule messages and remediation: one isolated instance, plain-text output, a few helpers.
 import Handlebars from 'handlebars';
+import { plural, timesOf } from '../util/words.js';
 
 const hb = Handlebars.create();
 
@@ -36,6 +37,14 @@ hb.registerHelper('eq', (...all: unknown[]) => {
 });
 /** The first truthy argument (or false): `{{#if (or a b)}}`, `{{or reason "unknown"}}`. */
 hb.registerHelper('or', (...all: unknown[]) => args(all).find((v) => Boolean(v) && !(Array.isArray(v) && v.length === 0)) ?? false);
+
+/** `{{plural count "line"}}` → `1 line` / `3 lines`; a third argument for an irregular plural (`"entries"`). */
+hb.registerHelper('plural', (...all: unknown[]) => {
+  const [count, singular, pluralForm] = args(all);
+  return plural(count, text(singular), typeof pluralForm === 'string' ? pluralForm : undefined);
+});
+/** `{{times count}}` → `once` / `4 times` (`seen {{times count}}`). */
+hb.registerHelper('times', (value: unknown) => timesOf(value));
 
 export type Template = (context: object) => string;
 

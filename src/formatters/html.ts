@@ -2,6 +2,7 @@
 import { CATEGORIES, SEVERITIES } from '../constants.js';
 import type { Report } from '../report/types.js';
 import { buildTimeline } from './html-timeline.js';
+import { timesOf } from '../util/words.js';
 import type { FormatOptions } from './index.js';
 import { markdownInlineToHtml, markdownToHtml } from './markdown-render.js';
 import { formatDuration, loadTemplate } from './template.js';
@@ -37,7 +38,7 @@ export function formatHtml(report: Report, _options: FormatOptions = {}): string
       objectRows: (f.objects ?? []).slice(0, MAX_OBJECT_ROWS),
       moreObjects: Math.max(0, (f.objects?.length ?? 0) - MAX_OBJECT_ROWS),
       objectKind: f.objects?.[0]?.kind ?? '',
-      countText: f.count > 1 ? `seen ${f.count} times` : '',
+      countText: f.count > 1 ? `seen ${timesOf(f.count)}` : '',
       resourcesText: f.resources.map((r) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`),
       evidence: f.evidence.map((e) => ({ where: e.line ? `${e.file}:${e.line}` : e.file, text: e.text })),
       moreEvidence: f.count > f.evidence.length ? f.count - f.evidence.length : 0,

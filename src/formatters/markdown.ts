@@ -6,6 +6,7 @@ import { clip, codeBlock, inline, inlineWithCode, link } from './markdown-escape
 import { markdownToSafeMarkdown } from './markdown-render.js';
 import { coveredLine, troubleshootContextView } from './troubleshoot-context.js';
 import { formatDuration, loadTemplate } from './template.js';
+import { plural, timesOf } from '../util/words.js';
 
 /** Findings after this many are listed by title only, so that a report fits in a ticket. */
 const MAX_DETAILED_FINDINGS = 15;
@@ -65,7 +66,7 @@ function findingView(f: Finding) {
     severity: LABELS[f.severity],
     ruleId: codeSpanText(f.ruleId),
     category: inline(f.category),
-    countText: f.count > 1 ? `seen ${f.count} times` : '',
+    countText: f.count > 1 ? `seen ${timesOf(f.count)}` : '',
     message: inline(f.message),
     objects: f.objects?.length ? objectsTable(f.objects) : '',
     resources: f.objects?.length ? '' : f.resources
@@ -97,7 +98,7 @@ export function formatMarkdown(report: Report, _options: FormatOptions = {}): st
     headline:
       total === 0
         ? '**No findings**: nothing wrong was found in this input.'
-        : `**${total} finding${total === 1 ? '' : 's'}**: ${SEVERITIES.map((s) => `${report.summary[s]} ${s}`).join(', ')}.`,
+        : `**${plural(total, 'finding')}**: ${SEVERITIES.map((s) => `${report.summary[s]} ${s}`).join(', ')}.`,
     fixFirst: fixFirstList(report, anchors),
     input: inline(`${report.input.path} (${report.input.format})`),
     collected: inline(report.collectedAt ?? 'unknown'),
@@ -106,12 +107,12 @@ export function formatMarkdown(report: Report, _options: FormatOptions = {}): st
       kubernetes: inline(v.kubernetes ?? unknown),
       nodeAgent: inline(v.nodeAgent ?? unknown),
       kots: inline(v.kots ?? unknown),
-      plugins: v.plugins.length ? v.plugins.map((p) => inline(`${p.name} ${p.version ?? '?'}`)).join(', ') : unknown,
+      plugins: v.plugins.length ? v.plugins.map((p) => inline(`${p.name} ${p.version ?? 'unknown'}`)).join(', ') : unknown,
     },
     summary: SEVERITIES.map((s) => ({ label: LABELS[s], count: report.summary[s] })),
     sections,
     omitted: rest.length
-      ? `${rest.length} more finding${rest.length === 1 ? '' : 's'} not shown in full: ${rest
+      ? `${plural(rest.length, 'more finding')} not shown in full: ${rest
           .map((f) => `${inline(f.title)} (${f.severity}, \`${codeSpanText(f.ruleId)}\`)`)
           .join('; ')}. The HTML and JSON reports have them all.`
       : '',

@@ -5,10 +5,7 @@ import type { Finding, Report } from '../report/types.js';
 import { coveredLine, troubleshootContextView } from './troubleshoot-context.js';
 import type { FormatOptions } from './index.js';
 import { markdownToTerminal, wrapWords } from './markdown-render.js';
-/** `1 backup`, `3 backups`. */
-function countOf(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : `${noun}s`}`;
-}
+import { plural, timesOf } from '../util/words.js';
 
 const MAX_EVIDENCE_LINES = 3;
 const MAX_LINE = 200;
@@ -45,11 +42,11 @@ function resourceName(r: Finding['resources'][number]): string {
 function versionsLine(report: Report): string {
   const v = report.versions;
   const parts = [
-    `velero ${v.velero ?? '?'}`,
-    `kubernetes ${v.kubernetes ?? '?'}`,
+    `velero ${v.velero ?? 'unknown'}`,
+    `kubernetes ${v.kubernetes ?? 'unknown'}`,
     v.nodeAgent ? `node-agent ${v.nodeAgent}` : '',
     v.kots ? `kots ${v.kots}` : '',
-    ...v.plugins.map((p) => `${p.name} ${p.version ?? '?'}`),
+    ...v.plugins.map((p) => `${p.name} ${p.version ?? 'unknown'}`),
   ];
   return parts.filter(Boolean).join(', ');
 }
@@ -71,12 +68,12 @@ export function formatText(report: Report, options: FormatOptions = {}): string 
   out.push(...hanging('', versionsLine(report), '  ', width).map(c.dim));
   const inv = report.inventory;
   const counts = [
-    countOf(inv.backups, 'backup'),
-    countOf(inv.restores, 'restore'),
-    countOf(inv.schedules, 'schedule'),
-    countOf(inv.backupStorageLocations, 'storage location'),
-    countOf(inv.podVolumeBackups, 'pod volume backup'),
-    countOf(inv.logFiles, 'log file'),
+    plural(inv.backups, 'backup'),
+    plural(inv.restores, 'restore'),
+    plural(inv.schedules, 'schedule'),
+    plural(inv.backupStorageLocations, 'storage location'),
+    plural(inv.podVolumeBackups, 'pod volume backup'),
+    plural(inv.logFiles, 'log file'),
   ];
   out.push(...hanging('', counts.join(', '), '  ', width).map(c.dim));
   out.push('');
@@ -87,7 +84,7 @@ export function formatText(report: Report, options: FormatOptions = {}): string 
   for (const finding of report.findings) {
     out.push('');
     const tag = bySeverity[finding.severity](finding.severity.toUpperCase().padEnd(8));
-    const heading = wrapWords(`${finding.title} [${finding.ruleId}]${finding.count > 1 ? ` (seen ${finding.count} times)` : ''}`, width - INDENT.length);
+    const heading = wrapWords(`${finding.title} [${finding.ruleId}]${finding.count > 1 ? ` (seen ${timesOf(finding.count)})` : ''}`, width - INDENT.length);
     out.push(`${tag} ${c.bold(heading[0]!)}`, ...heading.slice(1).map((l) => INDENT + l));
     out.push(...hanging(INDENT, finding.message, INDENT, width));
     if (finding.objects?.length) out.push(...objectRows(finding.objects, c, width));
@@ -122,7 +119,7 @@ export function formatText(report: Report, options: FormatOptions = {}): string 
 
   if (report.problems.length > 0) {
     out.push('');
-    out.push(c.yellow(`${report.problems.length} part${report.problems.length === 1 ? '' : 's'} of the input could not be read:`));
+    out.push(c.yellow(`${plural(report.problems.length, 'part')} of the input could not be read:`));
     for (const p of report.problems.slice(0, 20)) out.push(...hanging('  ', `${p.source}: ${cut(p.message)}`, '    ', width).map(c.dim));
     if (report.problems.length > 20) out.push(c.dim(`  … and ${report.problems.length - 20} more (see --format json)`));
   }
@@ -155,7 +152,7 @@ function summaryLines(report: Report, c: Colors, bySeverity: Record<Severity, Pa
   const s = report.summary;
   const total = report.findings.length;
   const out = [
-    `${c.bold('Summary:')} ${total} finding${total === 1 ? '' : 's'}: ` +
+    `${c.bold('Summary:')} ${plural(total, 'finding')}: ` +
       [
         bySeverity.critical(`${s.critical} critical`),
         bySeverity.error(`${s.error} error`),
@@ -177,7 +174,7 @@ function plainMarkdown(text: string): string {
 function objectRows(objects: NonNullable<Finding['objects']>, c: Colors, width: number): string[] {
   const out: string[] = [];
   for (const o of objects.slice(0, MAX_OBJECT_ROWS)) {
-    const errors = o.errors === undefined ? '' : `, ${o.errors} error${o.errors === 1 ? '' : 's'}`;
+    const errors = o.errors === undefined ? '' : `, ${plural(o.errors, 'error')}`;
     out.push(c.dim(`${INDENT}• ${cut(`${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name} (${o.time ?? 'time unknown'}${errors})`, width - INDENT.length - 2)}`));
   }
   if (objects.length > MAX_OBJECT_ROWS) out.push(c.dim(`${INDENT}… ${objects.length - MAX_OBJECT_ROWS} more (--format json lists every one)`));

@@ -1,5 +1,6 @@
 // What the formats show of troubleshoot's own analysis in the input: the results no finding covers, and how many the findings do.
 import type { Report, TroubleshootContext } from '../report/types.js';
+import { plural } from '../util/words.js';
 
 export interface ContextView {
   /** Results no finding says already, in the order troubleshoot wrote them. */
@@ -15,7 +16,7 @@ export function troubleshootContextView(report: Report): ContextView | undefined
   const shown = results.filter((r) => !r.coveredBy?.length);
   const covered = results.length - shown.length;
   const n = results.length;
-  const heading = `troubleshoot's own analysis (analysis.json) failed ${n} Velero check${n === 1 ? '' : 's'}`;
+  const heading = `troubleshoot's own analysis (analysis.json) failed ${plural(n, 'Velero check')}`;
   return { shown, covered, heading };
 }
 

@@ -1,6 +1,7 @@
 // The troubleshoot formatter: findings as troubleshoot analyzer results, the shape of a support bundle's `analysis.json`.
 import { TROUBLESHOOT_RULE_ID_LABEL, type Severity } from '../constants.js';
 import type { Finding, Report } from '../report/types.js';
+import { plural } from '../util/words.js';
 
 /** troubleshoot's result severities: `error` for a failed check, `warn`, `info`, and `debug` for a pass. */
 export type AnalyzerSeverity = 'error' | 'warn' | 'info' | 'debug';
@@ -63,7 +64,7 @@ function passResult(report: Report): AnalyzerResult {
   const labels = { iconKey: '', iconUri: '' };
   const backups = report.inventory.backups;
   const primary = 'Velero / KOTS snapshots';
-  const text = `snapshot-doctor ${report.tool.version} found no problem${backups > 0 ? ` (${backups} backup${backups === 1 ? '' : 's'} read)` : ''}.`;
+  const text = `snapshot-doctor ${report.tool.version} found no problem${backups > 0 ? ` (${plural(backups, 'backup')} read)` : ''}.`;
   return {
     name,
     labels: { desiredPosition: '1', ...labels },

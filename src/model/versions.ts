@@ -3,6 +3,7 @@ import type { LogFile, LogStartup, ObjectIndex, PluginVersion, VersionSource, Ve
 import type { KubeObject } from './kube.js';
 import { containersOf } from './workloads.js';
 import { byCodeUnits } from '../util/compare.js';
+import { formatTimestamp } from '../util/words.js';
 
 /** `v1.13.2`, `1.13`, `v1.29.4+k3s1`, `v1.29.4-eks-036c24b`, `1.13.2-rc.1` → `1.13.2` (x.y.z, for range checks); null otherwise. */
 export function normalizeVersion(raw: string | null | undefined): string | null {
@@ -274,5 +275,5 @@ export class VersionTimeline {
 /** RFC 3339 times compare as text only in one form: UTC, whole seconds. */
 function normalTime(time: string): string {
   const t = Date.parse(time);
-  return Number.isNaN(t) ? time : new Date(Math.floor(t / 1000) * 1000).toISOString();
+  return Number.isNaN(t) ? time : formatTimestamp(t);
 }

@@ -18,6 +18,7 @@ import type {
 } from './types.js';
 import { visibleStrings } from './visible.js';
 import { byCodeUnits } from '../util/compare.js';
+import { formatTimestamp } from '../util/words.js';
 
 /** The detail tables keep the newest rows only, so that reports of huge clusters stay readable. */
 export const MAX_DETAIL_ROWS = 500;
@@ -56,7 +57,7 @@ export function buildReport(bundle: Bundle, options: BuildReportOptions): Report
         ? { path: first.path, format: first.format }
         : { path: bundle.inputs.map((i) => i.path).join(', '), format: 'multiple' },
     inputs: bundle.inputs,
-    generatedAt: (options.generatedAt ?? new Date()).toISOString(),
+    generatedAt: formatTimestamp(options.generatedAt ?? new Date()),
     collectedAt: bundle.collectedAt,
     versions: { ...bundle.versions, plugins: bundle.versions.plugins.map((p) => ({ ...p })), sources: { ...bundle.versions.sources } },
     inventory: inventoryOf(bundle),

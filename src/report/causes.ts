@@ -4,6 +4,7 @@ import type { Bundle } from '../model/bundle.js';
 import type { KubeObject, ObjectRef } from '../model/kube.js';
 import type { AffectedObject, Finding, FixFirstItem } from './types.js';
 import { byCodeUnits } from '../util/compare.js';
+import { plural, pluralOf } from '../util/words.js';
 
 /** Evidence lines kept on a grouped finding (the table of objects holds the rest). */
 const GROUP_EVIDENCE = 5;
@@ -30,13 +31,12 @@ function lookup(bundle: Bundle, ref: ObjectRef | undefined): KubeObject | undefi
 /** `PodVolumeBackup`, 2 → `pod volume backups`. */
 export function kindNoun(kind: string, count: number): string {
   const words = kind.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-  if (count === 1) return words;
-  return /(s|x|ch|sh)$/.test(words) ? `${words}es` : /[^aeiou]y$/.test(words) ? `${words.slice(0, -1)}ies` : `${words}s`;
+  return count === 1 ? words : pluralOf(words);
 }
 
 /** `1 backup`, `3 backups`. */
 export function countOf(count: number, kind: string): string {
-  return `${count.toLocaleString('en-US')} ${kindNoun(kind, count)}`;
+  return plural(count, kindNoun(kind, 1), kindNoun(kind, count));
 }
 
 /**

@@ -10,6 +10,7 @@ import { isSeverity, type Severity } from '../../src/constants.js';
 import { evaluate, loadRules, type RuleSet } from '../../src/engine/index.js';
 import type { Finding } from '../../src/report/types.js';
 import { makeBundle, type BundleSpec } from '../engine/support.js';
+import { reportWordingFaults } from './words.js';
 
 /** The clock for cases whose inputs do not say when they were collected (a case may pin its own `now`). */
 export const DEFAULT_NOW = '2025-01-15T12:00:00Z';
@@ -60,6 +61,7 @@ export async function runCase(id: string, name: string): Promise<CaseSpec> {
   const report = await analyze(inputs, { now: new Date(spec.now ?? DEFAULT_NOW) });
   const mine = report.findings.filter((f) => f.ruleId === id);
   const where = `rule ${id}, case ${name}`;
+  assert.deepEqual(reportWordingFaults(report), [], `${where}: words a person would not write`);
   if (!spec.fires) {
     assert.equal(mine.length, 0, `${where}: expected no finding, got:\n  ${describe(mine)}`);
     return spec;

@@ -3,6 +3,7 @@ import { clip, inline } from '../../formatters/markdown-escape.js';
 import { SEVERITIES } from '../../constants.js';
 import { summarizeBatch } from '../summary.js';
 import type { BatchResult } from '../types.js';
+import { plural } from '../../util/words.js';
 
 const dash = (v: string | null | undefined) => (v ? inline(v) : '—');
 
@@ -11,7 +12,7 @@ export function formatBatchMarkdown(result: BatchResult): string {
   const t = summary.totals;
   const out: string[] = ['## snapshot-doctor: batch analysis', ''];
   out.push(
-    `**${t.inputs} input${t.inputs === 1 ? '' : 's'}**: ${t.withFindings} with findings, ${t.unreadable} unreadable; ` +
+    `**${plural(t.inputs, 'input')}**: ${t.withFindings} with findings, ${t.unreadable} unreadable; ` +
       `${SEVERITIES.map((s) => `${t.counts[s]} ${s}`).join(', ')} findings in all.`,
     '',
   );
@@ -30,7 +31,7 @@ export function formatBatchMarkdown(result: BatchResult): string {
   }
   out.push('');
   if (summary.rules.length > 0) {
-    out.push(`### Rules across the ${t.read} readable input${t.read === 1 ? '' : 's'}`, '');
+    out.push(`### Rules across the ${plural(t.read, 'readable input')}`, '');
     out.push('| Rule | Severity | Inputs | Share | Top root cause in |', '| --- | --- | ---: | ---: | ---: |');
     for (const rule of summary.rules) {
       const share = t.read > 0 ? `${Math.round((rule.inputs / t.read) * 100)}%` : '';

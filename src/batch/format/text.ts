@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import { SEVERITIES } from '../../constants.js';
 import { summarizeBatch, type BatchRow } from '../summary.js';
 import type { BatchResult } from '../types.js';
+import { plural } from '../../util/words.js';
 
 export interface BatchTextOptions {
   color?: boolean;
@@ -31,8 +32,8 @@ export function formatBatchText(result: BatchResult, options: BatchTextOptions =
   const out: string[] = [];
   const seconds = (summary.durationMs / 1000).toFixed(1);
   out.push(
-    c.bold(`${t.inputs} input${t.inputs === 1 ? '' : 's'} analyzed`) +
-      c.dim(` (${summary.workers > 0 ? `${summary.workers} worker${summary.workers === 1 ? '' : 's'}` : 'one after another'}, ${seconds} s)`) +
+    c.bold(`${plural(t.inputs, 'input')} analyzed`) +
+      c.dim(` (${summary.workers > 0 ? `${plural(summary.workers, 'worker')}` : 'one after another'}, ${seconds} s)`) +
       `: ${t.withFindings} with findings` +
       (t.unreadable > 0 ? `, ${c.red(`${t.unreadable} unreadable`)}` : ''),
   );
@@ -67,9 +68,9 @@ export function formatBatchText(result: BatchResult, options: BatchTextOptions =
   }
   out.push('');
   if (summary.rules.length === 0) {
-    out.push(c.green(`No rule fired in any of the ${t.read} readable input${t.read === 1 ? '' : 's'}.`));
+    out.push(c.green(`No rule fired in any of the ${plural(t.read, 'readable input')}.`));
   } else {
-    out.push(c.bold(`Rules that fired, by how many of the ${t.read} readable input${t.read === 1 ? '' : 's'} they fired in`));
+    out.push(c.bold(`Rules that fired, by how many of the ${plural(t.read, 'readable input')} they fired in`));
     out.push(c.dim(`${'inputs'.padStart(6)} ${'top'.padStart(4)}  ${'severity'.padEnd(8)}  rule`));
     for (const rule of summary.rules) {
       const line = `${String(rule.inputs).padStart(6)} ${String(rule.topIn).padStart(4)}  ${rule.severity.padEnd(8)}  ${rule.ruleId}: ${safe(rule.title)}`;

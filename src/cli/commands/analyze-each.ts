@@ -6,6 +6,7 @@ import type { BatchResult } from '../../batch/types.js';
 import type { InputFormat } from '../../model/bundle.js';
 import { wantColor, writeOutput } from '../io.js';
 import type { FailOn } from './shared.js';
+import { plural } from '../../util/words.js';
 
 export interface EachArgs {
   inputs: string[];
@@ -110,7 +111,7 @@ export async function runEach(args: EachArgs, formats: BatchFormatName[], failOn
       await writeOutput(path, formatBatch(result, format, { reportHrefs: htmlReports }));
       process.stderr.write(`wrote ${path}\n`);
     }
-    process.stderr.write(`wrote ${result.entries.filter((e) => e.report).length} per-input report folder(s) into ${resolve(args.outputDir)}\n`);
+    process.stderr.write(`wrote ${plural(result.entries.filter((e) => e.report).length, 'per-input report folder')} into ${resolve(args.outputDir)}\n`);
   } else if (args.output) {
     await writeOutput(args.output, formatBatch(result, formats[0]!));
     process.stderr.write(`wrote ${resolve(args.output)}\n`);

@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import type { CollectOptions, CollectProgress, CollectResult } from '../../collect/index.js';
 import { printError } from '../io.js';
 import type { CommandModule } from './types.js';
+import { plural } from '../../util/words.js';
 
 export interface CollectArgs {
   kubeconfig?: string;
@@ -102,7 +103,7 @@ export function collectSummary(result: CollectResult): string[] {
     `  ${count('backups.velero.io')} backups, ${count('restores.velero.io')} restores, ${count('pod logs')} pod logs, ${count('backup logs') + count('restore logs')} backup/restore logs`,
   ];
   if (m.errors.length > 0) {
-    lines.push(`  ${m.errors.length} item(s) could not be collected (listed in snapshot-doctor/manifest.json):`);
+    lines.push(`  ${plural(m.errors.length, 'item')} could not be collected (listed in snapshot-doctor/manifest.json):`);
     for (const e of m.errors.slice(0, 5)) lines.push(`    ${e.source}: ${e.message}`);
     if (m.errors.length > 5) lines.push(`    … and ${m.errors.length - 5} more`);
   }

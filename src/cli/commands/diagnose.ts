@@ -8,6 +8,7 @@ import { makeDirs, removeDirs } from '../../util/output-path.js';
 import { collectOptions, collectOptionsFrom, printCollectSummary, runCollect, type CollectArgs } from './collect.js';
 import { exitCodeFor, parseFailOn, parseFormats } from './shared.js';
 import type { CommandModule } from './types.js';
+import { plural } from '../../util/words.js';
 
 interface DiagnoseArgs extends CollectArgs {
   format?: string[];
@@ -74,7 +75,7 @@ export const diagnoseCommand: CommandModule<DiagnoseArgs> = {
 /** The verdict in a few lines: counts by severity, then the root causes to fix first with their first action. */
 export function summaryLines(report: Report, max = 8): string[] {
   const counts = SEVERITIES.map((s) => `${report.summary[s]} ${s}`).join(', ');
-  const lines = [`${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} (${counts})`];
+  const lines = [`${plural(report.findings.length, 'finding')} (${counts})`];
   if (report.fixFirst.length > 0) lines.push('Fix first:');
   for (const [i, item] of report.fixFirst.slice(0, max).entries()) {
     lines.push(`  ${i + 1}. ${item.severity.toUpperCase()} ${item.title} [${item.ruleId}]`);
@@ -82,7 +83,7 @@ export function summaryLines(report: Report, max = 8): string[] {
   }
   if (report.fixFirst.length > max) lines.push(`  … and ${report.fixFirst.length - max} more root causes in the reports`);
   if (report.problems.length > 0) {
-    lines.push(`${report.problems.length} part${report.problems.length === 1 ? '' : 's'} of the input could not be read (see the reports)`);
+    lines.push(`${plural(report.problems.length, 'part')} of the input could not be read (see the reports)`);
   }
   return lines;
 }

@@ -4,6 +4,7 @@ import type { RedactionSummary } from '../../redact/index.js';
 import { ExitCode } from '../../constants.js';
 import { printError, printInfo } from '../io.js';
 import type { CommandModule } from './types.js';
+import { plural } from '../../util/words.js';
 
 interface RedactArgs {
   input: string;
@@ -57,7 +58,7 @@ export const redactCommand: CommandModule<RedactArgs> = {
 /** One line, plus one line per redactor for a single file (which has no redactions.json to carry it). */
 function describeTally(summary: RedactionSummary, detailed: boolean): string {
   const files = new Set(summary.redactions.map((r) => r.file)).size;
-  const head = `${summary.total} value${summary.total === 1 ? '' : 's'} masked${detailed ? '' : ` in ${files} file${files === 1 ? '' : 's'}`}`;
+  const head = `${plural(summary.total, 'value')} masked${detailed ? '' : ` in ${plural(files, 'file')}`}`;
   if (!detailed) return head;
   return [head, ...Object.entries(summary.byRedactor).map(([name, count]) => `  ${name}: ${count}`)].join('\n');
 }

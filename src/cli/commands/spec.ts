@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { InputError, UsageError } from '../../errors.js';
 import type { CommandModule } from './types.js';
+import { plural } from '../../util/words.js';
 
 interface SpecArgs {
   merge?: string;
@@ -33,7 +34,7 @@ export const specCommand: CommandModule<SpecArgs> = {
     process.stdout.write(merged.yaml);
     for (const note of merged.notes) process.stderr.write(`note: ${note}\n`);
     const { addedCollectors: c, addedRedactors: r } = merged;
-    process.stderr.write(`added ${c.length} collector${c.length === 1 ? '' : 's'} and ${r.length} redactor${r.length === 1 ? '' : 's'}\n`);
+    process.stderr.write(`added ${plural(c.length, 'collector')} and ${plural(r.length, 'redactor')}\n`);
     return 0;
   },
 };

@@ -39,11 +39,11 @@ export function headline(report: DiffReport): string {
 export function versionText(v: VersionChange): string {
   switch (v.change) {
     case 'added':
-      return `${v.new ?? '?'} (added)`;
+      return `${v.new ?? 'unknown'} (added)`;
     case 'removed':
-      return `${v.old ?? '?'} (removed)`;
+      return `${v.old ?? 'unknown'} (removed)`;
     default:
-      return `${v.old ?? '?'} → ${v.new ?? '?'} (${v.change})`;
+      return `${v.old ?? 'unknown'} → ${v.new ?? 'unknown'} (${v.change})`;
   }
 }
 

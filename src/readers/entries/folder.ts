@@ -97,7 +97,7 @@ export class FolderEntries implements EntrySource {
     try {
       target = await realpath(abs);
     } catch {
-      this.problems.push({ source: rel, message: `symbolic link to ${await readlink(abs).catch(() => '?')} is broken: not followed` });
+      this.problems.push({ source: rel, message: `symbolic link to ${await readlink(abs).catch(() => 'an unreadable target')} is broken: not followed` });
       return undefined;
     }
     const inside = relative(rootReal, target);
