@@ -118,6 +118,32 @@ export class Prefilter {
       pos = (typeof consumed === 'number' && consumed > lineEnd ? consumed : lineEnd) + m;
     }
   }
+
+  /**
+   * Calls `found(id)` for every occurrence in buf[start, end) of a literal (`id`: its index in the list
+   * given to the constructor). For the few lines `search` reports: it tells which literals they hold.
+   */
+  eachLiteral(buf: Uint8Array, start: number, end: number, found: (id: number) => void): void {
+    const { m, shift, bucketOf, buckets, literals, offsets } = this;
+    let pos = start + m - 1;
+    while (pos < end) {
+      const h = blockHash(FOLD[buf[pos - 2]!]!, FOLD[buf[pos - 1]!]!, FOLD[buf[pos]!]!);
+      const s = shift[h]!;
+      if (s > 0) {
+        pos += s;
+        continue;
+      }
+      for (const id of buckets[bucketOf[h]! - 1]!) {
+        const lit = literals[id]!;
+        const litStart = pos - (m - 1) - offsets[id]!;
+        if (litStart < start || litStart + lit.length > end) continue;
+        let k = 0;
+        while (k < lit.length && FOLD[buf[litStart + k]!] === lit[k]) k++;
+        if (k === lit.length) found(id);
+      }
+      pos += 1;
+    }
+  }
 }
 
 /**

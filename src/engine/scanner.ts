@@ -39,12 +39,28 @@ const ERROR_LITERALS = ['level=error', 'level=fatal', 'level=panic', '"level":"e
 const ERROR_LEVELS = new Set(['error', 'fatal']);
 /** Logs whose unexplained errors are collected: what Velero, its node-agent, plugins and kotsadm write. */
 const ERROR_COMPONENTS: ReadonlySet<LogComponent> = new Set<LogComponent>(['server', 'node-agent', 'plugin', 'kotsadm', 'data-mover', 'maintenance', 'backup-log', 'restore-log']);
-const FOLDED_STARTUP = STARTUP_LITERAL.toLowerCase();
+
+/** What a literal says about a line holding it, besides the patterns that name it. */
+const STARTUP_LINE = 1;
+const ERROR_LINE = 2;
+
+/** The literals one candidate line holds. */
+interface LineLiterals {
+  /** The patterns (of every component) one of whose literals the line holds, ascending, each once. */
+  patterns: number[];
+  startup: boolean;
+  errorLevel: boolean;
+}
 
 export class PatternScanner implements LogScanner {
   private readonly prefilter: Prefilter;
-  /** Each pattern's literals, ASCII lower-cased, to tell which patterns a candidate line is for. */
-  readonly foldedLiterals: string[][];
+  /** For each of the prefilter's literals, the patterns that name it (ascending). */
+  private readonly patternsOfLiteral: number[][] = [];
+  /** For each of the prefilter's literals, STARTUP_LINE and ERROR_LINE bits. */
+  private readonly literalKinds: number[] = [];
+  /** Scratch for literalsIn: the call that last collected each pattern. */
+  private readonly seenIn: Uint32Array;
+  private calls = 0;
   readonly maxLineLength: number;
   readonly maxHitsPerPattern: number;
   readonly tailLines: number;
@@ -56,15 +72,56 @@ export class PatternScanner implements LogScanner {
     this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
     this.maxHitsPerPattern = options.maxHitsPerPattern ?? DEFAULT_MAX_HITS_PER_PATTERN;
     this.tailLines = options.tailLines ?? DEFAULT_TAIL_LINES;
-    this.foldedLiterals = patterns.map((p) => p.literals.map(foldAscii));
-    const unique = [...new Set([...this.foldedLiterals.flat(), FOLDED_STARTUP, ...ERROR_LITERALS])];
-    this.prefilter = new Prefilter(unique);
+    this.seenIn = new Uint32Array(patterns.length);
+    const ids = new Map<string, number>();
+    const idOf = (literal: string): number => {
+      const folded = foldAscii(literal);
+      let id = ids.get(folded);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(folded, id);
+        this.patternsOfLiteral.push([]);
+        this.literalKinds.push(0);
+      }
+      return id;
+    };
+    patterns.forEach((pattern, p) => {
+      for (const literal of pattern.literals) {
+        const named = this.patternsOfLiteral[idOf(literal)]!;
+        // Two literals of one pattern may fold to the same one.
+        if (named.at(-1) !== p) named.push(p);
+      }
+    });
+    this.literalKinds[idOf(STARTUP_LITERAL)]! |= STARTUP_LINE;
+    for (const literal of ERROR_LITERALS) this.literalKinds[idOf(literal)]! |= ERROR_LINE;
+    this.prefilter = new Prefilter([...ids.keys()]);
   }
 
   async scan(file: LogFile, source: AsyncIterable<Buffer>): Promise<void> {
     const state = new FileScan(this, file, this.prefilter);
     for await (const chunk of source) state.push(chunk);
     state.finish();
+  }
+
+  /**
+   * The literals buf[start, end) holds, found by the prefilter's own search over just that line: the cost
+   * follows the line's length, not the number of patterns, and every component's patterns come out of it.
+   */
+  literalsIn(buf: Buffer, start: number, end: number): LineLiterals {
+    const call = ++this.calls;
+    const found: LineLiterals = { patterns: [], startup: false, errorLevel: false };
+    this.prefilter.eachLiteral(buf, start, end, (id) => {
+      const kinds = this.literalKinds[id]!;
+      if (kinds & STARTUP_LINE) found.startup = true;
+      if (kinds & ERROR_LINE) found.errorLevel = true;
+      for (const p of this.patternsOfLiteral[id]!) {
+        if (this.seenIn[p] === call) continue;
+        this.seenIn[p] = call;
+        found.patterns.push(p);
+      }
+    });
+    if (found.patterns.length > 1) found.patterns.sort((a, b) => a - b);
+    return found;
   }
 }
 
@@ -81,7 +138,8 @@ const NEWLINE = Buffer.from('\n');
 
 /** The per-file scan state. Regions handed to the prefilter always hold whole lines. */
 class FileScan {
-  private readonly active: number[] = [];
+  /** 1 for the patterns that apply to this file's component. */
+  private readonly active: Uint8Array;
   private readonly prefilter: Prefilter;
   private readonly kept = new Map<string, number>();
   /** The start of a line that began in an earlier chunk (at most maxLineLength bytes). */
@@ -102,8 +160,9 @@ class FileScan {
     private readonly file: LogFile,
     prefilter: Prefilter,
   ) {
+    this.active = new Uint8Array(scanner.patterns.length);
     scanner.patterns.forEach((p, i) => {
-      if (!p.components || p.components.has(file.component)) this.active.push(i);
+      if (!p.components || p.components.has(file.component)) this.active[i] = 1;
     });
     this.prefilter = prefilter;
     this.collectErrors = ERROR_COMPONENTS.has(file.component);
@@ -219,15 +278,18 @@ class FileScan {
   /** A candidate line: try the patterns (of this file's component) whose literals it holds. */
   private matchLine(buf: Buffer, start: number, end: number, lineNo: number): void {
     const text = this.decode(buf, start, end);
-    const folded = foldAscii(text);
-    const { patterns, foldedLiterals } = this.scanner;
+    const found = this.scanner.literalsIn(buf, start, Math.min(end, start + this.scanner.maxLineLength));
+    const { patterns } = this.scanner;
     let parsed: ParsedLogLine | undefined;
     let matched = false;
-    for (const p of this.active) {
-      if (!foldedLiterals[p]!.some((l) => folded.includes(l))) continue;
+    /** A pattern's regex matched, even if its level filter then refused the line. */
+    let regexMatched = false;
+    for (const p of found.patterns) {
+      if (!this.active[p]) continue;
       const pattern = patterns[p]!;
       const m = pattern.regex.exec(text);
       if (!m) continue;
+      regexMatched = true;
       if (pattern.levels) {
         parsed ??= parseLogLine(text);
         if (!parsed.level || !pattern.levels.has(parsed.level)) continue;
@@ -235,10 +297,10 @@ class FileScan {
       matched = true;
       this.record(pattern, m, text, lineNo);
     }
-    if (folded.includes(FOLDED_STARTUP)) this.noteStartup(text, lineNo);
-    if (!matched && this.collectErrors && ERROR_LITERALS.some((l) => folded.includes(l))) {
+    if (found.startup) this.noteStartup(text, lineNo);
+    if (!matched && this.collectErrors && found.errorLevel) {
       parsed ??= parseLogLine(text);
-      if (parsed.level && ERROR_LEVELS.has(parsed.level) && !this.explainedElsewhere(text, folded)) this.noteUnexplained(parsed, text, lineNo);
+      if (parsed.level && ERROR_LEVELS.has(parsed.level) && !regexMatched && !this.explainedElsewhere(found.patterns, text)) this.noteUnexplained(parsed, text, lineNo);
     }
   }
 
@@ -253,15 +315,13 @@ class FileScan {
   }
 
   /**
-   * A rule pattern for another component, or limited to other levels, matches the line: the same error
-   * in a server log and in a backup's log is explained once a rule knows it.
+   * A rule pattern for another component matches the line (one limited to other levels was tried already):
+   * the same error in a server log and in a backup's log is explained once a rule knows it. Only the patterns
+   * whose literals the line holds can match it.
    */
-  private explainedElsewhere(text: string, folded: string): boolean {
-    const { patterns, foldedLiterals } = this.scanner;
-    for (let p = 0; p < patterns.length; p++) {
-      if (foldedLiterals[p]!.some((l) => folded.includes(l)) && patterns[p]!.regex.test(text)) return true;
-    }
-    return false;
+  private explainedElsewhere(candidates: readonly number[], text: string): boolean {
+    const { patterns } = this.scanner;
+    return candidates.some((p) => !this.active[p] && patterns[p]!.regex.test(text));
   }
 
   private noteUnexplained(parsed: ParsedLogLine, text: string, lineNo: number): void {

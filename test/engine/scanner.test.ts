@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { compilePattern } from '../../src/engine/patterns.js';
 import { PatternScanner } from '../../src/engine/scanner.js';
 import { deriveLiterals } from '../../src/engine/literals.js';
+import { Prefilter } from '../../src/engine/prefilter.js';
 import { scanText } from './support.js';
 
 const line = (i: number, msg: string, level = 'info') => `time="2024-05-18T07:${String(i % 60).padStart(2, '0')}:00Z" level=${level} msg="${msg}" logSource="pkg/x.go:${i}"`;
@@ -208,4 +209,82 @@ test('error and fatal lines no pattern matches are grouped by template, with cou
   // Near miss: a log of another program is not collected from.
   const other = await scanText(s, { path: 'o.log', component: 'other', text });
   assert.equal(other.unexplained, undefined);
+});
+
+test('an error line is explained by any pattern whose literal it holds: another component, other levels, a continuation line', async () => {
+  const s = scanner([
+    { regex: 'quota exceeded for (?<what>\\w+)', components: ['server'] },
+    { regex: 'disk pressure', levels: ['warning'] },
+    { regex: 'NoSuchBucket[\\s\\S]*status code: 404', components: ['server'], literals: ['status code: 404'] },
+    // A pattern that names the level literal itself: its line is both a candidate and an error line.
+    { regex: 'level=error msg="lease lost"', components: ['server'], literals: ['level=error'] },
+  ]);
+  const text = [
+    line(1, 'quota exceeded for pods', 'error'),
+    line(2, 'disk pressure on node-1', 'error'),
+    `${line(3, 'NoSuchBucket: The specified bucket does not exist', 'error')}`,
+    '\tstatus code: 404, request id: 17A5F2B3C4D5E6F7',
+    line(5, 'lease lost', 'error'),
+    line(6, 'quota checked, nothing exceeded', 'error'),
+    '',
+  ].join('\n');
+  for (const chunkSize of [text.length, 4096]) {
+    const file = await scanText(s, { path: 'b.log', component: 'backup-log', text, chunkSize });
+    assert.deepEqual(file.hitCounts, {});
+    // Only the line no pattern matches is unexplained.
+    assert.deepEqual(file.unexplained?.map((g) => [g.template, g.count, g.line]), [['quota checked, nothing exceeded', 1, 6]]);
+  }
+});
+
+test('unexplained error lines: the single pass agrees with every line against every pattern (property)', async () => {
+  const specs = [
+    { regex: 'AccessDenied', components: ['server' as const] },
+    { regex: 'timed out waiting', levels: ['warning'] },
+    { regex: 'no such host', components: ['backup-log' as const] },
+    { regex: 'backup storage (?:location|loc)', literals: ['backup storage'] },
+    { regex: 'level=error msg="x509', literals: ['level=error'] },
+  ];
+  const s = scanner(specs);
+  const levels = ['error', 'fatal', 'warning', 'info'];
+  const messages = ['AccessDenied', 'accessdenied', 'timed out waiting', 'no such host', 'no such', 'backup storage location', 'backup storage', 'x509 bad', 'plain', 'Starting Velero '];
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.tuple(fc.constantFrom(...levels), fc.array(fc.constantFrom(...messages), { minLength: 1, maxLength: 3 })), { maxLength: 30 }),
+      fc.constantFrom('server' as const, 'backup-log' as const, 'node-agent' as const),
+      async (rows, component) => {
+        const lines = rows.map(([level, words], i) => line(i, words.join(' '), level));
+        const file = await scanText(s, { path: 'p.log', component, text: `${lines.join('\n')}\n` });
+        const expected = lines.flatMap((text, i) => {
+          const level = rows[i]![0];
+          if (level !== 'error' && level !== 'fatal') return [];
+          return s.patterns.some((p) => p.regex.test(text)) ? [] : [i + 1];
+        });
+        const counted = (file.unexplained ?? []).reduce((n, g) => n + g.count, 0);
+        assert.equal(counted, expected.length);
+        assert.deepEqual((file.unexplained ?? []).map((g) => g.line), [...new Set((file.unexplained ?? []).map((g) => g.line))].filter((l) => expected.includes(l)));
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test('Prefilter.eachLiteral reports every occurrence of every literal, case-insensitively (property, against indexOf)', () => {
+  const literals = ['backup storage', 'storage loc', 'AccessDenied', 'été', 'level=error', 'no such host'];
+  const prefilter = new Prefilter(literals.map((l) => l.toLowerCase()));
+  const words = ['backup', ' storage', ' loc', 'backup storage location', 'ACCESSDENIED', 'AccessDenied', 'été', 'ÉTÉ', 'level=error', 'level=', 'no such host', ' ', '\n'];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...words), { maxLength: 40 }), (parts) => {
+      const text = parts.join('');
+      const buf = Buffer.from(text, 'utf8');
+      const folded = Buffer.from(text.replace(/[A-Z]+/g, (w) => w.toLowerCase()), 'utf8');
+      const found: string[] = [];
+      prefilter.eachLiteral(buf, 0, buf.length, (id) => found.push(literals[id]!));
+      const expected: string[] = [];
+      literals.forEach((l) => {
+        for (let at = folded.indexOf(l.toLowerCase()); at >= 0; at = folded.indexOf(l.toLowerCase(), at + 1)) expected.push(l);
+      });
+      assert.deepEqual(found.sort(), expected.sort());
+    }),
+    { numRuns: 500 },
+  );
 });
