@@ -59,3 +59,23 @@ test('rules list and rules show; an unknown rule exits 2', async () => {
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown rule "no-such-rule"/);
 });
+
+test('a log of only the unknown-flag error cobra prints is analyzed (exit 1, server-flag-unknown); prose that mentions it exits 2', async () => {
+  const report = await runCli(['analyze', 'fixtures/formats/crash-line-log/unknown-flag.log', '--format', 'json']);
+  assert.equal(report.code, 1, report.stderr);
+  const findings = (JSON.parse(report.stdout) as { findings: { ruleId: string; evidence: { text?: string }[] }[] }).findings;
+  const finding = findings.find((f) => f.ruleId === 'server-flag-unknown');
+  assert.ok(finding, findings.map((f) => f.ruleId).join(', '));
+  assert.equal(finding.evidence[0]?.text, 'Error: unknown flag: --default-volumes-to-restic');
+  const dir = mkdtempSync(join(tmpdir(), 'sd-flag-'));
+  try {
+    const prose = join(dir, 'notes.txt');
+    writeFileSync(prose, 'After the upgrade the pod printed an unknown flag: --default-volumes-to-restic error.\n');
+    const refused = await runCli(['analyze', prose]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /notes\.txt: not a Velero log/);
+    assert.equal(refused.stderr.trim().split('\n').length, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -93,8 +93,12 @@ export function componentFromContent(head: string): { component: LogComponent; o
   const total = lines.length;
   if (total > 0 && restore / total >= 0.9) return { component: 'restore-log', owner: most('Restore') };
   if (total > 0 && backup / total >= 0.9) return { component: 'backup-log', owner: most('Backup') };
+  if (NODE_AGENT_USAGE.test(head)) return { component: 'node-agent' };
   return { component: 'server' };
 }
+
+/** cobra's usage of the node-agent (restic's before 1.10), printed after a flag error before any log line. */
+const NODE_AGENT_USAGE = /^Usage:\r?\n {2}velero (?:node-agent|restic) server \[flags\]\r?$/m;
 
 /**
  * Streams one log through the scanner. Without a scanner, counts lines and bytes and keeps the tail and

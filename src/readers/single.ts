@@ -37,14 +37,31 @@ async function readHead(path: string, gzipped: boolean): Promise<Buffer> {
  */
 const CRASH_LINE = /^(?:An error occurred: \S|Error: .*\bfor "velero(?: [\w-]+)*"\s*$)/;
 
+/**
+ * cobra's flag error, which the Velero server or node-agent prints when started with a flag its release does
+ * not define (velero#5782, `Error: unknown flag: --uploader-type`), then the usage of the velero command.
+ * It names no program, so it counts only as the log's first line, alone or before a velero usage.
+ */
+const FLAG_ERROR = /^Error: unknown flag: --[A-Za-z0-9][\w-]*$/;
+const VELERO_USAGE = /^ {2}velero(?: [\w-]+)* \[flags\]$/;
+
+function isFlagErrorLog(lines: readonly string[]): boolean {
+  if (!FLAG_ERROR.test(lines[0] ?? '')) return false;
+  return lines.length === 1 || (lines[1] === 'Usage:' && VELERO_USAGE.test(lines[2] ?? ''));
+}
+
 function looksLikeLog(head: string): boolean {
-  for (const line of head.split('\n').slice(0, 200)) {
-    if (!line.trim()) continue;
+  const lines = head
+    .split('\n')
+    .slice(0, 200)
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim());
+  for (const line of lines) {
     const p = parseLogLine(line);
     if (p.format !== 'text' && (p.level !== undefined || p.msg !== undefined)) return true;
-    if (CRASH_LINE.test(line.trimEnd())) return true;
+    if (CRASH_LINE.test(line)) return true;
   }
-  return false;
+  return isFlagErrorLog(lines);
 }
 
 function looksLikeDump(head: string): boolean {

@@ -1,6 +1,6 @@
 // Single log files: logs that hold only the server's crash line, and Velero versions from start-up lines.
 import assert from 'node:assert/strict';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { analyze } from '../../src/analyze.js';
@@ -23,6 +23,7 @@ describe('a log of only the crash line', () => {
     ['plugin-register.log', 1],
     ['uploader-type.log', 1],
     ['unknown-command.log', 2],
+    ['unknown-flag.log', 17],
   ] as const) {
     it(`${file} is read as a server log`, async () => {
       const bundle = await readInputs([join(CRASH, file)]);
@@ -39,6 +40,29 @@ describe('a log of only the crash line', () => {
     assert.ok(report.findings.some((f) => f.ruleId === 'uploader-type-invalid'), report.findings.map((f) => f.ruleId).join(', '));
   });
 
+  it('the unknown-flag error cobra prints, with the usage or alone, is read as a server log: server-flag-unknown fires', async () => {
+    // Its own folder: the folder test below reads tmp.dir whole.
+    await mkdir(join(tmp.dir, 'alone'));
+    const alone = join(tmp.dir, 'alone', 'velero.log');
+    await writeFile(alone, 'Error: unknown flag: --default-volumes-to-restic\n');
+    for (const path of [join(CRASH, 'unknown-flag.log'), alone]) {
+      const report = await analyze([path]);
+      assert.equal(report.inputs[0]?.format, 'log-file');
+      const finding = report.findings.find((f) => f.ruleId === 'server-flag-unknown');
+      assert.ok(finding, report.findings.map((f) => f.ruleId).join(', '));
+      assert.match(finding.message, /The Velero server .*--default-volumes-to-restic/);
+    }
+  });
+
+  it('before the node-agent usage, the unknown-flag error is read as the node-agent log', async () => {
+    await mkdir(join(tmp.dir, 'node-agent'));
+    const path = join(tmp.dir, 'node-agent', 'previous.log');
+    await writeFile(path, 'Error: unknown flag: --data-mover-prepare-timeout\nUsage:\n  velero node-agent server [flags]\n\nFlags:\n  -h, --help   help for server\n');
+    const report = await analyze([path]);
+    const finding = report.findings.find((f) => f.ruleId === 'server-flag-unknown');
+    assert.match(finding?.message ?? '', /^The node-agent .*--data-mover-prepare-timeout/);
+  });
+
   it('a folder of ticket attachments picks the crash-line log up', async () => {
     await copyFile(join(CRASH, 'plugin-register.log'), join(tmp.dir, 'velero-previous.log'));
     await writeFile(join(tmp.dir, 'notes.txt'), 'customer says backups stopped on Monday\n');
@@ -51,6 +75,11 @@ describe('a log of only the crash line', () => {
     for (const [name, text] of [
       ['cobra.log', 'Error: unknown command "srv" for "kubectl"\n'],
       ['prose.txt', 'Hello, we saw this:\n  An error occurred: see below.\n'],
+      ['flag-prose.txt', 'The pod said Error: unknown flag: --default-volumes-to-restic after the upgrade.\n'],
+      ['flag-later.txt', 'Notes from the call\nError: unknown flag: --default-volumes-to-restic\n'],
+      ['flag-then-text.txt', 'Error: unknown flag: --default-volumes-to-restic\nwe removed it and it works now\n'],
+      ['helm.log', 'Error: unknown flag: --set-strin\nUsage:\n  helm upgrade [RELEASE] [CHART] [flags]\n'],
+      ['random.txt', 'lorem ipsum dolor sit amet\nconsectetur adipiscing elit\n'],
     ]) {
       const path = join(tmp.dir, name!);
       await writeFile(path, text!);
