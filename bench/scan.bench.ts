@@ -101,6 +101,7 @@ function sh(command: string): Promise<{ ms: number; stdout: string }> {
 }
 
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const check = (met: boolean) => (met ? 'met   ' : 'MISSED');
 
 const catalog = await loadCatalog();
 const dupDir = await duplicateDir(catalog);
@@ -174,10 +175,17 @@ try {
     process.exitCode = 0;
     throw new SkipError();
   }
+  const toBaseline = withCatalog / baseline;
+  const doubling = withDoubled / withCatalog;
   console.log(`\nanalyze vs the baseline (best of ${RUNS}):`);
   console.log(`  baseline: gzip -dc | grep -cE <${literals.length} literals>  ${fmt(baseline)}  (${grepCount} lines)`);
-  console.log(`  analyze, catalog                              ${fmt(withCatalog)}   ratio to baseline ${(withCatalog / baseline).toFixed(2)} (target <= 1.5)`);
-  console.log(`  analyze, every log pattern twice              ${fmt(withDoubled)}   ratio to catalog  ${(withDoubled / withCatalog).toFixed(3)} (target <= 1.10)`);
+  console.log(`  analyze, catalog                              ${fmt(withCatalog)}   ratio to baseline ${toBaseline.toFixed(2)}`);
+  console.log(`  analyze, every log pattern twice              ${fmt(withDoubled)}   ratio to catalog  ${doubling.toFixed(3)}`);
+  const logMB = (bundle.logBytes / 1e6).toFixed(0);
+  console.log('\ntargets:');
+  console.log(`  ${check(toBaseline <= 1.2)}  analyze <= 1.2x gzip -dc | grep -cE (${logMB} MB of logs; the issue asks it at 600 MB)   ${toBaseline.toFixed(2)}`);
+  console.log(`  ${check(toBaseline <= 1.5)}  analyze <= 1.5x gzip -dc | grep -cE                                              ${toBaseline.toFixed(2)}`);
+  console.log(`  ${check(doubling <= 1.1)}  analyze with every log pattern twice <= 1.10x analyze                           ${doubling.toFixed(3)}`);
 } catch (error) {
   if (!(error instanceof SkipError)) throw error;
 } finally {
