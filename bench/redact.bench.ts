@@ -80,6 +80,20 @@ function* dumpLines(): Generator<string> {
   }
 }
 
+/** Lines built to make a regex backtrack: long runs of blanks and tabs around a key and its value, many PEM block starts. */
+function hostileLines(blanks: number): [string, string, string][] {
+  const b = ' '.repeat(blanks);
+  const t = ' \t'.repeat(blanks / 2);
+  return [
+    ['password, blanks, no colon', 'f.yaml', `password${b}`],
+    ['password: a, blanks, x', 'f.yaml', `password: a${b}x`],
+    ['password: a, blanks and tabs, b', 'f.yaml', `password: a${t}b`],
+    ['Secret data: k, blanks, no colon', 's.yaml', `kind: Secret\ndata:\n  k${b}x\n`],
+    ['env value: a, blanks, x', 'p.yaml', `- name: AWS_SECRET_ACCESS_KEY\n  value: a${b}x\n`],
+    ['PEM BEGIN + abc, repeated, no END', 'f.log', '-----BEGIN PRIVATE KEY-----abc'.repeat(Math.floor(blanks / 30))],
+  ];
+}
+
 /** Wall time, and the CPU time of this process: on a shared machine the CPU time is the steadier figure. */
 async function timed(run: () => Promise<number>): Promise<{ seconds: number; cpu: number; bytes: number }> {
   const start = performance.now();
@@ -132,6 +146,12 @@ try {
   console.log(`data: ${dumpMb.toFixed(0)} MB of a generated kubectl dump (Deployments, ConfigMaps, Secrets)`);
   console.log(`read only (baseline):        ${dumpBase.seconds.toFixed(2)} s  ${dumpRate(dumpBase)} MB/s`);
   console.log(`redact (default redactors):  ${dumpRedact.seconds.toFixed(2)} s  ${dumpRate(dumpRedact)} MB/s  ratio ${(dumpRedact.seconds / dumpBase.seconds).toFixed(2)}x the baseline  (CPU ${dumpRedact.cpu.toFixed(2)} s, ${(dumpMb / dumpRedact.cpu).toFixed(0)} MB/s)`);
+  const blanks = Number(process.env.REDACT_BENCH_BLANKS ?? 100_000);
+  console.log(`hostile lines of ${blanks} blanks (REDACT_BENCH_BLANKS to change), one redactText each:`);
+  for (const [what, name, text] of hostileLines(blanks)) {
+    const line = await timed(async () => createRedactor().redactText(text, name).length);
+    console.log(`  ${what.padEnd(36)} ${(line.seconds * 1000).toFixed(1).padStart(8)} ms`);
+  }
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 } finally {
   await rm(dir, { recursive: true, force: true });

@@ -39,12 +39,14 @@ const PREFILTERS: readonly RegExp[] = [
  */
 const BASE64_PREFILTER = /:[ \t]*\\?["']?[A-Za-z0-9+/]{24}/g;
 
-// Key/value syntaxes. Each captures the key (group 1) and the value (group `v`).
+// Key/value syntaxes. Each captures the key (group 1) and the value (group `v`). A key or value followed
+// by `[ \t]*` ends in a non-blank (greedy to the last one, then back): a lazy one would be tried at every
+// split of a run of blanks, quadratic in its length.
 const JSON_PAIR = /"([^"\\\n]{1,100})"\s*:\s*(?:"(?<v>(?:[^"\\]|\\.)*)(?:"|$)|(?<n>-?\d[\d.]*)(?=\s*[,}\]]|\s*$))/dg;
 // Inside a JSON string holding JSON (last-applied-configuration, env dumps): \"key\":\"value\".
 const ESCAPED_JSON_PAIR = /\\"([^"\\\n]{1,100})\\"\s*:\s*\\"(?<v>(?:[^"\\]|\\\\\\\\|\\\\\\"|\\{1,2}[^"\\])*)\\"/dg;
 // YAML mappings, describe output, ini and env files with `:`; the key starts the line.
-const LINE_KEY = /^(\s*(?:-\s+)?)(["']?)([A-Za-z0-9_.][A-Za-z0-9_./ -]{0,99}?)\2[ \t]*:(?:[ \t]+(?<v>.*?))?[ \t\r]*$/d;
+const LINE_KEY = /^(\s*(?:-\s+)?)(["']?)([A-Za-z0-9_.](?:[A-Za-z0-9_./ -]{0,98}[A-Za-z0-9_./-])?)\2[ \t]*:(?:[ \t]+(?<v>\S(?:.*\S)?))?[ \t\r]*$/d;
 // env files, logfmt, ini, command-line flags, query strings, ADO / ODBC connection strings.
 const EQUALS_PAIR =
   /(?<![\w./-])(-{0,2}[A-Za-z_][A-Za-z0-9_./-]{0,99})[ \t]*=[ \t]*(?<v>\\"(?:[^"\\]|\\[^"])*?\\"|"(?:[^"\\]|\\.)*"|'[^'\n]*'|[^\s&;"'\\]+)/dg;
@@ -56,20 +58,21 @@ const FLAG_PAIR = /(?<![\w-])--([A-Za-z][A-Za-z0-9-]{1,60})[ \t]+(?<v>"(?:[^"\\]
 const ENV_PAIR = /"name"\s*:\s*"([^"\\]{1,100})"\s*,\s*"value"\s*:\s*"(?<v>(?:[^"\\]|\\.)*)"/dg;
 const ESCAPED_ENV_PAIR = /\\"name\\"\s*:\s*\\"([^"\\]{1,100})\\"\s*,\s*\\"value\\"\s*:\s*\\"(?<v>(?:[^"\\]|\\\\\\\\|\\\\\\"|\\{1,2}[^"\\])*)\\"/dg;
 const YAML_ENV_NAME = /^\s*(?:-\s+)?["']?name["']?\s*:\s*["']?([A-Za-z_][A-Za-z0-9_.-]{0,99})["']?,?[ \t\r]*$/;
-const YAML_ENV_VALUE = /^\s*(?:-\s+)?["']?value["']?\s*:[ \t]*(?<v>.*?)[ \t\r]*,?$/d;
+const YAML_ENV_VALUE = /^\s*(?:-\s+)?["']?value["']?\s*:[ \t]*(?<v>(?:\S(?:.*[^\s,])?)?)[ \t]*,?[ \t\r]*$/d;
 const BASE64_TOKEN = /(?<![A-Za-z0-9+/=_-])(?<v>[A-Za-z0-9+/]{24,}={0,2})(?![A-Za-z0-9+/=_-])/dg;
 // A container's args with the flag and its value as two items: ["--api-token", "x"] (also escaped), or one per line.
 const ARG_PAIR = /(\\?)"--([A-Za-z][A-Za-z0-9-]{1,60})\1"\s*,\s*\1"(?<v>(?:[^"\\]|\\.)*?)\1"/dg;
 const ARG_LINE = /^\s*(?:-\s+)?(["']?)--([A-Za-z][A-Za-z0-9-]{1,60})\1,?[ \t\r]*$/;
-// Greedy to the last non-blank, then back: a lazy value before `[ \t]*$` is quadratic in a run of blanks.
 const ARG_VALUE = /^\s*(?:-\s+)?(?<v>"(?:[^"\\]|\\.)*"|'[^'\n]*'|[^\s"'#,-](?:[^#]*[^\s#,])?)[ \t]*,?[ \t\r]*$/d;
 // troubleshoot's `secret` collector output (secretExists, keyExists, then value): the value is a Secret's, whatever its key.
 const SECRET_OUTPUT_FLAG = /"(?:secretExists|keyExists)"\s*:/;
 const SECRET_OUTPUT_VALUE = /"value"\s*:\s*"(?<v>(?:[^"\\]|\\.)*)"/d;
 // A key and its value inside a Secret's data block: `key: value` (YAML) or `"key": "value"` (JSON).
-const DATA_YAML_PAIR = /^\s*(["']?)[^"'\s#][^:]*?\1[ \t]*:(?:[ \t]+(?<v>\S(?:.*\S)?))?[ \t\r]*$/d;
+const DATA_YAML_PAIR = /^\s*(["']?)[^"'\s#](?:[^:]*?[^:\s])??\1[ \t]*:(?:[ \t]+(?<v>\S(?:.*\S)?))?[ \t\r]*$/d;
 const DATA_JSON_PAIR = /^\s*"(?:[^"\\]|\\.)*"\s*:\s*"(?<v>(?:[^"\\]|\\.)*)"/d;
 const AUTH_SCHEME = /^(?:Bearer|Basic|Token|Digest|Negotiate|AWS4-HMAC-SHA256|SharedKey|SharedKeyLite)\s+/i;
+
+const PEM_BEGIN_ALL = new RegExp(PEM_BEGIN.source, 'g');
 
 /** Masks longer than this in one base64 value are not decoded (no secret file is that big). */
 const MAX_BASE64_DECODE = 1 << 20;
@@ -346,7 +349,12 @@ export class LineRedactor {
         if (rule.name === 'aws-access-key-id') this.awsSecretsBesideId(text, spans);
       }
     }
-    const begin = text.includes('-----BEGIN') ? PEM_BEGIN.exec(text) : null;
+    // The last block of the line is the one that may go on over the next lines.
+    let begin: RegExpExecArray | undefined;
+    if (text.includes('-----BEGIN')) {
+      PEM_BEGIN_ALL.lastIndex = 0;
+      for (let found; (found = PEM_BEGIN_ALL.exec(text)) !== null; ) begin = found;
+    }
     if (begin && !PEM_END.test(text.slice(begin.index))) {
       // A multi-line block starts here: mask whatever follows the marker, then the lines up to -----END.
       const after = begin.index + begin[0].length;

@@ -56,7 +56,10 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
   {
     name: 'pem-private-key',
     description: 'PEM private key blocks written on one line (escaped \\n)',
-    regex: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?<v>.*?)-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/dg,
+    // A block ends at its END, or where the next block begins: a value that could run over later BEGINs
+    // would be searched again from each of them, quadratic in a line of many.
+    regex:
+      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?<v>(?:(?!-----(?:BEGIN|END) (?:[A-Z0-9]+ )*PRIVATE KEY).)*?)(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|(?=-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY))/dg,
     hint: (l) => l.includes('PRIVATE KEY'),
   },
 ];

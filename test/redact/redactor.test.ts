@@ -89,6 +89,11 @@ const CASES: [string, string, string][] = [
     'ca: ok\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nabcdef==\n-----END RSA PRIVATE KEY-----\nafter: ok',
     `ca: ok\n-----BEGIN RSA PRIVATE KEY-----\n${M}\n${M}\n-----END RSA PRIVATE KEY-----\nafter: ok`,
   ],
+  [
+    'a one-line PEM block, then one going on over the next lines',
+    '-----BEGIN PRIVATE KEY-----abc-----END PRIVATE KEY----- -----BEGIN PRIVATE KEY-----def\nghi\n-----END PRIVATE KEY-----\nok',
+    `-----BEGIN PRIVATE KEY-----${M}-----END PRIVATE KEY----- -----BEGIN PRIVATE KEY-----${M}\n${M}\n-----END PRIVATE KEY-----\nok`,
+  ],
   ['PEM block in a YAML block scalar', 'key.pem: |\n  -----BEGIN EC PRIVATE KEY-----\n  MHcCAQEE\n  -----END EC PRIVATE KEY-----\nnext: 1', `key.pem: |\n  -----BEGIN EC PRIVATE KEY-----\n  ${M}\n  -----END EC PRIVATE KEY-----\nnext: 1`],
   ['block scalar under a secret key', 'password: |\n  line one\n  line two\nbucket: b', `password: |\n  ${M}\n  ${M}\nbucket: b`],
   ['certificate stays', '-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIE\n-----END CERTIFICATE-----', '-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIE\n-----END CERTIFICATE-----'],
@@ -280,4 +285,25 @@ test('streams: a line of many MB is redacted in bounded pieces', async () => {
   assert.ok(maxChunk <= 2 * 1024 * 1024, `pieces stay small (largest ${maxChunk})`);
   assert.equal(redactor.summary().total, 2);
   assert.equal(bytes, 22 + 20 * (1024 * 1024 + 1) + `token=${M}\n`.length + (`password=${M} `.length - 22));
+});
+
+// A regex quadratic in a run of blanks takes minutes on each of these lines (bench/README.md has the figures).
+test('hostile lines: long runs of blanks and tabs, many PEM block starts, are redacted as short ones', () => {
+  const b = ' '.repeat(256 * 1024);
+  const t = ' \t'.repeat(128 * 1024);
+  const cases: [string, string][] = [
+    [`password${b}`, `password${b}`],
+    [`password${t}:${b}`, `password${t}:${b}`],
+    [`password: a${b}`, `password: ${M}${b}`],
+    [`password: a${t}b`, `password: ${M}`],
+    [`  - password:${t}value${t}`, `  - password:${t}${M}${t}`],
+    [`"password"${b}:${t}x`, `"password"${b}:${t}${M}`],
+    [`env:\n- name: AWS_SECRET_ACCESS_KEY\n  value: a${b}b\n`, `env:\n- name: AWS_SECRET_ACCESS_KEY\n  value: ${M}\n`],
+    [`env:\n- name: AWS_SECRET_ACCESS_KEY\n  value: "a${t}b"${t},\n`, `env:\n- name: AWS_SECRET_ACCESS_KEY\n  value: "${M}"${t},\n`],
+    [`kind: Secret\ndata:\n  k${t}x\n  cloud: YWJj\n`, `kind: Secret\ndata:\n  k${t}x\n  cloud: ${M}\n`],
+    [`kind: Secret\ndata:\n  "k"${t}:${b}abc${t}\n`, `kind: Secret\ndata:\n  "k"${t}:${b}${M}${t}\n`],
+    // Many block starts and no end: each block ends where the next begins.
+    ['-----BEGIN PRIVATE KEY-----abc'.repeat(10_000), `-----BEGIN PRIVATE KEY-----${M}`.repeat(10_000)],
+  ];
+  for (const [index, [input, expected]] of cases.entries()) assert.ok(redact(input) === expected, `case ${index}`);
 });
