@@ -71,7 +71,7 @@ function sideOf(report: Report, identity: ClusterIdentity): DiffSide {
     versions: report.versions,
     summary: report.summary,
     identity,
-    timeline: { backups: report.details.backups, restores: report.details.restores, truncated: report.details.truncated },
+    timeline: { backups: report.details.backups, restores: report.details.restores, truncated: report.details.truncated, ...(report.details.runsByDay ? { runsByDay: report.details.runsByDay } : {}) },
   };
 }
 

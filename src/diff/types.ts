@@ -21,8 +21,8 @@ export interface DiffSide {
   versions: ReportVersions;
   summary: Record<Severity, number>;
   identity: ClusterIdentity;
-  /** The backups and restores of the input (the newest, as the Report holds them): the HTML draws them as a timeline. */
-  timeline: Pick<ReportDetails, 'backups' | 'restores' | 'truncated'>;
+  /** The backups and restores of the input (the newest, as the Report holds them, and the day counts of all): the HTML draws them as a timeline. */
+  timeline: Pick<ReportDetails, 'backups' | 'restores' | 'truncated' | 'runsByDay'>;
 }
 
 export type FindingStatus = 'resolved' | 'new' | 'persisting';

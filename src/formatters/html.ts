@@ -1,7 +1,7 @@
 // The HTML formatter: one self-contained, offline page (inline CSS, script and SVG); every value is escaped.
 import { CATEGORIES, SEVERITIES } from '../constants.js';
 import type { Report } from '../report/types.js';
-import { buildTimeline } from './html-timeline.js';
+import { buildTimeline, type FindingLink } from './html-timeline.js';
 import { timesOf } from '../util/words.js';
 import type { FormatOptions } from './index.js';
 import { markdownInlineToHtml, markdownToHtml } from './markdown-render.js';
@@ -52,11 +52,23 @@ export function formatHtml(report: Report, _options: FormatOptions = {}): string
       ...b,
       duration: b.durationSeconds === undefined ? '' : formatDuration(b.durationSeconds),
     })),
-    timeline: buildTimeline(report.details),
+    timeline: buildTimeline(report.details, { link: findingLink(report) }),
     plugins: report.versions.plugins,
     troubleshoot: troubleshootHtml(report),
   };
   return loadTemplate('report.html.hbs', { escape: true })(view);
+}
+
+/** The anchor of the first (most severe) finding that names a backup or restore among its resources or objects. */
+function findingLink(report: Report): FindingLink {
+  const anchors = new Map<string, string>();
+  report.findings.forEach((f, index) => {
+    for (const o of [...f.resources, ...(f.objects ?? [])]) {
+      const key = `${o.kind}/${o.name}`;
+      if (!anchors.has(key)) anchors.set(key, `#finding-${index + 1}`);
+    }
+  });
+  return (kind, name) => anchors.get(`${kind}/${name}`);
 }
 
 function troubleshootHtml(report: Report): { heading: string; shown: { severity: string; title: string; message: string }[]; covered: string } | undefined {

@@ -16,6 +16,7 @@ import type {
   RuleOutcome,
   ScheduleRow,
 } from './types.js';
+import { runsByDay } from './runs-by-day.js';
 import { visibleStrings } from './visible.js';
 import { byCodeUnits } from '../util/compare.js';
 import { formatTimestamp } from '../util/words.js';
@@ -222,5 +223,6 @@ function detailsOf(bundle: Bundle): ReportDetails {
     locations,
     repositories,
     truncated: backups.length > MAX_DETAIL_ROWS || restores.length > MAX_DETAIL_ROWS,
+    runsByDay: runsByDay(backups, restores),
   };
 }

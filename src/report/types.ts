@@ -118,6 +118,25 @@ export interface ReportDetails {
   repositories: RepositoryRow[];
   /** True when the backup or restore tables were cut to the newest rows. */
   truncated: boolean;
+  /**
+   * Every backup and restore with a start time (not only the newest rows above), counted per UTC day:
+   * what the HTML timeline draws when there are too many runs to mark one by one. Absent in reports
+   * written before it existed.
+   */
+  runsByDay?: RunsOfDay[];
+}
+
+/** The backups of one schedule (or the manual backups, or the restores) started on one UTC day. */
+export interface RunsOfDay {
+  /** `YYYY-MM-DD`, UTC: the day it started (or, never started, was created). */
+  day: string;
+  kind: 'backup' | 'restore';
+  /** The backups' schedule; absent for manual backups and for restores. */
+  schedule?: string;
+  /** How many started that day, by phase (`Completed`, `PartiallyFailed`, `Failed`, …). */
+  phases: Record<string, number>;
+  /** Names of those that failed or partially failed, the first MAX_FAILED_NAMES by start time: links to their findings. */
+  failed: string[];
 }
 
 /** troubleshoot's own analysis that came with the input (its `analysis.json`): context, not findings. */

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { formatReport } from '../../src/formatters/index.js';
 import type { Report } from '../../src/report/types.js';
+import { manyBackupsReport } from '../support/many-backups.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -38,8 +39,8 @@ interface Opened {
   dialogs: string[];
 }
 
-async function open(fixture: string): Promise<Opened> {
-  const report = JSON.parse(readFileSync(`fixtures/reports/${fixture}.json`, 'utf8')) as Report;
+async function open(fixture: string, given?: Report): Promise<Opened> {
+  const report = given ?? (JSON.parse(readFileSync(`fixtures/reports/${fixture}.json`, 'utf8')) as Report);
   const file = join(dir, `${fixture}.html`);
   writeFileSync(file, formatReport(report, 'html'));
   const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
@@ -127,5 +128,27 @@ test('the broken report opens with Fix first linking to its findings, and fixes 
   mkdirSync('test-output/browser', { recursive: true });
   await page.screenshot({ path: 'test-output/browser/broken-report.png', fullPage: true });
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('10,000 backups: the timeline is day cells with their counts, scrolled to the newest day; a day with a failure links to its finding', { skip }, async () => {
+  const report = manyBackupsReport(10_000);
+  const target = report.findings.findIndex((f) => f.ruleId === 'backup-partially-failed');
+  report.findings[target]!.resources.push({ kind: 'Backup', namespace: 'velero', name: 'daily-09991' });
+  const { page, errors } = await open('many-backups', report);
+  assert.deepEqual(errors, []);
+  const track = page.locator('#timeline ~ .timeline-wrap .timeline');
+  assert.equal(await track.locator('circle').count(), 0);
+  assert.equal(await track.locator('g > title').count(), 417);
+  const last = track.locator('g > title').last();
+  assert.equal(await last.textContent(), '2025-05-22, schedule daily: 16 backups (1 partially failed, 15 completed): click for the finding');
+  // The row names stay in view while the days scroll: they are drawn apart from the track.
+  assert.ok(await page.locator('#timeline ~ .timeline-wrap > svg text', { hasText: 'schedule daily' }).isVisible());
+  const scroll = await track.evaluate((el) => ({ left: el.scrollLeft, width: el.scrollWidth, client: el.clientWidth }));
+  assert.ok(scroll.width > scroll.client, 'a long history scrolls sideways');
+  assert.ok(scroll.left + scroll.client >= scroll.width - 1, 'at its newest end');
+  await track.locator(`a[href="#finding-${target + 1}"]`).last().click();
+  assert.equal(new URL(page.url()).hash, `#finding-${target + 1}`);
+  await page.screenshot({ path: join(dir, 'many-backups.png') });
   await page.close();
 });

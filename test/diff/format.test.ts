@@ -8,6 +8,7 @@ import { diff } from '../../src/diff/index.js';
 import { DIFF_FORMAT_NAMES, formatDiff } from '../../src/diff/format/index.js';
 import type { DiffReport } from '../../src/diff/types.js';
 import { runCli } from '../support/cli.js';
+import { manyBackupsReport } from '../support/many-backups.js';
 
 let cached: DiffReport | undefined;
 async function fixtureDiff(): Promise<DiffReport> {
@@ -35,6 +36,18 @@ test('text: the verdict, findings by status, the upgrade and the runs in between
   assert.ok(text.indexOf('New (1') < text.indexOf('Still there (4') && text.indexOf('Still there (4') < text.indexOf('Resolved (5'));
 });
 
+test('HTML: when one side has too many runs to mark, both timelines are drawn by day on one axis', async () => {
+  const d = structuredClone(await fixtureDiff());
+  const many = manyBackupsReport(1_000).details;
+  d.old.timeline = { backups: many.backups, restores: [], truncated: true, runsByDay: many.runsByDay! };
+  const html = formatDiff(d, 'html');
+  const tracks = [...html.matchAll(/<svg width="(\d+)"[^>]*role="img"/g)].map((m) => m[1]);
+  assert.equal(tracks.length, 2);
+  assert.equal(tracks[0], tracks[1], 'one width, one axis');
+  assert.ok(!/<circle cx="[\d.]+" cy="\d+" r="5"[^>]*><title>/.test(html), 'no mark per run on either side');
+  assert.match(html, /<title>2024-04-05, schedule daily: 24 backups \(1 partially failed, 23 completed\)<\/title>/);
+});
+
 test('text never passes terminal control characters through', async () => {
   const text = formatDiff(await hostileDiff(), 'text');
   assert.ok(!text.includes('\u001b'));
@@ -48,7 +61,7 @@ test('markdown: tables per status; HTML: both timelines and escaped text; JSON: 
   assert.match(md, /### Resolved \(5\)/);
   assert.ok(!md.includes('<script>') && !md.includes('](javascript'), 'title escaped in Markdown');
   const html = formatDiff(d, 'html');
-  assert.equal((html.match(/<svg width="900"/g) ?? []).length, 2, 'the two timelines');
+  assert.equal((html.match(/role="img" aria-label="[^"]*: backups and restores over time/g) ?? []).length, 2, 'the two timelines');
   assert.ok(!html.includes('<script>'));
   assert.ok(html.includes('&lt;script&gt;'));
   const json = JSON.parse(formatDiff(d, 'json')) as DiffReport;
