@@ -21,7 +21,10 @@ export interface AnalyzeOptions {
   now?: Date;
   /** Limits for reading hostile input (decompressed bytes, file count, nesting depth). */
   budget?: Partial<ReadBudget>;
-  /** Called as inputs are read; the CLI turns it into a progress bar on a terminal. */
+  /**
+   * Called as the work goes on: bytes read (decompressed) while the inputs are read and their logs
+   * scanned, then rules evaluated, then the report built. The CLI draws it on a terminal.
+   */
   onProgress?: (progress: ReadProgress) => void;
 }
 
@@ -43,11 +46,18 @@ export async function analyzeWithBundle(inputs: string | string[], options: Anal
     onProgress: options.onProgress,
   });
   const now = options.now ?? (bundle.collectedAt ? new Date(bundle.collectedAt) : new Date());
-  const { findings, outcomes } = evaluate(ruleSet, bundle, { config, now });
+  const onProgress = options.onProgress;
+  const { findings, outcomes } = evaluate(ruleSet, bundle, {
+    config,
+    now,
+    ...(onProgress ? { onRule: (done: number, total: number) => onProgress({ phase: 'rules', done, total, unit: 'rules' }) } : {}),
+  });
+  onProgress?.({ phase: 'report', done: 0, total: 1, unit: 'steps' });
   const redactor = createRedactor(config?.redaction);
   const redact = (text: string) => redactor.redactText(text);
   const report = buildReport(bundle, { toolVersion: TOOL_VERSION, findings, rules: outcomes, redact });
   const context = troubleshootContext(bundle.externalResults, report.findings, redact);
   if (context) report.troubleshootAnalysis = context;
+  onProgress?.({ phase: 'report', done: 1, total: 1, unit: 'steps' });
   return { report, bundle };
 }

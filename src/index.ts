@@ -1,5 +1,6 @@
 // The library API: everything the CLI does is available here, without printing or exiting.
 export { analyze, type AnalyzeOptions } from './analyze.js';
+export type { ReadProgress } from './readers/types.js';
 export { collect, type CollectOptions, type CollectResult, type CollectProgress, type CollectManifest } from './collect/index.js';
 export { ExitCode, Severity, SEVERITIES, CATEGORIES, isAtLeast, severityRank } from './constants.js';
 export type { Category } from './constants.js';

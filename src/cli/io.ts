@@ -56,6 +56,8 @@ export interface WriteReportsOptions {
   color: boolean;
   /** Columns of the terminal the text report is shown on. */
   width?: number;
+  /** Called before each file is written (a progress display names it). */
+  onWriting?: (path: string) => void;
 }
 
 /** Writes one format to stdout or --output, or several into --output-dir; returns the paths written. */
@@ -65,6 +67,7 @@ export async function writeReports(report: Report, options: WriteReportsOptions)
   if (options.outputDir) {
     for (const format of options.formats) {
       const path = resolve(join(options.outputDir, `${options.baseName ?? 'report'}.${FORMAT_EXTENSIONS[format]}`));
+      options.onWriting?.(path);
       await writeOutput(path, formatReport(report, format, { color: false }));
       written.push(path);
     }
@@ -72,6 +75,7 @@ export async function writeReports(report: Report, options: WriteReportsOptions)
   }
   const format = options.formats[0] ?? 'text';
   if (options.output) {
+    options.onWriting?.(options.output);
     await writeOutput(options.output, formatReport(report, format as FormatName, { color: false }));
     written.push(resolve(options.output));
   } else {

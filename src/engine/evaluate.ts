@@ -17,6 +17,8 @@ export interface EvaluateOptions {
   now: Date;
   /** Today, for ignore expiry; the system clock by default. */
   today?: Date;
+  /** Called after each rule ran, with how many did of how many. */
+  onRule?: (done: number, total: number) => void;
 }
 
 export interface Evaluation {
@@ -82,7 +84,8 @@ export function evaluate(ruleSet: RuleSet, bundle: Bundle, options: EvaluateOpti
   const others = (): Finding[] => [...findingsByRule.values()].flat();
   // Rules that read the others' findings run last, in catalog order among themselves.
   const order = [...ruleSet.rules.filter((r) => !r.afterOthers), ...ruleSet.rules.filter((r) => r.afterOthers)];
-  for (const rule of order) {
+  for (const [done, rule] of order.entries()) {
+    options.onRule?.(done, order.length);
     const patterns = patternsByRule.get(rule.meta.id) ?? [];
     try {
       findingsByRule.set(rule.meta.id, runRule(rule, patterns, bundle, index, options.now, timeline, rule.afterOthers ? others : () => []));
@@ -92,6 +95,7 @@ export function evaluate(ruleSet: RuleSet, bundle: Bundle, options: EvaluateOpti
       bundle.problems.push({ source: `rule ${rule.meta.id}`, message: `the rule failed and was skipped: ${message}` });
     }
   }
+  options.onRule?.(order.length, order.length);
   explainSymptoms(ruleSet.rules, findingsByRule, new Relations(bundle));
   applyIgnores(findingsByRule, ruleSet.rules, bundle, options);
   const findings = ruleSet.rules.flatMap((r) => findingsByRule.get(r.meta.id) ?? []);

@@ -3,34 +3,46 @@ import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import type { BundleBuilder } from '../model/build.js';
 import type { LogScanner } from '../model/bundle.js';
-import type { EntrySource } from './entries/index.js';
 import type { Entry } from './entries/types.js';
 import { formatBytes } from './entries/archive.js';
 import { upTo } from './log-bytes.js';
-import type { ReadBudget, ReadProgress } from './types.js';
+import type { MeteredSource, ReadMeter } from './progress.js';
+import type { ReadBudget } from './types.js';
 
 export class ReadContext {
-  inputPath = '';
-  private lastProgress = 0;
+  private path = '';
 
   constructor(
     readonly builder: BundleBuilder,
     readonly budget: ReadBudget,
     readonly scanner: LogScanner | undefined,
-    private readonly onProgress: ((progress: ReadProgress) => void) | undefined,
+    readonly meter: ReadMeter,
   ) {}
 
-  /** Reports progress at most every 100 ms. */
-  progress(source: Pick<EntrySource, 'bytesRead' | 'totalBytes' | 'kind'> & { inputBytesRead?: number }, force = false): void {
-    if (!this.onProgress) return;
-    const now = Date.now();
-    if (!force && now - this.lastProgress < 100) return;
-    this.lastProgress = now;
-    this.onProgress({
-      phase: `reading ${this.inputPath}`,
-      bytesRead: source.inputBytesRead ?? source.bytesRead,
-      totalBytes: source.totalBytes,
-    });
+  /** The input being read (a file of a ticket folder, within it). */
+  get inputPath(): string {
+    return this.path;
+  }
+
+  set inputPath(path: string) {
+    this.path = path;
+    this.meter.input = path;
+  }
+
+  /** Counts what `source` has read so far; reported at most every 100 ms. */
+  progress(source: MeteredSource, force = false): void {
+    this.meter.observe(source, force);
+  }
+
+  /** `stream`, counted into a source of its own as it is read: the progress of a file read without an EntrySource. */
+  async *metered(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    const source = { bytesRead: 0 };
+    for await (const chunk of stream) {
+      source.bytesRead += chunk.length;
+      this.progress(source);
+      yield chunk;
+    }
+    this.progress(source);
   }
 
   /** The entry's content, decompressed when it starts with the gzip magic (`<backup>-logs.gz` inside a bundle). */

@@ -6,6 +6,8 @@ import { BundleBuilder } from '../model/build.js';
 import type { Bundle, InputFormat, InputInfo } from '../model/bundle.js';
 import { NotABundleError, readBundle } from './bundle/read-bundle.js';
 import { ReadContext } from './context.js';
+import { ReadMeter } from './progress.js';
+import { estimateInputBytes } from './size-estimate.js';
 import { gzipHoldsTar, openEntries, sniffContainer, statInput } from './entries/index.js';
 import { readSingleFile, type SingleFormat } from './single.js';
 import { resolveBudget, type ReadOptions } from './types.js';
@@ -25,8 +27,12 @@ const BUNDLE_FORMATS: readonly InputFormat[] = ['troubleshoot', 'velero-debug', 
 export async function readInputs(paths: string[], options: ReadOptions = {}): Promise<Bundle> {
   if (paths.length === 0) throw new InputError('(no input)', 'give at least one bundle, folder or file to analyze');
   const builder = new BundleBuilder();
-  const ctx = new ReadContext(builder, resolveBudget(options.budget), options.scanner, options.onProgress);
+  const budget = resolveBudget(options.budget);
+  const meter = new ReadMeter(options.onProgress, 'reading');
+  if (options.onProgress) meter.plan(await Promise.all(paths.map((p) => estimateInputBytes(p, budget.maxEntries))));
+  const ctx = new ReadContext(builder, budget, options.scanner, meter);
   for (const path of paths) {
+    meter.beginInput(path);
     ctx.inputPath = path;
     try {
       const format = await readInput(path, ctx, options.inputFormat);
@@ -43,6 +49,7 @@ export async function readInputs(paths: string[], options: ReadOptions = {}): Pr
       for (const info of files) builder.addInput(info);
     }
   }
+  meter.finish();
   return builder.build();
 }
 

@@ -1,6 +1,5 @@
 // Reads one file that is not a bundle: a Velero log (plain or gzipped), describe output, or a kubectl dump.
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
 import type { InputFormat, LogComponent, LogFile } from '../model/bundle.js';
@@ -111,7 +110,7 @@ export async function readSingleFile(path: string, ctx: ReadContext, gzipped: bo
   const format = forced ?? sniffSingle(head);
   if (!format) throw new InputError(path, 'not a Velero log, describe output, kubectl dump or bundle (nothing in it is recognizable)');
   const name = basename(path);
-  const content = () => gunzipIfNeeded(createReadStream(path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>);
+  const content = () => ctx.metered(gunzipIfNeeded(createReadStream(path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>));
   switch (format) {
     case 'kubectl-dump':
       await readDump(path, name, content(), ctx);
@@ -120,7 +119,7 @@ export async function readSingleFile(path: string, ctx: ReadContext, gzipped: bo
       await readDescribe(path, name, content(), ctx);
       break;
     case 'log-file':
-      await readLog(path, name, head, ctx.inflateLog(createReadStream(path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>, name), ctx);
+      await readLog(path, name, head, ctx.metered(ctx.inflateLog(createReadStream(path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>, name)), ctx);
       break;
   }
   return format;
@@ -173,12 +172,9 @@ async function readLog(path: string, name: string, head: string, source: AsyncIt
   if (owner) file.owner = owner;
   ctx.builder.addLog(file);
   let bytes = 0;
-  const totalBytes = (await stat(path)).size;
   const counted = async function* () {
     for await (const chunk of source) {
       bytes += chunk.length;
-      // Decompressed bytes of a gzipped log can pass the file size: the bar then just stays full.
-      ctx.progress({ kind: 'archive', bytesRead: Math.min(bytes, totalBytes), totalBytes });
       yield chunk;
     }
   };

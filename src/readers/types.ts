@@ -17,10 +17,23 @@ export interface ReadBudget {
   maxDepth: number;
 }
 
+/**
+ * How far a run has got, for a progress display. `reading` the inputs (their logs are scanned as they
+ * stream past), then, in analyze(), `rules` evaluated and the `report` built; `redacting` in redactCopy().
+ */
 export interface ReadProgress {
-  phase: string;
-  bytesRead: number;
-  totalBytes: number;
+  phase: 'reading' | 'redacting' | 'rules' | 'report';
+  /** The input being read (reading, redacting). */
+  input?: string;
+  /** Work done: bytes read once decompressed (reading, redacting), rules evaluated, report steps; never decreases within a phase. */
+  done: number;
+  /**
+   * The phase's whole work, never below `done`: while reading, an estimate (a gzip file's trailer, the
+   * sizes of a folder's files) refined as the input is read, and exactly `done` at the phase's last
+   * report. Undefined when nothing tells.
+   */
+  total?: number;
+  unit: 'bytes' | 'rules' | 'steps';
 }
 
 export interface ReadOptions {

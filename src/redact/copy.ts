@@ -10,6 +10,8 @@ import type { RedactionConfig } from '../config/index.js';
 import { BudgetError, InputError, SnapshotDoctorError, UsageError } from '../errors.js';
 import type { Problem } from '../model/bundle.js';
 import { openEntries, sniffContainer, gzipHoldsTar, type EntrySource } from '../readers/entries/index.js';
+import { ReadMeter, ticking } from '../readers/progress.js';
+import { estimateInputBytes } from '../readers/size-estimate.js';
 import { resolveBudget, type ReadBudget, type ReadProgress } from '../readers/types.js';
 import { makeDirs, removeDirs } from '../util/output-path.js';
 import { TOOL_VERSION } from '../version.js';
@@ -89,9 +91,13 @@ async function copyInto(
     const source = await openEntries(inputPath, budget);
     const toArchive = source.kind === 'archive' || ARCHIVE_NAME.test(outputPath) || /\.gz$/i.test(outputPath);
     const skipped: Problem[] = [];
+    const meter = new ReadMeter(options.onProgress, 'redacting');
+    if (options.onProgress) meter.plan([await estimateInputBytes(inputPath, budget.maxEntries)]);
+    meter.beginInput(input);
     const copied = toArchive
-      ? await copyToArchive(source, outputPath, redactor, budget, skipped, options)
-      : await copyToFolder(source, outputPath, redactor, budget, skipped, options);
+      ? await copyToArchive(source, outputPath, redactor, budget, skipped, meter)
+      : await copyToFolder(source, outputPath, redactor, budget, skipped, meter);
+    meter.finish();
     return { output: outputPath, kind: toArchive ? 'archive' : 'folder', entries: copied, summary: redactor.summary(), problems: [...source.problems, ...skipped] };
   }
   await copyFile(inputPath, outputPath, container === 'gzip', redactor, budget, input);
@@ -197,7 +203,7 @@ function isEntryFailure(error: unknown): boolean {
   return code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
-async function copyToArchive(source: EntrySource, output: string, redactor: Redactor, budget: ReadBudget, skipped: Problem[], options: RedactCopyOptions): Promise<number> {
+async function copyToArchive(source: EntrySource, output: string, redactor: Redactor, budget: ReadBudget, skipped: Problem[], meter: ReadMeter): Promise<number> {
   // Opened at the first entry: only then does the source know the root folder to keep.
   let writer: BundleWriter | undefined;
   const open = async () => (writer ??= await BundleWriter.create(output, { root: source.root }));
@@ -206,7 +212,7 @@ async function copyToArchive(source: EntrySource, output: string, redactor: Reda
   let count = 0;
   try {
     for await (const entry of source) {
-      options.onProgress?.({ phase: 'redacting', bytesRead: source.bytesRead, totalBytes: source.totalBytes });
+      meter.observe(source);
       const out = await open();
       if (entry.path === REDACTIONS_FILE) continue;
       if (out.has(entry.path)) {
@@ -218,7 +224,7 @@ async function copyToArchive(source: EntrySource, output: string, redactor: Reda
       } else {
         let result;
         try {
-          result = await redactEntry(entry.stream(), entry.path, entry.size, redactor, budget, tempDir);
+          result = await redactEntry(ticking(entry.stream(), source, meter), entry.path, entry.size, redactor, budget, tempDir);
         } catch (error) {
           if (!isEntryFailure(error)) throw error;
           skipped.push({ source: entry.path, message: `not copied: ${(error as Error).message}` });
@@ -244,14 +250,14 @@ async function copyToArchive(source: EntrySource, output: string, redactor: Reda
   return count;
 }
 
-async function copyToFolder(source: EntrySource, output: string, redactor: Redactor, budget: ReadBudget, skipped: Problem[], options: RedactCopyOptions): Promise<number> {
+async function copyToFolder(source: EntrySource, output: string, redactor: Redactor, budget: ReadBudget, skipped: Problem[], meter: ReadMeter): Promise<number> {
   const staging = await mkdtemp(join(dirname(output), `.${basename(output)}.tmp-`));
   const links: { path: string; target: string }[] = [];
   const seen = new Set<string>();
   let count = 0;
   try {
     for await (const entry of source) {
-      options.onProgress?.({ phase: 'redacting', bytesRead: source.bytesRead, totalBytes: source.totalBytes });
+      meter.observe(source);
       if (entry.path === REDACTIONS_FILE) continue;
       if (seen.has(entry.path)) {
         skipped.push({ source: entry.path, message: 'a second entry with the same path: not copied (the first one was)' });
@@ -265,7 +271,7 @@ async function copyToFolder(source: EntrySource, output: string, redactor: Redac
         const target = join(staging, ...entry.path.split('/'));
         await makeDirs(dirname(target), output);
         try {
-          await pipeline(Readable.from(redactedBytes(entry.stream(), entry.path, redactor, budget)), createWriteStream(target, { flags: 'wx' }));
+          await pipeline(Readable.from(redactedBytes(ticking(entry.stream(), source, meter), entry.path, redactor, budget)), createWriteStream(target, { flags: 'wx' }));
         } catch (error) {
           if (!isEntryFailure(error)) throw error;
           await rm(target, { force: true });

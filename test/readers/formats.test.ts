@@ -256,24 +256,6 @@ describe('single files', () => {
   });
 });
 
-describe('progress', () => {
-  it('reports bytes read of an archive and of a single log', async () => {
-    const tmp = await tempDir();
-    try {
-      const archive = await packFolder(join(FIXTURES, 'sample-bundle'), join(tmp.dir, 'sample.tar.gz'));
-      for (const input of [archive, join(FIXTURES, 'formats/server-log-logfmt/velero.log')]) {
-        const seen: { bytesRead: number; totalBytes: number }[] = [];
-        await readInputs([input], { onProgress: (p) => seen.push(p) });
-        assert.ok(seen.length > 0, input);
-        const last = seen[seen.length - 1]!;
-        assert.ok(last.totalBytes > 0 && last.bytesRead <= last.totalBytes, JSON.stringify(last));
-      }
-    } finally {
-      await tmp.cleanup();
-    }
-  });
-});
-
 describe('a folder of loose files', () => {
   it('reads each Velero file at its top as an input, and leaves the rest alone', async () => {
     const tmp = await tempDir();

@@ -62,6 +62,7 @@ export const analyzeCommand: CommandModule<AnalyzeArgs> = {
     ]);
     const progress = createProgress({ quiet: Boolean(args.quiet) });
     let report;
+    let written;
     try {
       report = await analyze(args.inputs, {
         inputFormat: args.inputFormat as InputFormat | undefined,
@@ -69,16 +70,19 @@ export const analyzeCommand: CommandModule<AnalyzeArgs> = {
         config: args.config,
         onProgress: progress.update,
       });
+      // A report for stdout may share the terminal with the display: it goes first.
+      if (!args.output && !args.outputDir) progress.stop();
+      written = await writeReports(report, {
+        formats,
+        output: args.output,
+        outputDir: args.outputDir,
+        color: wantColor(),
+        width: process.stdout.isTTY ? process.stdout.columns : undefined,
+        onWriting: (path) => progress.update({ phase: 'writing', input: path, done: 0, unit: 'steps' }),
+      });
     } finally {
       progress.stop();
     }
-    const written = await writeReports(report, {
-      formats,
-      output: args.output,
-      outputDir: args.outputDir,
-      color: wantColor(),
-      width: process.stdout.isTTY ? process.stdout.columns : undefined,
-    });
     if (written.length > 0) {
       // The report went to files: the short verdict goes beside their paths, on stderr.
       const { summaryLines } = await import('./diagnose.js');

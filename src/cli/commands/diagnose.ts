@@ -58,11 +58,17 @@ export const diagnoseCommand: CommandModule<DiagnoseArgs> = {
       const progress = createProgress({ quiet });
       try {
         report = await analyze(collected.path, { rulesDirs: args.rules ?? [], config: args.config, onProgress: progress.update });
+        await writeBundleAnalysis(collected.path, report);
+        written = await writeReports(report, {
+          formats,
+          outputDir: folder,
+          baseName: 'report',
+          color: false,
+          onWriting: (path) => progress.update({ phase: 'writing', input: path, done: 0, unit: 'steps' }),
+        });
       } finally {
         progress.stop();
       }
-      await writeBundleAnalysis(collected.path, report);
-      written = await writeReports(report, { formats, outputDir: folder, baseName: 'report', color: false });
     } catch (error) {
       await removeDirs(made);
       throw error;

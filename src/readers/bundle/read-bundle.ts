@@ -11,6 +11,7 @@ import { BINARY_SNIFF_BYTES, binaryKind, peekHead } from '../log-bytes.js';
 import { linesSource, resultLines } from '../results.js';
 import { extractObjects, parseDocuments, readAll, skippedItemsProblem, StructuredFileError } from '../structured.js';
 import type { ReadContext } from '../context.js';
+import { ticking } from '../progress.js';
 import { classify, type Role } from './classify.js';
 import { failingVeleroResults } from './analysis.js';
 
@@ -82,7 +83,8 @@ export async function readBundle(source: EntrySource, ctx: ReadContext, forced?:
       // Symbolic links point at files the walk reaches on its own (aliases of logs, `.yaml` → `.json`).
       if (entry.type === 'symlink' || role.role === 'ignore' || role.role === 'troubleshoot-version') continue;
       try {
-        await readEntry(entry, role);
+        // A long log moves the progress while it streams, not only between entries.
+        await readEntry({ ...entry, stream: () => ticking(entry.stream(), source, ctx.meter) }, role);
       } catch (error) {
         if (error instanceof StructuredFileError) builder.addProblem(entry.path, error.message);
         else if (error instanceof BudgetError || error instanceof InputError) throw error;

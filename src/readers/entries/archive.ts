@@ -6,6 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import { BudgetError, EntryBudgetError, InputError } from '../../errors.js';
 import type { Problem } from '../../model/bundle.js';
+import { gzipTrailerSize, inflatedEstimate } from '../size-estimate.js';
 import type { ReadBudget } from '../types.js';
 import { isTopLevelName, resolveLinkTarget, safeRelativePath } from './paths.js';
 import type { Entry, EntrySource } from './types.js';
@@ -26,6 +27,8 @@ export class ArchiveEntries implements EntrySource {
   /** Bytes of the archive file read so far (compressed). */
   inputBytesRead = 0;
   private rootDecided = false;
+  /** The gzip trailer's uncompressed size (mod 2^32). */
+  private trailerSize: number | undefined;
 
   constructor(
     readonly inputPath: string,
@@ -33,8 +36,14 @@ export class ArchiveEntries implements EntrySource {
     private readonly budget: ReadBudget,
   ) {}
 
+  get estimatedBytes(): number {
+    if (!this.gzipped) return this.totalBytes;
+    return inflatedEstimate(this.trailerSize, { size: this.totalBytes, read: this.inputBytesRead, inflated: this.bytesRead });
+  }
+
   async *[Symbol.asyncIterator](): AsyncGenerator<Entry> {
     this.totalBytes = (await stat(this.inputPath)).size;
+    if (this.gzipped) this.trailerSize = await gzipTrailerSize(this.inputPath, this.totalBytes);
     const parser = new Parser({ strict: false });
     const queue: ReadEntry[] = [];
     const warnings: string[] = [];

@@ -69,7 +69,10 @@ export class FolderEntries implements EntrySource {
           continue;
         }
         this.totalBytes += info.size;
+        const before = this.bytesRead;
         yield { path: rel, type: 'file', size: info.size, stream: () => this.read(abs) };
+        // A file passed over (or read in part) counts as read: progress is measured against all the files' sizes.
+        this.bytesRead = Math.max(this.bytesRead, before + info.size);
       }
       // Reverse so that pop() visits them in sorted order.
       stack.push(...subdirs.reverse());

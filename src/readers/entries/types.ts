@@ -26,8 +26,10 @@ export interface EntrySource extends AsyncIterable<Entry> {
   readonly root: string | undefined;
   /** Entries that were not followed or could not be read (traversal, links leading out, devices, I/O errors). */
   readonly problems: Problem[];
-  /** Decompressed bytes read so far (for progress and budgets). */
+  /** Decompressed bytes read so far (for progress and budgets; a folder counts the files passed over too). */
   readonly bytesRead: number;
+  /** All the bytes it will give once decompressed, as far as it can tell now (archives: the gzip trailer, refined while reading). */
+  readonly estimatedBytes?: number;
   /** Bytes of the archive file itself read so far (archives only; compare with totalBytes). */
   readonly inputBytesRead?: number;
   /** Bytes of the input on disk (the archive size; for folders, the sum of file sizes seen). */
