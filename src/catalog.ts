@@ -1,9 +1,7 @@
 // The composition root of the rule catalog: the built-in rule folders (rules/<id>/), their compiled form, and the TypeScript rules among them.
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BUILTIN_RULES_DIR, COMPILED_CATALOG } from './catalog-meta.js';
 import { compileCatalog, loadRules, type CompiledCatalog, type RuleSet } from './engine/index.js';
 import type { RuleModule } from './engine/types.js';
-import { PACKAGE_ROOT } from './package-root.js';
 import { backupStuck } from '../rules/backup-stuck/rule.js';
 import { backupsFailingSince } from '../rules/backups-failing-since/rule.js';
 import { bslMissing } from '../rules/bsl-missing/rule.js';
@@ -24,8 +22,7 @@ import { veleroPodNotRunning } from '../rules/velero-pod-not-running/rule.js';
 import { veleroPodOomKilled } from '../rules/velero-pod-oomkilled/rule.js';
 import { unexplainedErrors } from '../rules/unexplained-errors/rule.js';
 
-/** The built-in rule folders: `rules/<id>/rule.yaml`, or `rules/<id>/rule.ts` registered below. */
-export const BUILTIN_RULES_DIR = join(PACKAGE_ROOT, 'rules');
+export { BUILTIN_RULES_DIR, COMPILED_CATALOG } from './catalog-meta.js';
 
 /** The TypeScript rules: logic the YAML rule format cannot express (compatibility tables, intervals, coverage). */
 export const BUILTIN_TS_RULES: readonly RuleModule[] = [
@@ -49,13 +46,6 @@ export const BUILTIN_TS_RULES: readonly RuleModule[] = [
   bslValidationStale,
   unexplainedErrors,
 ];
-
-/**
- * The compiled form of the built-in rule folders that `npm run build` writes beside the compiled code
- * (`dist/catalog.json`), loaded at start-up instead of the folders while it matches them. Run from the
- * sources (tsx: the tests, development) there is none: the folders are read, as authors left them.
- */
-export const COMPILED_CATALOG: string | undefined = import.meta.url.endsWith('.js') ? fileURLToPath(new URL('../catalog.json', import.meta.url)) : undefined;
 
 /** The built-in catalog compiled for COMPILED_CATALOG; throws what loading the folders would (the build fails on a bad rule). */
 export function compileBuiltinCatalog(): Promise<CompiledCatalog> {

@@ -1,7 +1,6 @@
 // The --config file (YAML): ignores with reasons and expiry, custom redaction patterns, read budgets; validated.
 import { readFile } from 'node:fs/promises';
-import { Ajv } from 'ajv';
-import { parseDocument } from 'yaml';
+import type { ValidateFunction } from 'ajv';
 import { ConfigError } from '../errors.js';
 import type { ReadBudget } from '../readers/types.js';
 
@@ -85,7 +84,16 @@ export const CONFIG_SCHEMA = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: false, strict: true }).compile(CONFIG_SCHEMA);
+let validator: ValidateFunction | undefined;
+
+/** The schema check, made on first use: ajv and yaml load only when a --config file is given. */
+async function configValidator(): Promise<ValidateFunction> {
+  if (!validator) {
+    const { Ajv } = await import('ajv');
+    validator = new Ajv({ allErrors: false, strict: true }).compile(CONFIG_SCHEMA);
+  }
+  return validator;
+}
 
 function fieldOf(instancePath: string, extra?: string): string {
   const parts = instancePath.split('/').slice(1);
@@ -94,7 +102,7 @@ function fieldOf(instancePath: string, extra?: string): string {
 }
 
 /** Validates an already parsed config; `file` names it in errors. */
-export function parseConfig(value: unknown, file: string): Config {
+function parseConfig(value: unknown, file: string, validate: ValidateFunction): Config {
   const data = value ?? {};
   if (!validate(data)) {
     const e = validate.errors![0]!;
@@ -132,7 +140,8 @@ export async function loadConfig(path: string): Promise<Config> {
   } catch (error) {
     throw new ConfigError(path, `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  const { parseDocument } = await import('yaml');
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors[0]) throw new ConfigError(path, `invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-  return parseConfig(doc.toJS({ maxAliasCount: 100 }), path);
+  return parseConfig(doc.toJS({ maxAliasCount: 100 }), path, await configValidator());
 }

@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULE_README, RULE_SCHEMA_PATH, RULE_YAML } from './rule-folder.js';
-import type { RuleDocs } from './types.js';
+import type { RuleDocs, RuleMeta } from './types.js';
 import type { YamlRuleSpec } from './yaml-rule.js';
 
 /** Bumped whenever the shape below changes: a compiled catalog of another format is not used. */
-export const COMPILED_CATALOG_FORMAT = 1;
+export const COMPILED_CATALOG_FORMAT = 2;
 
 /** A README.md's documentation; `file` is relative to the rules folder. */
 export interface ReadmeSource {
@@ -37,6 +37,8 @@ export interface CompiledCatalog {
   /** sourceFingerprint() of the folders it was compiled from. */
   fingerprint: string;
   sources: BuiltinSources;
+  /** Every built-in rule's metadata, as loading gives it, in catalog order: `rules list` needs no rule loaded. */
+  metas: RuleMeta[];
 }
 
 /**
@@ -63,22 +65,22 @@ export function sourceFingerprint(dir: string): string {
 }
 
 /**
- * The sources compiled into `path` from `dir`, when that file is there, of this format, and compiled
- * from the folders as they are now; undefined otherwise (the caller reads the folders instead).
+ * The compiled catalog at `path`, when that file is there, of this format, and compiled from the
+ * folders of `dir` as they are now; undefined otherwise (the caller reads the folders instead).
  */
-export function readCompiledCatalog(path: string, dir: string): BuiltinSources | undefined {
+export function readCompiledCatalog(path: string, dir: string): CompiledCatalog | undefined {
   let catalog: Partial<CompiledCatalog>;
   try {
     catalog = JSON.parse(readFileSync(path, 'utf8')) as Partial<CompiledCatalog>;
   } catch {
     return undefined;
   }
-  if (catalog.format !== COMPILED_CATALOG_FORMAT || !catalog.sources) return undefined;
+  if (catalog.format !== COMPILED_CATALOG_FORMAT || !catalog.sources || !catalog.metas) return undefined;
   let fingerprint: string;
   try {
     fingerprint = sourceFingerprint(dir);
   } catch {
     return undefined;
   }
-  return catalog.fingerprint === fingerprint ? catalog.sources : undefined;
+  return catalog.fingerprint === fingerprint ? (catalog as CompiledCatalog) : undefined;
 }

@@ -64,24 +64,36 @@ async function assemble(builtin: { dir: string; rules: BuiltinRules } | undefine
     const where = `TypeScript rule ${rule.meta.id}`;
     add({ ...rule, meta: withDocs(rule.meta, builtin?.rules.readmes.get(rule.meta.id), where), origin: 'builtin' }, where);
   }
+  // The built-in rules' patterns were checked when the catalog was compiled: they are compiled when first needed.
+  const checked = builtin?.rules.checked ? rules.length : 0;
   for (const path of rulesDirs) {
     for (const file of await vendorRuleFiles(path)) {
       const rule = basename(file) === RULE_YAML ? await loadRuleFolder(file, 'vendor') : await loadRuleFile(file, 'vendor');
       add(rule, displayPath(file));
     }
   }
-  const patterns: CompiledPattern[] = [];
-  for (const rule of rules) {
-    (rule.logPatterns ?? []).forEach((spec, i) => {
-      try {
-        patterns.push(compilePattern(rule.meta.id, i, spec));
-      } catch (error) {
-        if (!(error instanceof FieldError)) throw error;
-        throw new RuleFileError(rule.file ?? `TypeScript rule ${rule.meta.id}`, error.message, `logPatterns[${i}].${error.field}`);
-      }
-    });
-  }
-  return { rules, patterns, createScanner: (scannerOptions) => new PatternScanner(patterns, scannerOptions) };
+  const eager = rules.slice(checked).map(patternsOf);
+  let patterns: CompiledPattern[] | undefined;
+  const allPatterns = () => (patterns ??= [...rules.slice(0, checked).flatMap(patternsOf), ...eager.flat()]);
+  return {
+    rules,
+    get patterns() {
+      return allPatterns();
+    },
+    createScanner: (scannerOptions) => new PatternScanner(allPatterns(), scannerOptions),
+  };
+}
+
+/** A rule's log patterns, compiled; a bad one is a RuleFileError naming the rule's file and the pattern. */
+function patternsOf(rule: LoadedRule): CompiledPattern[] {
+  return (rule.logPatterns ?? []).map((spec, i) => {
+    try {
+      return compilePattern(rule.meta.id, i, spec);
+    } catch (error) {
+      if (!(error instanceof FieldError)) throw error;
+      throw new RuleFileError(rule.file ?? `TypeScript rule ${rule.meta.id}`, error.message, `logPatterns[${i}].${error.field}`);
+    }
+  });
 }
 
 /**
@@ -92,8 +104,8 @@ export async function compileCatalog(dir: string, tsRules: readonly RuleModule[]
   // Taken before the folders are read: a file that changes meanwhile leaves the result stale, never wrong.
   const fingerprint = sourceFingerprint(dir);
   const sources = await readBuiltinSources(dir);
-  await assemble({ dir, rules: compileBuiltin(dir, sources) }, tsRules, []);
-  return { format: COMPILED_CATALOG_FORMAT, fingerprint, sources };
+  const { rules } = await assemble({ dir, rules: compileBuiltin(dir, sources, false) }, tsRules, []);
+  return { format: COMPILED_CATALOG_FORMAT, fingerprint, sources, metas: rules.map((rule) => rule.meta) };
 }
 
 /** A TypeScript rule's meta with its README.md's documentation; the two may not both document it. */
@@ -115,6 +127,8 @@ interface ReadmeDocs {
 }
 
 interface BuiltinRules {
+  /** From a compiled catalog: every check was made at build time, and compilation waits until it is needed. */
+  checked: boolean;
   yamlRules: { rule: LoadedRule; where: string }[];
   /** Folders without rule.yaml: each must be a registered TypeScript rule. */
   codeFolders: string[];
@@ -135,7 +149,7 @@ function builtinRules(dir: string, compiledCatalog: string | undefined): Promise
   if (!cached) {
     cached = (async () => {
       const compiled = compiledCatalog === undefined ? undefined : readCompiledCatalog(compiledCatalog, dir);
-      return compileBuiltin(dir, compiled ?? (await readBuiltinSources(dir)));
+      return compiled ? compileBuiltin(dir, compiled.sources, true) : compileBuiltin(dir, await readBuiltinSources(dir), false);
     })();
     builtinCache.set(key, cached);
     cached.catch(() => builtinCache.delete(key));
@@ -165,12 +179,13 @@ async function readBuiltinSources(dir: string): Promise<BuiltinSources> {
   return sources;
 }
 
-/** The rules of a folder of rule folders, from what readBuiltinSources() read (or the compiled catalog holds). */
-function compileBuiltin(dir: string, sources: BuiltinSources): BuiltinRules {
+/** The rules of a folder of rule folders, from what readBuiltinSources() read, or what a compiled catalog holds (`checked`). */
+function compileBuiltin(dir: string, sources: BuiltinSources, checked: boolean): BuiltinRules {
   const shown = (file: string) => displayPath(join(dir, file));
   const readmeOf = (readme: { file: string; docs: RuleDocs } | undefined): ReadmeDocs | undefined => readme && { docs: readme.docs, file: shown(readme.file) };
   return {
-    yamlRules: sources.yamlRules.map(({ file, spec, readme }) => ({ rule: compileRuleSpec(spec, 'builtin', shown(file), readmeOf(readme)), where: shown(file) })),
+    checked,
+    yamlRules: sources.yamlRules.map(({ file, spec, readme }) => ({ rule: compileRuleSpec(spec, 'builtin', shown(file), readmeOf(readme), checked), where: shown(file) })),
     codeFolders: sources.codeFolders,
     readmes: new Map(Object.entries(sources.readmes).map(([id, readme]) => [id, readmeOf(readme)!])),
   };
@@ -225,7 +240,7 @@ async function loadRuleFolder(file: string, origin: LoadedRule['origin']): Promi
   const docs = await readRuleReadme(folder, displayPath);
   const shown = displayPath(file);
   const spec = await readRuleSpec(file, shown);
-  const rule = compileRuleSpec(spec, origin, shown, docs && { docs, file: displayPath(join(folder, RULE_README)) });
+  const rule = compileRuleSpec(spec, origin, shown, docs && { docs, file: displayPath(join(folder, RULE_README)) }, false);
   checkFolderName(spec, file);
   return rule;
 }
@@ -234,11 +249,14 @@ async function loadRuleFolder(file: string, origin: LoadedRule['origin']): Promi
 export async function loadRuleFile(file: string, origin: LoadedRule['origin'], readme?: ReadmeDocs): Promise<LoadedRule> {
   const { readRuleSpec } = await import('./rule-files.js');
   const shown = displayPath(file);
-  return compileRuleSpec(await readRuleSpec(file, shown), origin, shown, readme);
+  return compileRuleSpec(await readRuleSpec(file, shown), origin, shown, readme, false);
 }
 
-/** Compiles a schema-checked rule spec; its documentation is in the spec, or in `readme`. `shown` names the file in errors. */
-function compileRuleSpec(spec: YamlRuleSpec, origin: LoadedRule['origin'], shown: string, readme: ReadmeDocs | undefined): LoadedRule {
+/**
+ * Compiles a schema-checked rule spec; its documentation is in the spec, or in `readme`. `shown` names
+ * the file in errors; `checked` says the build checked it (compileYamlRule's CompileOptions).
+ */
+function compileRuleSpec(spec: YamlRuleSpec, origin: LoadedRule['origin'], shown: string, readme: ReadmeDocs | undefined, checked: boolean): LoadedRule {
   const fields = spec as Partial<YamlRuleSpec>;
   for (const field of ['description', 'remediation', 'docs'] as const) {
     if (readme && fields[field] !== undefined) throw new RuleFileError(shown, `documented in ${readme.file}; remove it here`, field);
@@ -246,7 +264,7 @@ function compileRuleSpec(spec: YamlRuleSpec, origin: LoadedRule['origin'], shown
   }
   const { variants, ...docs } = readme?.docs ?? {};
   try {
-    const rule = compileYamlRule({ ...spec, ...docs });
+    const rule = compileYamlRule({ ...spec, ...docs }, { checked });
     if (variants) rule.meta.variants = variants;
     return { ...rule, origin, file: shown };
   } catch (error) {

@@ -1,61 +1,79 @@
 // Handlebars templates for rule messages and remediation: one isolated instance, plain-text output, a few helpers.
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type HandlebarsModule from 'handlebars';
 import { plural, timesOf } from '../util/words.js';
 
-const hb = Handlebars.create();
+type Handlebars = typeof HandlebarsModule;
 
-// `lookup` is built into handlebars (`{{lookup object.metadata.annotations "kots.io/instance"}}`).
-hb.registerHelper('default', (value: unknown, fallback: unknown) =>
-  value === undefined || value === null || value === '' ? fallback : value,
-);
-hb.registerHelper('truncate', (value: unknown, length: unknown) => {
-  const text = value === undefined || value === null ? '' : String(value);
-  const max = typeof length === 'number' && length > 0 ? length : 200;
-  return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
-});
+let instance: Handlebars | undefined;
 
-const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
-/** Handlebars passes its options object as the last argument of every helper call. */
-const args = (all: unknown[]): unknown[] => all.slice(0, -1);
+/** The isolated instance with the helpers, loaded on first use: a command that renders no template never loads handlebars. */
+function handlebars(): Handlebars {
+  if (!instance) {
+    instance = (createRequire(import.meta.url)('handlebars') as Handlebars).create();
+    registerHelpers(instance);
+  }
+  return instance;
+}
 
-/** logfmt escapes: `\"` → `"`, `\\` → `\` (values quoted inside a logfmt field, such as Go's `%q` in `error=`). */
-hb.registerHelper('unescape', (value: unknown) => text(value).replace(/\\(["\\])/g, '$1'));
-/** `velero/nightly` → `nightly` (log fields name objects as namespace/name). */
-hb.registerHelper('shortName', (value: unknown) => {
-  const t = text(value);
-  return t.slice(t.indexOf('/') + 1);
-});
-/** Every occurrence of a literal string (no regex). */
-hb.registerHelper('replace', (value: unknown, find: unknown, by: unknown) => {
-  const t = text(value);
-  return find === undefined || find === null || text(find) === '' ? t : t.split(text(find)).join(text(by));
-});
-/** `{{#if (eq phase "Failed")}}`: compared as strings, as `where` does. */
-hb.registerHelper('eq', (...all: unknown[]) => {
-  const [a, b] = args(all);
-  return a === b || (a !== undefined && a !== null && b !== undefined && b !== null && String(a) === String(b));
-});
-/** The first truthy argument (or false): `{{#if (or a b)}}`, `{{or reason "unknown"}}`. */
-hb.registerHelper('or', (...all: unknown[]) => args(all).find((v) => Boolean(v) && !(Array.isArray(v) && v.length === 0)) ?? false);
+function registerHelpers(hb: Handlebars): void {
+  hb.registerHelper('default', (value: unknown, fallback: unknown) =>
+    value === undefined || value === null || value === '' ? fallback : value,
+  );
+  hb.registerHelper('truncate', (value: unknown, length: unknown) => {
+    const text = value === undefined || value === null ? '' : String(value);
+    const max = typeof length === 'number' && length > 0 ? length : 200;
+    return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
+  });
 
-/** `{{plural count "line"}}` → `1 line` / `3 lines`; a third argument for an irregular plural (`"entries"`). */
-hb.registerHelper('plural', (...all: unknown[]) => {
-  const [count, singular, pluralForm] = args(all);
-  return plural(count, text(singular), typeof pluralForm === 'string' ? pluralForm : undefined);
-});
-/** `{{times count}}` → `once` / `4 times` (`seen {{times count}}`). */
-hb.registerHelper('times', (value: unknown) => timesOf(value));
+  const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
+  /** Handlebars passes its options object as the last argument of every helper call. */
+  const args = (all: unknown[]): unknown[] => all.slice(0, -1);
+
+  /** logfmt escapes: `\"` → `"`, `\\` → `\` (values quoted inside a logfmt field, such as Go's `%q` in `error=`). */
+  hb.registerHelper('unescape', (value: unknown) => text(value).replace(/\\(["\\])/g, '$1'));
+  /** `velero/nightly` → `nightly` (log fields name objects as namespace/name). */
+  hb.registerHelper('shortName', (value: unknown) => {
+    const t = text(value);
+    return t.slice(t.indexOf('/') + 1);
+  });
+  /** Every occurrence of a literal string (no regex). */
+  hb.registerHelper('replace', (value: unknown, find: unknown, by: unknown) => {
+    const t = text(value);
+    return find === undefined || find === null || text(find) === '' ? t : t.split(text(find)).join(text(by));
+  });
+  /** `{{#if (eq phase "Failed")}}`: compared as strings, as `where` does. */
+  hb.registerHelper('eq', (...all: unknown[]) => {
+    const [a, b] = args(all);
+    return a === b || (a !== undefined && a !== null && b !== undefined && b !== null && String(a) === String(b));
+  });
+  /** The first truthy argument (or false): `{{#if (or a b)}}`, `{{or reason "unknown"}}`. */
+  hb.registerHelper('or', (...all: unknown[]) => args(all).find((v) => Boolean(v) && !(Array.isArray(v) && v.length === 0)) ?? false);
+  /** `{{plural count "line"}}` → `1 line` / `3 lines`; a third argument for an irregular plural (`"entries"`). */
+  hb.registerHelper('plural', (...all: unknown[]) => {
+    const [count, singular, pluralForm] = args(all);
+    return plural(count, text(singular), typeof pluralForm === 'string' ? pluralForm : undefined);
+  });
+  /** `{{times count}}` → `once` / `4 times` (`seen {{times count}}`). */
+  hb.registerHelper('times', (value: unknown) => timesOf(value));
+}
 
 export type Template = (context: object) => string;
 
+/** Checks a template's syntax now, throwing the parser's message: for rules the build has not checked. */
+export function checkTemplate(source: string): void {
+  if (isTemplate(source)) handlebars().parse(source);
+}
+
 /**
- * Parses and compiles a template once. Throws the parser's message on bad syntax. Output is not
- * HTML-escaped: messages are plain text, and formatters escape for their own output.
+ * A template, compiled on its first render (handlebars compiles lazily too). Output is not HTML-escaped:
+ * messages are plain text, and formatters escape for their own output. Text without `{{` is its own
+ * rendering, without handlebars.
  */
 export function compileTemplate(source: string): Template {
-  const ast = hb.parse(source);
-  const render = hb.compile(ast, { noEscape: true, knownHelpersOnly: false });
-  return (context) => render(context, { allowProtoPropertiesByDefault: false });
+  if (!isTemplate(source)) return () => source;
+  let render: HandlebarsModule.TemplateDelegate | undefined;
+  return (context) => (render ??= handlebars().compile(source, { noEscape: true, knownHelpersOnly: false }))(context, { allowProtoPropertiesByDefault: false });
 }
 
 /** Whether a string holds handlebars syntax at all (plain strings skip compilation). */

@@ -10,7 +10,7 @@ import { dedupeRefs, resourcesOfLine } from './correlate.js';
 import { FieldError } from './field-error.js';
 import { compilePattern } from './patterns.js';
 import { candidatesOf, compileQuery, parsePath, resolvePath, runQuery, type CompiledQuery, type MatcherSpec, type PathSegment, type Scalar } from './query.js';
-import { compileTemplate, type Template } from './templates.js';
+import { checkTemplate, compileTemplate, type Template } from './templates.js';
 import type { LogHitRef, LogPatternSpec, RuleDefinition, RuleMeta } from './types.js';
 
 /** A rule file as the schema describes it. */
@@ -53,8 +53,9 @@ type Hit =
   | { type: 'object'; object: KubeObject; captures: Record<string, string>; variant: Variant; resources: ObjectRef[]; evidence: ObjectSource['evidence'] }
   | { type: 'log'; ref: LogHitRef; line: ParsedLogLine; variant: Variant; resources: ObjectRef[] };
 
-function template(source: string, field: string): Template {
+function template(source: string, field: string, check: boolean): Template {
   try {
+    if (check) checkTemplate(source);
     return compileTemplate(source);
   } catch (error) {
     const lines = (error as Error).message.split('\n');
@@ -86,55 +87,28 @@ function checkCaptures(source: string, field: string): void {
   }
 }
 
-/** Compiles a validated spec; throws FieldError naming the field. */
-export function compileYamlRule(spec: YamlRuleSpec): RuleDefinition {
-  const when: Condition | undefined = spec.when ? compileCondition(spec.when, 'when') : undefined;
-  const logSpecs = spec.match.logs ?? [];
-  const logVariants: Variant[] = logSpecs.map((p, i) => {
-    checkCaptures(p.regex, `match.logs[${i}].regex`);
-    try {
-      compilePattern(spec.id, i, p);
-    } catch (error) {
-      if (error instanceof FieldError) throw error.under(`match.logs[${i}]`);
-      throw error;
-    }
-    const variant: Variant = {};
-    if (p.message) variant.message = template(p.message, `match.logs[${i}].message`);
-    if (p.severity) variant.severity = p.severity;
-    return variant;
-  });
-  const evidencePaths = (spec.evidence ?? []).map((path, i) => {
-    try {
-      return { path, segments: parsePath(path) };
-    } catch (error) {
-      throw new FieldError(`evidence[${i}]`, (error as Error).message);
-    }
-  });
-  const objectSources: ObjectSource[] = (spec.match.objects ?? []).map((q, i) => {
-    for (const [path, value] of Object.entries(q.where ?? {})) {
-      if (value !== null && typeof value === 'object' && value.matches !== undefined) {
-        checkCaptures(value.matches, `match.objects[${i}].where${/^[\w.]+$/.test(path) ? `.${path}` : `[${JSON.stringify(path)}]`}.matches`);
-      }
-    }
-    let query: CompiledQuery;
-    try {
-      query = compileQuery(q.kind, q.where);
-    } catch (error) {
-      if (error instanceof FieldError) throw error.under(`match.objects[${i}]`);
-      throw error;
-    }
-    const source: ObjectSource = {
-      query,
-      evidence: evidencePaths.length > 0 ? evidencePaths : query.conditions.map((c) => ({ path: c.path, segments: c.segments })),
-    };
-    if (q.message) source.message = template(q.message, `match.objects[${i}].message`);
-    if (q.severity) source.severity = q.severity;
-    return source;
-  });
-  const message = template(spec.message, 'message');
-  const remediation = template(spec.remediation, 'remediation');
-  const group = spec.group ? template(spec.group, 'group') : undefined;
+export interface CompileOptions {
+  /**
+   * The spec passed every check when the catalog was compiled at build time: what the rule needs to run
+   * is compiled when it first runs, and its templates when they first render.
+   */
+  checked?: boolean;
+}
 
+/** What a rule runs with: its condition, sources, variants and templates, compiled. */
+interface CompiledBody {
+  when: Condition | undefined;
+  logVariants: Variant[];
+  objectSources: ObjectSource[];
+  message: Template;
+  remediation: Template;
+  group: Template | undefined;
+}
+
+/** Compiles a schema-checked spec; throws FieldError naming the field (at once, unless `checked`). */
+export function compileYamlRule(spec: YamlRuleSpec, options: CompileOptions = {}): RuleDefinition {
+  const logSpecs = spec.match.logs ?? [];
+  let compiled: CompiledBody | undefined = options.checked ? undefined : compileBody(spec, true);
   const meta: RuleMeta = {
     id: spec.id,
     title: spec.title,
@@ -152,6 +126,7 @@ export function compileYamlRule(spec: YamlRuleSpec): RuleDefinition {
   const rule: RuleDefinition = {
     meta,
     check(ctx) {
+      const { when, logVariants, objectSources, message, remediation, group } = (compiled ??= compileBody(spec, false));
       if (when && !when(ctx.bundle, ctx.now)) return;
       const hits: Hit[] = [];
       for (const source of objectSources) {
@@ -223,6 +198,59 @@ export function compileYamlRule(spec: YamlRuleSpec): RuleDefinition {
   };
   if (logSpecs.length > 0) rule.logPatterns = logSpecs;
   return rule;
+}
+
+/** Compiles what a rule runs with; `check` makes the checks the build made for a compiled catalog. */
+function compileBody(spec: YamlRuleSpec, check: boolean): CompiledBody {
+  const when: Condition | undefined = spec.when ? compileCondition(spec.when, 'when') : undefined;
+  const logSpecs = spec.match.logs ?? [];
+  const logVariants: Variant[] = logSpecs.map((p, i) => {
+    if (check) {
+      checkCaptures(p.regex, `match.logs[${i}].regex`);
+      try {
+        compilePattern(spec.id, i, p);
+      } catch (error) {
+        if (error instanceof FieldError) throw error.under(`match.logs[${i}]`);
+        throw error;
+      }
+    }
+    const variant: Variant = {};
+    if (p.message) variant.message = template(p.message, `match.logs[${i}].message`, check);
+    if (p.severity) variant.severity = p.severity;
+    return variant;
+  });
+  const evidencePaths = (spec.evidence ?? []).map((path, i) => {
+    try {
+      return { path, segments: parsePath(path) };
+    } catch (error) {
+      throw new FieldError(`evidence[${i}]`, (error as Error).message);
+    }
+  });
+  const objectSources: ObjectSource[] = (spec.match.objects ?? []).map((q, i) => {
+    for (const [path, value] of Object.entries(q.where ?? {})) {
+      if (check && value !== null && typeof value === 'object' && value.matches !== undefined) {
+        checkCaptures(value.matches, `match.objects[${i}].where${/^[\w.]+$/.test(path) ? `.${path}` : `[${JSON.stringify(path)}]`}.matches`);
+      }
+    }
+    let query: CompiledQuery;
+    try {
+      query = compileQuery(q.kind, q.where);
+    } catch (error) {
+      if (error instanceof FieldError) throw error.under(`match.objects[${i}]`);
+      throw error;
+    }
+    const source: ObjectSource = {
+      query,
+      evidence: evidencePaths.length > 0 ? evidencePaths : query.conditions.map((c) => ({ path: c.path, segments: c.segments })),
+    };
+    if (q.message) source.message = template(q.message, `match.objects[${i}].message`, check);
+    if (q.severity) source.severity = q.severity;
+    return source;
+  });
+  const message = template(spec.message, 'message', check);
+  const remediation = template(spec.remediation, 'remediation', check);
+  const group = spec.group ? template(spec.group, 'group', check) : undefined;
+  return { when, logVariants, objectSources, message, remediation, group };
 }
 
 /**

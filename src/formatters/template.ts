@@ -1,21 +1,28 @@
 // Loads the handlebars templates in templates/ once, with the helpers every report template shares.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
 import { SEVERITIES } from '../constants.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 
-/** An isolated handlebars environment, so vendor rule templates and report templates never share helpers. */
-export const reportHandlebars = Handlebars.create();
+let instance: typeof Handlebars | undefined;
 
-reportHandlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-reportHandlebars.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
-reportHandlebars.registerHelper('plural', (count: unknown, one: string, many: string) => (Number(count) === 1 ? one : many));
-reportHandlebars.registerHelper('join', (list: unknown, separator: unknown) =>
-  Array.isArray(list) ? list.join(typeof separator === 'string' ? separator : ', ') : '',
-);
-reportHandlebars.registerHelper('severities', () => SEVERITIES);
-reportHandlebars.registerHelper('duration', (seconds: unknown) => formatDuration(Number(seconds)));
+/**
+ * An isolated handlebars environment, so vendor rule templates and report templates never share
+ * helpers; made on first use, so that formats without a template (JSON, text) never load handlebars.
+ */
+function reportHandlebars(): typeof Handlebars {
+  if (instance) return instance;
+  const hb = (createRequire(import.meta.url)('handlebars') as typeof Handlebars).create();
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
+  hb.registerHelper('plural', (count: unknown, one: string, many: string) => (Number(count) === 1 ? one : many));
+  hb.registerHelper('join', (list: unknown, separator: unknown) => (Array.isArray(list) ? list.join(typeof separator === 'string' ? separator : ', ') : ''));
+  hb.registerHelper('severities', () => SEVERITIES);
+  hb.registerHelper('duration', (seconds: unknown) => formatDuration(Number(seconds)));
+  return (instance = hb);
+}
 
 /** `3725` → `1h 2m`; empty for missing values. */
 export function formatDuration(seconds: number): string {
@@ -39,7 +46,7 @@ export function loadTemplate(name: string, options: { escape: boolean }): Handle
   let template = cache.get(key);
   if (!template) {
     const source = readFileSync(join(PACKAGE_ROOT, 'templates', name), 'utf8');
-    template = reportHandlebars.compile(source, { noEscape: !options.escape, strict: false });
+    template = reportHandlebars().compile(source, { noEscape: !options.escape, strict: false });
     cache.set(key, template);
   }
   return template;

@@ -33,8 +33,11 @@ async function findingsOf(set: RuleSet, input: string) {
 }
 
 test('the compiled catalog gives the very rules the rule folders give, and the same findings', async () => {
-  const compiled = await writeCompiled(await compileBuiltinCatalog());
+  const catalog = await compileBuiltinCatalog();
+  const compiled = await writeCompiled(catalog);
   const fromFolders = await loadRules({ builtinDir: BUILTIN_RULES_DIR, tsRules: BUILTIN_TS_RULES });
+  // `rules list` reads the metadata straight from the compiled catalog.
+  assert.deepEqual(JSON.parse(JSON.stringify(catalog.metas)), fromFolders.rules.map((r) => r.meta));
   const fromCompiled = await loadRules({ builtinDir: BUILTIN_RULES_DIR, compiledCatalog: compiled, tsRules: BUILTIN_TS_RULES });
   assert.ok(fromFolders.rules.length > 90);
   assert.deepEqual(shapeOf(fromCompiled), shapeOf(fromFolders));

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileQuery, runQuery } from '../../src/engine/query.js';
-import { compileTemplate } from '../../src/engine/templates.js';
+import { checkTemplate, compileTemplate } from '../../src/engine/templates.js';
+import type { RuleContext } from '../../src/engine/types.js';
 import { FieldError } from '../../src/engine/field-error.js';
 import { captureNames, compileYamlRule, leadOf, type YamlRuleSpec } from '../../src/engine/yaml-rule.js';
 import type { KubeObject } from '../../src/model/kube.js';
@@ -74,4 +75,24 @@ test('equality-indexed candidates give the same matches as a full walk', async (
   assert.equal(candidatesOf(query, mixed), mixed, 'a path reaching an array is not indexed');
   many.push(backup({ phase: 'Failed', errors: 99 }));
   assert.equal(candidatesOf(query, many).length, 68, 'a list that grew is indexed afresh');
+});
+
+test('a rule the build checked compiles when it first runs; an unchecked one is checked at once', () => {
+  const bad = { ...spec({ logs: [{ regex: 'words (?<kind>\\w+)' }] }), message: 'bad {{#if}}' };
+  assert.throws(() => compileYamlRule(bad), (e: unknown) => e instanceof FieldError);
+  // Checked at build time (a compiled catalog): the checks are not made again, and templates compile
+  // when they first render (this rule has nothing to render here).
+  const rule = compileYamlRule(bad, { checked: true });
+  assert.equal(rule.meta.id, bad.id);
+  const ctx = { bundle: { objects: { list: () => [] } }, now: new Date(), hits: () => [], hitCount: () => 0, report() {} } as unknown as RuleContext;
+  assert.doesNotThrow(() => rule.check(ctx));
+});
+
+test('templates compile on first render; text without {{ is its own rendering', () => {
+  const render = compileTemplate('{{#if}}');
+  assert.throws(() => render({}), /Parse error|Expecting/);
+  checkTemplate('plain {not a template}');
+  assert.throws(() => checkTemplate('bad {{#if}}'), /Parse error|Expecting/);
+  const plain = 'Run `velero backup describe x` \\ then {retry}';
+  assert.equal(compileTemplate(plain)({}), plain);
 });

@@ -1,6 +1,6 @@
 // `snapshot-doctor rules list` and `rules show <id>`: the rule catalog, and one rule's documentation.
 import type { Argv } from 'yargs';
-import type { LoadedRule } from '../../engine/types.js';
+import type { LoadedRule, RuleMeta } from '../../engine/types.js';
 import { SnapshotDoctorError } from '../../errors.js';
 import type { CommandModule } from './types.js';
 import { byCodeUnits } from '../../util/compare.js';
@@ -17,9 +17,8 @@ export class UnknownRuleError extends SnapshotDoctorError {
   }
 }
 
-function listTable(rules: LoadedRule[]): string {
-  const rows = rules
-    .map((r) => r.meta)
+function listTable(metas: RuleMeta[]): string {
+  const rows = [...metas]
     .sort((a, b) => byCodeUnits(a.category, b.category) || byCodeUnits(a.id, b.id))
     .map((m) => [m.id, m.severity, m.category, m.title]);
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['id', 'severity', 'category'][i]!.length));
@@ -65,9 +64,10 @@ const listCommand: CommandModule<RulesArgs> = {
   describe: 'Every rule: id, severity, category and title',
   builder: catalogOptions,
   async run(args) {
-    const { loadCatalog } = await import('../../catalog.js');
-    const { rules } = await loadCatalog(args.rules ?? []);
-    process.stdout.write(args.format === 'json' ? `${JSON.stringify(rules.map((r) => r.meta), null, 2)}\n` : listTable(rules));
+    // The metadata alone: from the compiled catalog, no rule is loaded.
+    const { catalogMetas } = await import('../../catalog-meta.js');
+    const metas = await catalogMetas(args.rules ?? []);
+    process.stdout.write(args.format === 'json' ? `${JSON.stringify(metas, null, 2)}\n` : listTable(metas));
     return 0;
   },
 };

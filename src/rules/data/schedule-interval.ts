@@ -1,6 +1,14 @@
 // When a Velero Schedule should last have run: cron fire times (robfig/cron "standard" syntax, as Velero parses it) and periods.
-import { CronExpressionParser } from 'cron-parser';
+import { createRequire } from 'node:module';
+import type * as CronParser from 'cron-parser';
 import { parseGoDuration } from '../support.js';
+
+let parser: typeof CronParser.CronExpressionParser | undefined;
+
+/** cron-parser (and the date library under it) loads when a cron expression is first read, not with the catalog. */
+function cronParser(): typeof CronParser.CronExpressionParser {
+  return (parser ??= (createRequire(import.meta.url)('cron-parser') as typeof CronParser).CronExpressionParser);
+}
 
 export interface ScheduleTimes {
   /** The time between the last two fires (or the `@every` interval). */
@@ -33,7 +41,7 @@ export function scheduleTimes(expression: unknown, now: Date): ScheduleTimes | n
   }
   if (!expr.startsWith('@') && expr.split(/\s+/).length !== 5) return null;
   try {
-    const parsed = CronExpressionParser.parse(expr, { currentDate: new Date(now.getTime() + 1000), tz: timeZone });
+    const parsed = cronParser().parse(expr, { currentDate: new Date(now.getTime() + 1000), tz: timeZone });
     const lastFire = parsed.prev().toDate();
     const previousFire = parsed.prev().toDate();
     return { periodMs: lastFire.getTime() - previousFire.getTime(), lastFire, previousFire, timeZone };
