@@ -1,6 +1,7 @@
 // The HTML formatter: one self-contained, offline page (inline CSS, script and SVG); every value is escaped.
 import { CATEGORIES, SEVERITIES } from '../constants.js';
 import type { Report } from '../report/types.js';
+import { explainedSymptoms, symptomLabel } from '../report/symptoms.js';
 import { buildTimeline, type FindingLink } from './html-timeline.js';
 import { timesOf } from '../util/words.js';
 import type { FormatOptions } from './index.js';
@@ -28,7 +29,7 @@ export function formatHtml(report: Report, _options: FormatOptions = {}): string
       ...item,
       actionHtml: markdownInlineToHtml(item.action),
       anchor: `finding-${item.finding + 1}`,
-      symptoms: item.explains.map((j) => ({ title: report.findings[j]!.title, anchor: `finding-${j + 1}`, severity: report.findings[j]!.severity })),
+      symptoms: explainedSymptoms(report, item).map((s) => ({ title: symptomLabel(s), anchor: `finding-${s.finding + 1}`, severity: s.severity })),
     })),
     findings: report.findings.map((f, index) => ({
       ...f,

@@ -1,6 +1,7 @@
 // The Markdown formatter for support tickets: bounded in size, and nothing from the bundle escapes its place.
 import { SEVERITIES } from '../constants.js';
 import type { Finding, Report } from '../report/types.js';
+import { explainedSymptoms, symptomLabel } from '../report/symptoms.js';
 import type { FormatOptions } from './index.js';
 import { clip, codeBlock, inline, inlineWithCode, link } from './markdown-escape.js';
 import { markdownToSafeMarkdown } from './markdown-render.js';
@@ -42,7 +43,7 @@ function fixFirstList(report: Report, anchors: string[]): string {
       const target = anchors[item.finding];
       const title = target ? `[${inline(item.title)}](#${target})` : inline(item.title);
       const lines = [`${i + 1}. **${title}** (${item.severity}): ${inlineWithCode(item.action)}`];
-      const symptoms = [...new Set(item.explains.map((j) => report.findings[j]!.title))];
+      const symptoms = explainedSymptoms(report, item).map(symptomLabel);
       if (symptoms.length > 0) lines.push(`   - Explains: ${symptoms.map(inline).join('; ')}`);
       return lines.join('\n');
     })

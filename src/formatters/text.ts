@@ -2,6 +2,7 @@
 import pc from 'picocolors';
 import type { Severity } from '../constants.js';
 import type { Finding, Report } from '../report/types.js';
+import { explainedSymptoms, symptomLabel } from '../report/symptoms.js';
 import { coveredLine, troubleshootContextView } from './troubleshoot-context.js';
 import type { FormatOptions } from './index.js';
 import { markdownToTerminal, wrapWords } from './markdown-render.js';
@@ -140,9 +141,8 @@ function fixFirstLines(report: Report, c: Colors, bySeverity: Record<Severity, P
     const heading = wrapWords(`${item.title} [${item.ruleId}]`, width - 6 - item.severity.length);
     out.push(`  ${i + 1}. ${bySeverity[item.severity](item.severity.toUpperCase())} ${c.bold(heading[0]!)}`, ...heading.slice(1).map((l) => `     ${l}`));
     out.push(...hanging('     ', plainMarkdown(item.action), '     ', width));
-    const symptoms = item.explains.map((j) => report.findings[j]!.title);
-    const unique = [...new Set(symptoms)];
-    if (unique.length > 0) out.push(...hanging('     ', `explains: ${unique.join('; ')}`, '       ', width).map(c.dim));
+    const symptoms = explainedSymptoms(report, item).map(symptomLabel);
+    if (symptoms.length > 0) out.push(...hanging('     ', `explains: ${symptoms.join('; ')}`, '       ', width).map(c.dim));
   });
   return out;
 }

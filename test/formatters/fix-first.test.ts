@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { analyze } from '../../src/analyze.js';
 import { formatReport } from '../../src/formatters/index.js';
 import type { AffectedObject, Report } from '../../src/report/types.js';
+import { explainedSymptoms } from '../../src/report/symptoms.js';
 
 const broken = JSON.parse(readFileSync('fixtures/reports/broken.json', 'utf8')) as Report;
 
@@ -65,4 +66,21 @@ test('text wraps to the width it is given with hanging indents, never splitting 
     assert.ok(line.length <= 79, `within 80 columns: ${line}`);
     for (const word of line.trim().split(/\s+/)) if (word && !word.endsWith('…')) assert.ok(words.has(word), `"${word}" is a whole word`);
   }
+});
+
+test('Fix first names each symptom rule once, with how many of its findings it explains', async () => {
+  const report = await analyze('fixtures/sample-bundle');
+  const oom = report.fixFirst.find((item) => item.ruleId === 'node-agent-oomkilled')!;
+  const partial = oom.explains.filter((j) => report.findings[j]!.ruleId === 'backup-partially-failed');
+  assert.equal(partial.length, 2, 'the sample has two partially failed backups the OOM kill explains');
+  const symptoms = explainedSymptoms(report, oom);
+  assert.equal(symptoms.filter((s) => s.ruleId === 'backup-partially-failed').length, 1);
+  assert.equal(symptoms.find((s) => s.ruleId === 'backup-partially-failed')!.findings, 2);
+  const once = (text: string, what: string) => assert.equal(text.split(what).length - 1, 1, `"${what}" once in:\n${text}`);
+  const label = 'A backup partially failed (2 findings)';
+  const fixFirstOf = (text: string, end: string) => text.slice(text.indexOf('Fix first'), text.indexOf(end, text.indexOf('Fix first') + 10));
+  once(fixFirstOf(formatReport(report, 'text', { width: 200 }), '\n\n').replace(/\s+/g, ' '), label);
+  once(fixFirstOf(formatReport(report, 'markdown'), '\n\n|'), label);
+  const html = formatReport(report, 'html');
+  once(html.slice(html.indexOf('id="fix-first"'), html.indexOf('</section>', html.indexOf('id="fix-first"'))), label);
 });
