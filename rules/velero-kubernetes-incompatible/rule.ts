@@ -28,7 +28,7 @@ function usesCsi(bundle: Bundle): boolean {
 export const veleroKubernetesIncompatible: RuleModule = {
   meta: {
     id: 'velero-kubernetes-incompatible',
-    title: 'Velero does not support this Kubernetes version',
+    title: 'Velero is not supported or not tested on this Kubernetes version',
     severity: Severity.ERROR,
     category: 'compatibility',
     summary: 'The Kubernetes version is outside the range the running Velero release supports (its README compatibility matrix), or newer than it was tested on.',

@@ -70,6 +70,9 @@ function sortByLine(list: LogHitRef[]): void {
   list.sort((a, b) => order.get(a.file)! - order.get(b.file)! || a.hit.line - b.hit.line);
 }
 
+/** Findings whose rule chose their causes itself (FindingInput.explainedBy), with those causes. */
+const causesChosenByRule = new WeakMap<Finding, string[]>();
+
 export function evaluate(ruleSet: RuleSet, bundle: Bundle, options: EvaluateOptions): Evaluation {
   const index = new HitIndex(bundle);
   const timeline = new VersionTimeline(bundle.logs);
@@ -180,6 +183,7 @@ function runRule(
       remediation: input.remediation ?? remediation!,
       docs: [...meta.docs],
     };
+    if (input.explainedBy) causesChosenByRule.set(finding, [...input.explainedBy]);
     return finding;
   });
 }
@@ -193,9 +197,11 @@ function explainSymptoms(rules: LoadedRule[], findingsByRule: Map<string, Findin
   const titles = new Map(rules.map((r) => [r.meta.id, r.meta.title]));
   for (const rule of rules) {
     const candidates = (rule.meta.explainedBy ?? []).filter((id) => id !== rule.meta.id && (findingsByRule.get(id)?.length ?? 0) > 0);
-    if (candidates.length === 0) continue;
     for (const finding of findingsByRule.get(rule.meta.id) ?? []) {
-      const causes = candidates.filter((id) => findingsByRule.get(id)!.some((cause) => relations.explains(cause.resources, finding.resources)));
+      const chosen = causesChosenByRule.get(finding);
+      const causes = chosen
+        ? chosen.filter((id) => id !== rule.meta.id && titles.has(id))
+        : candidates.filter((id) => findingsByRule.get(id)!.some((cause) => relations.explains(cause.resources, finding.resources)));
       if (causes.length === 0) continue;
       const because = causes.map((id) => `${id} (${titles.get(id)})`).join(', ');
       finding.explainedBy = causes;

@@ -63,6 +63,11 @@ export interface FindingInput {
   count?: number;
   /** Overrides the rendered meta.remediation for this finding. */
   remediation?: string;
+  /**
+   * The causes the rule weighed itself (a rule that runs after the others and reads their findings):
+   * the engine names these and links no other by `meta.explainedBy`; `[]` names none.
+   */
+  explainedBy?: string[];
 }
 
 export interface RuleContext {

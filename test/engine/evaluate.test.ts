@@ -214,6 +214,25 @@ test('matchers: in, notIn, gt, empty, exists, contains, olderThan / newerThan, b
   assert.deepEqual(await names('        status.phase: { notEquals: Completed, matches: "Failed$" }'), ['old']);
 });
 
+test('a rule that weighs the causes itself: the engine names those it chose and links no other by explainedBy', async () => {
+  const weighing = (chosen: string[]): RuleDefinition => ({
+    meta: { id: 'streak', title: 'Streak', severity: 'warning', category: 'backup', summary: 's', description: 'd', remediation: 'r', docs: [], explainedBy: ['bsl-unavailable', 'backup-failed'] },
+    afterOthers: true,
+    check(ctx) {
+      ctx.report({ message: 'Backups fail in a row', resources: [{ kind: 'Backup', namespace: 'velero', name: 'nightly-1' }], explainedBy: chosen });
+    },
+  });
+  const objects = [obj('Backup', 'nightly-1', { status: { phase: 'Failed', failureReason: 'error getting backup store' } }), obj('BackupStorageLocation', 'default', { status: { phase: 'Unavailable' } })];
+  const chose = await run(await ruleSet({ bsl: BSL_RULE, backup: BACKUP_FAILED }, [weighing(['bsl-unavailable'])]), { objects });
+  const streak = chose.findings.find((f) => f.ruleId === 'streak')!;
+  assert.deepEqual(streak.explainedBy, ['bsl-unavailable']);
+  assert.equal(streak.message, 'Backups fail in a row. Likely caused by: bsl-unavailable (bsl-unavailable title).');
+  const none = await run(await ruleSet({ bsl: BSL_RULE, backup: BACKUP_FAILED }, [weighing([])]), { objects });
+  const alone = none.findings.find((f) => f.ruleId === 'streak')!;
+  assert.equal(alone.explainedBy, undefined, 'no cause chosen: none linked, though backup-failed names the same backup');
+  assert.equal(alone.message, 'Backups fail in a row');
+});
+
 test('a TypeScript rule runs through the same context; its patterns share the scanner', async () => {
   const ts: RuleDefinition = {
     meta: { id: 'ts-oom', title: 'OOM', severity: 'error', category: 'resources', summary: 's', description: 'd', remediation: 'Raise the limit in {{veleroNamespace}}.', docs: [] },
