@@ -42,10 +42,12 @@ test('--help loads neither the Kubernetes client, the engine, handlebars nor the
   }
 });
 
-test('analyze does not load the Kubernetes client', () => {
+test('analyze of a folder, not on a terminal, loads neither the Kubernetes client, tar nor the progress bar', () => {
   const loaded = modulesLoadedBy(['analyze', 'fixtures/sample-bundle', '--format', 'json', '--fail-on', 'none']);
   assert.ok(loaded.some((u) => u.includes('/src/engine/')), 'the hook saw the engine load');
-  assert.equal(loaded.find((u) => u.includes('@kubernetes/client-node')), undefined);
+  for (const heavy of ['@kubernetes/client-node', '/node_modules/tar/', '/node_modules/cli-progress/']) {
+    assert.equal(loaded.find((u) => u.includes(heavy)), undefined, `${heavy} is loaded`);
+  }
 });
 
 test('the built-in catalog from its compiled form loads neither yaml, ajv nor handlebars; vendor rules load yaml and ajv', async () => {

@@ -1,6 +1,7 @@
 // The progress display on stderr: drawn whenever stderr is a terminal (wherever stdout goes), never with --quiet.
 import { basename } from 'node:path';
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
 import type { ReadProgress } from '../readers/index.js';
 
 /** What the display shows: the library's progress, or the CLI's own last step. */
@@ -85,6 +86,8 @@ export function progressLine(p: DisplayedProgress, columns: number, elapsedMs: n
 export function createProgress(options: { quiet: boolean; stream?: NodeJS.WriteStream }): ProgressDisplay {
   const stream = options.stream ?? process.stderr;
   if (options.quiet || !stream.isTTY) return { update: () => {}, stop: () => {} };
+  // Loaded only here: without a terminal to draw on, the bar's package (and its string-width) is not needed.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
   let current: DisplayedProgress | undefined;
   let phaseStart = Date.now();
   const bar = new cliProgress.SingleBar(

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { BundleBuilder } from '../model/build.js';
 import type { LogScanner } from '../model/bundle.js';
 import type { Entry } from './entries/types.js';
-import { formatBytes } from './entries/archive.js';
+import { formatBytes } from '../util/bytes.js';
 import { upTo } from './log-bytes.js';
 import type { MeteredSource, ReadMeter } from './progress.js';
 import type { ReadBudget } from './types.js';

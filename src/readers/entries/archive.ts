@@ -8,6 +8,7 @@ import { BudgetError, EntryBudgetError, InputError } from '../../errors.js';
 import type { Problem } from '../../model/bundle.js';
 import { gzipTrailerSize, inflatedEstimate } from '../size-estimate.js';
 import type { ReadBudget } from '../types.js';
+import { formatBytes } from '../../util/bytes.js';
 import { isTopLevelName, resolveLinkTarget, safeRelativePath } from './paths.js';
 import type { Entry, EntrySource } from './types.js';
 
@@ -224,15 +225,4 @@ function describeFailure(error: Error): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES') return 'permission denied';
   return error.message;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }

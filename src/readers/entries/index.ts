@@ -3,7 +3,6 @@ import { open, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { resolveBudget, type ReadBudget } from '../types.js';
-import { ArchiveEntries } from './archive.js';
 import { FolderEntries } from './folder.js';
 import type { EntrySource } from './types.js';
 
@@ -52,6 +51,8 @@ export async function openEntries(inputPath: string, budget: Partial<ReadBudget>
   });
   if (container === 'other') throw new InputError(inputPath, 'not a .tar.gz, .tgz or .tar archive');
   if (container === 'gzip' && !(await gzipHoldsTar(inputPath))) throw new InputError(inputPath, 'a gzip file that does not hold a tar archive');
+  // tar loads for an archive only: a folder does not need it.
+  const { ArchiveEntries } = await import('./archive.js');
   return new ArchiveEntries(inputPath, container === 'gzip', limits);
 }
 
