@@ -1,7 +1,7 @@
 // The redaction engine: a cheap prefilter over whole chunks, then the redactors on the few candidate lines only.
 import { classifyKey, isPlaceholderValue } from './keys.js';
 import { AWS_SECRET_SHAPE, looksLikeAwsSecret, MASK, PEM_BEGIN, PEM_END, SHAPE_RULES } from './rules.js';
-import { contentColumn, dataBlockStart, dataMode, kindAround, masksDataValue, oneLineSecretValues, type DataMode } from './secret-objects.js';
+import { contentColumn, dataBlockStart, dataMode, flowMapValues, kindAround, masksDataValue, oneLineSecretValues, type DataMode } from './secret-objects.js';
 
 /** A user-defined redactor from the config file: a `mask` named group masks only that part. */
 export interface CustomRule {
@@ -13,6 +13,8 @@ interface Span {
   start: number;
   end: number;
   redactor: string;
+  /** The value was a plain YAML scalar: the mask goes in quotes, or YAML would read `***…` as an alias. */
+  quote?: boolean;
 }
 
 /**
@@ -50,8 +52,9 @@ const LINE_KEY = /^(\s*(?:-\s+)?)(["']?)([A-Za-z0-9_.](?:[A-Za-z0-9_./ -]{0,98}[
 // env files, logfmt, ini, command-line flags, query strings, ADO / ODBC connection strings.
 const EQUALS_PAIR =
   /(?<![\w./-])(-{0,2}[A-Za-z_][A-Za-z0-9_./-]{0,99})[ \t]*=[ \t]*(?<v>\\"(?:[^"\\]|\\[^"])*?\\"|"(?:[^"\\]|\\.)*"|'[^'\n]*'|[^\s&;"'\\]+)/dg;
-// `token: abc123` in the middle of a plain-text line; only values that look random are masked.
-const INLINE_COLON = /(?<![\w.-])([A-Za-z_][A-Za-z0-9_.-]{0,99})[ \t]*:[ \t]+(?<v>[^\s,;"'\\]{8,})/dg;
+// `token: abc123` in the middle of a plain-text line; only values that look random are masked. The value
+// stops at a closing bracket: in a YAML flow map (`{token: abc123}`) that bracket is structure.
+const INLINE_COLON = /(?<![\w.-])([A-Za-z_][A-Za-z0-9_.-]{0,99})[ \t]*:[ \t]+(?<v>[^\s,;"'\\}\]]{8,})/dg;
 // Command-line flags with the value after a space: --client-secret abc (with `=`, EQUALS_PAIR has it).
 const FLAG_PAIR = /(?<![\w-])--([A-Za-z][A-Za-z0-9-]{1,60})[ \t]+(?<v>"(?:[^"\\]|\\.)*"|'[^'\n]*'|[^\s"'-][^\s"']*)/dg;
 // Kubernetes env entries on one line: {"name":"AWS_SECRET_ACCESS_KEY","value":"…"} (also escaped).
@@ -84,7 +87,8 @@ type State =
   | { kind: 'env-value'; redactor: string }
   | { kind: 'secret-output' }
   | { kind: 'arg-value'; redactor: string }
-  | { kind: 'secret-data'; indent: number; json: boolean; mode: DataMode; keyIndent: number };
+  | { kind: 'secret-data'; indent: number; json: boolean; mode: DataMode; keyIndent: number }
+  | { kind: 'secret-flow'; depth: number; mode: DataMode };
 
 export interface EngineOptions {
   custom: CustomRule[];
@@ -231,6 +235,12 @@ export class LineRedactor {
       }
       case 'secret-data':
         return this.secretDataLine(text, spans, state);
+      case 'secret-flow': {
+        // A flow map's later lines: its values masked, and the line redacted as any other too.
+        const depth = this.flowSpans(text, 0, state.depth, state.mode, spans);
+        this.state = depth > 0 ? { ...state, depth } : { kind: 'none' };
+        return false;
+      }
       case 'arg-value': {
         if (text.trim() === '') return true;
         this.state = { kind: 'none' };
@@ -254,9 +264,12 @@ export class LineRedactor {
 
   private findSpans(text: string, spans: Span[]): void {
     if (SECRET_OUTPUT_FLAG.test(text)) this.secretOutputSpans(text, spans);
-    if (this.state.kind === 'none') this.secretDataStart(text);
-    if (text.includes('Secret') && /ata\\*"/.test(text)) {
-      for (const [start, end] of oneLineSecretValues(text)) this.pushValue(text, start, end, 'kubernetes-secret', spans, '', true);
+    if (this.state.kind === 'none') this.secretDataStart(text, spans);
+    if (text.includes('Secret') && /ata(?:\\*"|'?[ \t]*:[ \t]*\{)/.test(text)) {
+      for (const [start, end, plain] of oneLineSecretValues(text)) {
+        if (plain) spans.push({ start, end, redactor: 'kubernetes-secret', quote: true });
+        else this.pushValue(text, start, end, 'kubernetes-secret', spans, '', true);
+      }
     }
     this.shapeSpans(text, spans);
     this.keySpans(text, spans);
@@ -278,13 +291,31 @@ export class LineRedactor {
     }
   }
 
-  /** A `data:` / `stringData:` key whose values, on the lines that follow, belong to a Secret (or may). */
-  private secretDataStart(text: string): void {
+  /**
+   * A `data:` / `stringData:` key whose values belong to a Secret (or may): on the lines that follow, or
+   * in a flow map that starts on this line (`data: {a: b}`, JSON in YAML) and may go on over the next.
+   */
+  private secretDataStart(text: string, spans: Span[]): void {
     const block = dataBlockStart(text);
     if (!block) return;
     const kind = this.context ? kindAround(this.context.text, this.context.lineStart, block.indent, block.json, block.item, this.kindScanBudget) : undefined;
     const mode = dataMode(block.field, kind);
-    if (mode) this.state = { kind: 'secret-data', indent: block.indent, json: block.json, mode, keyIndent: -1 };
+    if (!mode) return;
+    if (block.flow === undefined) {
+      this.state = { kind: 'secret-data', indent: block.indent, json: block.json, mode, keyIndent: -1 };
+      return;
+    }
+    const depth = this.flowSpans(text, block.flow, 1, mode, spans);
+    if (depth > 0) this.state = { kind: 'secret-flow', depth, mode };
+  }
+
+  /** Masks the values of a data flow map on this line; the depth it leaves open. */
+  private flowSpans(text: string, from: number, depth: number, mode: DataMode, spans: Span[]): number {
+    const found = flowMapValues(text, from, depth);
+    for (const value of found.values) {
+      if (masksDataValue(text.slice(value.start, value.end), mode)) spans.push({ start: value.start, end: value.end, redactor: 'kubernetes-secret', quote: value.plain });
+    }
+    return found.depth;
   }
 
   /** A line inside a Secret's data block: its value masked; false when the block has ended. */
@@ -508,24 +539,27 @@ export class LineRedactor {
     const out: string[] = [];
     let at = 0;
     let lastEnd = -1;
+    let quote = false;
     for (const span of spans) {
       // Already masked (a second pass over redacted text): neither masked again nor counted.
       if (span.end - span.start === MASK.length && text.startsWith(MASK, span.start)) continue;
       if (span.start < lastEnd) {
         if (span.end > lastEnd) lastEnd = span.end;
+        quote ||= span.quote === true;
         continue;
       }
       if (lastEnd > at) {
-        out.push(MASK);
+        out.push(quote ? `"${MASK}"` : MASK);
         at = lastEnd;
       }
       out.push(text.slice(at, span.start));
       at = span.start;
       lastEnd = span.end;
+      quote = span.quote === true;
       this.onRedaction(span.redactor);
     }
     if (lastEnd > at) {
-      out.push(MASK);
+      out.push(quote ? `"${MASK}"` : MASK);
       at = lastEnd;
     }
     out.push(text.slice(at));

@@ -100,6 +100,6 @@ export const REDACTOR_DESCRIPTIONS: Record<string, string> = {
   'presigned-url': 'pre-signed URLs: X-Amz-Signature, X-Amz-Credential, X-Amz-Security-Token, X-Goog-Signature, X-Goog-Credential, Signature= and Azure SAS sig= (also with & written as \\u0026 in JSON)',
   'secret-name': 'environment variables and flags whose name ends in _KEY, _SECRET, _TOKEN, _PASSWORD, _PASSWD, _PASSPHRASE or _CREDENTIALS (-key, -secret, … for flags), not holding a file path',
   'secret-collector-value': "the value of a troubleshoot secret collector's output with includeValue (secrets/<namespace>/<name>/<key>.json)",
-  'kubernetes-secret': 'every value under data and stringData of a Kubernetes Secret, whatever its key (YAML, JSON, one-line JSON, last-applied-configuration); base64 data values of an object whose kind is not in sight',
+  'kubernetes-secret': 'every value under data and stringData of a Kubernetes Secret, whatever its key (YAML blocks and flow maps, JSON, one-line JSON, last-applied-configuration); base64 data values of an object whose kind is not in sight',
   'base64-encoded-secret': 'base64 values (Secret data, docker configs) whose decoded text holds a secret',
 };

@@ -1,7 +1,7 @@
 // Kubernetes Secret objects: every value under `data` and `stringData` is a secret, whatever its key is called.
 
-/** A value to mask: [start, end) in the line. */
-export type Range = [number, number];
+/** A value to mask: [start, end) in the line; `plain` when it is an unquoted YAML scalar. */
+export type Range = [start: number, end: number, plain?: boolean];
 
 /**
  * How the values of one `data` / `stringData` block are masked: `all` when the object is a Secret (or the
@@ -13,6 +13,9 @@ export type DataMode = 'all' | 'base64';
 /** A `data:` / `stringData:` key opening a block on the following lines (YAML), or `"data": {` (JSON). */
 const YAML_DATA_KEY = /^(\s*(?:-\s+)?)(data|stringData):[ \t]*(?:#.*)?\r?$/;
 const JSON_DATA_KEY = /^(\s*)"(data|stringData)"\s*:\s*\{[ \t]*\r?$/;
+/** `data: {…` / `"data": {…` with the map's entries on the same line: YAML flow style, JSON in YAML, a one-line map in pretty JSON. */
+const YAML_DATA_FLOW = /^(\s*(?:-\s+)?)(data|stringData):[ \t]*\{/;
+const JSON_DATA_FLOW = /^(\s*)"(data|stringData)"\s*:\s*\{/;
 const YAML_KIND = /^\s*(?:-\s+)?kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*(?:#.*)?\r?$/;
 const JSON_KIND = /^\s*"kind"\s*:\s*"([A-Za-z0-9]+)"\s*,?\r?$/;
 /** How far around a data key the object's kind is looked for, in lines (kubectl prints it right after the data). */
@@ -20,14 +23,101 @@ const MAX_SCAN_LINES = 1000;
 
 export const BASE64_VALUE = /^[A-Za-z0-9+/]{4,}={0,2}$/;
 
-/** A data block opened by this line, or null. */
-export function dataBlockStart(line: string): { indent: number; json: boolean; field: 'data' | 'stringData'; item: boolean } | null {
+/**
+ * A data block opened by this line, or null. `flow`: the map starts on this line (`data: {a: b, …`), its
+ * entries from that index on, up to the matching `}` (on this line or a later one).
+ */
+export function dataBlockStart(line: string): { indent: number; json: boolean; field: 'data' | 'stringData'; item: boolean; flow?: number } | null {
   if (!line.includes('ata')) return null;
   const yaml = YAML_DATA_KEY.exec(line);
   if (yaml) return { indent: (yaml[1] ?? '').length, json: false, field: yaml[2] as 'data' | 'stringData', item: (yaml[1] ?? '').includes('-') };
   const json = JSON_DATA_KEY.exec(line);
   if (json) return { indent: (json[1] ?? '').length, json: true, field: json[2] as 'data' | 'stringData', item: false };
+  const yamlFlow = YAML_DATA_FLOW.exec(line);
+  if (yamlFlow) return { indent: (yamlFlow[1] ?? '').length, json: false, field: yamlFlow[2] as 'data' | 'stringData', item: (yamlFlow[1] ?? '').includes('-'), flow: yamlFlow[0].length };
+  const jsonFlow = JSON_DATA_FLOW.exec(line);
+  if (jsonFlow) return { indent: (jsonFlow[1] ?? '').length, json: true, field: jsonFlow[2] as 'data' | 'stringData', item: false, flow: jsonFlow[0].length };
   return null;
+}
+
+/** A value of a flow map: [start, end) without its quotes; `plain` when it had none (a mask put there needs them in YAML). */
+export interface FlowValue {
+  start: number;
+  end: number;
+  plain: boolean;
+}
+
+const BLANK = new Set([' ', '\t', '\r']);
+/** Characters that cannot start a plain scalar inside a flow collection (or that scanJson reads itself). */
+const NOT_PLAIN_START = new Set([' ', '\t', '\r', '\n', ',', ':', '{', '}', '[', ']', '"', '#', '\\']);
+const FLOW_END = new Set([',', '{', '}', '[', ']']);
+
+/**
+ * The values of a data map written in flow style (`{a: b, "c": "d"}`) on one line, from `from` on, the map
+ * open `depth` deep (1: just inside its brace). Only the map's own values count (depth 1). Returns the
+ * depth left open at the end of the line (0: the map is closed), for the next line to go on with.
+ */
+export function flowMapValues(line: string, from: number, depth: number): { values: FlowValue[]; depth: number } {
+  const values: FlowValue[] = [];
+  let afterColon = false;
+  let i = from;
+  while (i < line.length && depth > 0) {
+    const c = line[i] ?? '';
+    if (BLANK.has(c)) i += 1;
+    else if (c === '{' || c === '[') {
+      depth += 1;
+      afterColon = false;
+      i += 1;
+    } else if (c === '}' || c === ']') {
+      depth -= 1;
+      afterColon = false;
+      i += 1;
+    } else if (c === ',') {
+      afterColon = false;
+      i += 1;
+    } else if (c === ':') {
+      afterColon = true;
+      i += 1;
+    } else if (c === '#' && (i === 0 || BLANK.has(line[i - 1] ?? ''))) {
+      break;
+    } else {
+      const scalar = readFlowScalar(line, i);
+      i = scalar.next;
+      let k = i;
+      while (BLANK.has(line[k] ?? '')) k += 1;
+      const isKey = !afterColon && line[k] === ':';
+      if (!isKey && afterColon && depth === 1 && scalar.end > scalar.start) values.push({ start: scalar.start, end: scalar.end, plain: scalar.plain });
+      afterColon = false;
+    }
+  }
+  return { values, depth };
+}
+
+/** One scalar of a flow collection: double- or single-quoted (its text inside the quotes), or plain (to `,`, `: `, a bracket or ` #`). */
+function readFlowScalar(line: string, i: number, to = line.length): { start: number; end: number; next: number; plain: boolean } {
+  const quote = line[i];
+  if (quote === '"' || quote === "'") {
+    let j = i + 1;
+    while (j < to) {
+      if (quote === '"' && line[j] === '\\') j += 2;
+      else if (line[j] === quote && quote === "'" && line[j + 1] === "'") j += 2;
+      else if (line[j] === quote) break;
+      else j += 1;
+    }
+    const end = Math.min(j, to);
+    return { start: i + 1, end, next: end + 1, plain: false };
+  }
+  let j = i;
+  while (j < to) {
+    const c = line[j] ?? '';
+    if (FLOW_END.has(c)) break;
+    if (c === ':' && (j + 1 >= to || BLANK.has(line[j + 1] ?? '') || FLOW_END.has(line[j + 1] ?? ''))) break;
+    if (c === '#' && j > i && BLANK.has(line[j - 1] ?? '')) break;
+    j += 1;
+  }
+  let end = j;
+  while (end > i && BLANK.has(line[end - 1] ?? '')) end -= 1;
+  return { start: i, end, next: Math.max(j, i + 1), plain: true };
 }
 
 /** The column where a line's content starts, after indentation and a YAML list dash; -1 for a blank or comment line. */
@@ -121,7 +211,7 @@ interface Frame {
   key?: string;
   kind?: string;
   field?: 'data' | 'stringData';
-  values: { field: 'data' | 'stringData'; range: Range; value: string }[];
+  values: { field: 'data' | 'stringData'; range: Range; value: string; plain: boolean }[];
 }
 
 /**
@@ -137,18 +227,30 @@ function scanJson(text: string, from: number, to: number, map: number[] | null, 
     const data = frame.values.filter((v) => v.field === 'data');
     const base64 = data.every((v) => masksDataValue(v.value, 'base64') || !v.value);
     for (const v of frame.values) {
-      if (mode === 'all' || v.field === 'stringData' || base64) out.push([raw(v.range[0]), raw(v.range[1])]);
+      if (mode === 'all' || v.field === 'stringData' || base64) out.push([raw(v.range[0]), raw(v.range[1]), v.plain]);
     }
   };
   let i = from;
   while (i < to) {
-    const c = text[i];
-    if (c === '"') {
-      let j = i + 1;
-      while (j < to && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      const value = text.slice(i + 1, Math.min(j, to));
-      const valueStart = i + 1;
-      i = j + 1;
+    const c = text[i] ?? '';
+    // YAML flow style on a raw line (`{kind: Secret, data: {a: b}}`): plain and single-quoted scalars too.
+    const yamlScalar = !map && stack.length > 0 && (c === "'" || !NOT_PLAIN_START.has(c));
+    if (c === '"' || yamlScalar) {
+      let valueStart: number;
+      let valueEnd: number;
+      if (c === '"') {
+        let j = i + 1;
+        while (j < to && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+        valueStart = i + 1;
+        valueEnd = Math.min(j, to);
+        i = j + 1;
+      } else {
+        const scalar = readFlowScalar(text, i, to);
+        valueStart = scalar.start;
+        valueEnd = scalar.end;
+        i = scalar.next;
+      }
+      const value = text.slice(valueStart, valueEnd);
       let k = i;
       while (k < to && (text[k] === ' ' || text[k] === '\t')) k += 1;
       const top = stack[stack.length - 1];
@@ -157,16 +259,16 @@ function scanJson(text: string, from: number, to: number, map: number[] | null, 
         continue;
       }
       if (!top || top.array) {
-        if (depth < 3) nested(text, valueStart, valueStart + value.length, map, out, depth);
+        if (depth < 3 && c === '"') nested(text, valueStart, valueEnd, map, out, depth);
         continue;
       }
       const parent = stack[stack.length - 2];
       if (top.field && parent && !parent.array) {
-        parent.values.push({ field: top.field, range: [valueStart, valueStart + value.length], value });
+        parent.values.push({ field: top.field, range: [valueStart, valueEnd], value, plain: c !== '"' && c !== "'" });
       } else if (top.key === 'kind') {
         top.kind = value;
-      } else if (depth < 3) {
-        nested(text, valueStart, valueStart + value.length, map, out, depth);
+      } else if (depth < 3 && c === '"') {
+        nested(text, valueStart, valueEnd, map, out, depth);
       }
       continue;
     }

@@ -6,6 +6,8 @@ import { mkdir, mkdtemp, readFile, readlink, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tar from 'tar';
+import { parseAllDocuments } from 'yaml';
+import { MASK } from '../../src/redact/index.js';
 import { runCli } from '../support/cli.js';
 import {
   KEPT,
@@ -42,6 +44,22 @@ function assertNoSecrets(files: Map<string, Buffer>): void {
     for (const value of forbidden) if (text.includes(value)) leaks.push(`${path}: ${value}`);
   }
   assert.deepEqual(leaks, [], 'planted secrets left in the redacted copy');
+}
+
+/** The YAML documents of a redacted file that name one of `names`: each still parses (a bare `***…` would be a YAML alias). */
+function assertYamlParses(bytes: Buffer | undefined, names: string[]): void {
+  assert.ok(bytes, 'the file is in the copy');
+  const text = bytes.toString('utf8');
+  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
+  let seen = 0;
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    const source = text.slice(doc.range[0], doc.range[2]);
+    if (!names.some((name) => source.includes(name))) continue;
+    seen += 1;
+    assert.deepEqual(doc.errors, []);
+    assert.ok(JSON.stringify(doc.toJS()).includes(MASK), 'the values are masked');
+  }
+  assert.equal(seen, names.length, 'every document looked for is there');
 }
 
 function assertKept(files: Map<string, Buffer>, kept: string[]): void {
@@ -89,6 +107,11 @@ test('troubleshoot .tar.gz: no planted secret is left, the layout and symlinks a
       assert.ok(redactions.byRedactor[redactor], `the ${redactor} redactor fired`);
     }
     assert.ok(redactions.redactions.some((r) => r.file === 'cluster-resources/pods/logs/velero/velero-7d9f-abcde/velero.log'));
+    // Flow-style data maps: masked, and the files still parse.
+    assertYamlParses(tree.get(`${root}/cluster-resources/secrets/default.yaml`), ['flow-credentials', 'flow-object']);
+    const flowJson = JSON.parse(tree.get(`${root}/cluster-resources/secrets/default.json`)?.toString('utf8') ?? '') as { data: Record<string, string> }[];
+    assert.deepEqual(flowJson[0]?.data, { cloud: MASK, empty: '' });
+    assert.ok(tree.get(`${root}/cluster-resources/secrets/default.yaml`)?.toString('utf8').includes('data: {mode: fast, region: us-east-1}'), 'a ConfigMap in flow style keeps its data');
     await sameDiagnosis(input, output);
   });
 });
@@ -161,6 +184,7 @@ test('single files (log, gzipped backup log, describe, kubectl dump): a single f
       if (kind === 'gz') assert.equal(bytes[0], 0x1f, 'gzipped in, gzipped out');
       assertNoSecrets(new Map([[output, bytes], ...(kind === 'gz' ? [[`${output} (gunzipped)`, (await import('node:zlib')).gunzipSync(bytes)] as const] : [])]));
       if (kind === 'log') await sameDiagnosis(path, output);
+      if (kind === 'dump') assertYamlParses(bytes, ['flow-credentials', 'flow-object']);
     }
   });
 });

@@ -136,6 +136,7 @@ const CASES: [string, string, string][] = [
     `{\n  "namespace": "velero",\n  "name": "cloud-credentials",\n  "key": "cloud",\n  "secretExists": true,\n  "keyExists": true,\n  "value": "${M}"\n}`,
   ],
   ['secret collector value, compact', '{"namespace":"velero","name":"repo","key":"p","secretExists":true,"keyExists":true,"value":"static"}', `{"namespace":"velero","name":"repo","key":"p","secretExists":true,"keyExists":true,"value":"${M}"}`],
+  ['a random value in a flow map keeps the closing bracket', 'opts: {token: abcDEF123456}', `opts: {token: ${M}}`],
   ['CR LF line ends are kept', 'password=abc\r\nok=1\r\n', `password=${M}\r\nok=1\r\n`],
 ];
 

@@ -59,6 +59,27 @@ const CASES: [string, string, string, string?][] = [
     'app.log',
   ],
   [
+    'a data map in YAML flow style, plain and quoted (JSON in YAML): masks in quotes, so the YAML still parses',
+    ['apiVersion: v1', `data: {cloud: ${V1}, ".dockerconfigjson": "${V2}", 'q': 'it''s'}`, 'kind: Secret', ''].join('\n'),
+    ['apiVersion: v1', `data: {cloud: "${M}", ".dockerconfigjson": "${M}", 'q': '${M}'}`, 'kind: Secret', ''].join('\n'),
+  ],
+  [
+    'a flow map over several lines, with a comment, closed before the kind',
+    ['kind: Secret', `stringData: {a: one two, # why`, `  b: ${V1},`, '  c: three}', 'type: Opaque', ''].join('\n'),
+    ['kind: Secret', `stringData: {a: "${M}", # why`, `  b: "${M}",`, `  c: "${M}"}`, 'type: Opaque', ''].join('\n'),
+  ],
+  [
+    'a whole Secret in flow style on one line, in a list',
+    `items:\n- {apiVersion: v1, kind: Secret, metadata: {name: s}, data: {cloud: ${V1}, tls.key: "${V2}"}}\n`,
+    `items:\n- {apiVersion: v1, kind: Secret, metadata: {name: s}, data: {cloud: "${M}", tls.key: "${M}"}}\n`,
+  ],
+  [
+    'a one-line data map in pretty-printed JSON',
+    ['{', '  "apiVersion": "v1",', `  "data": {"cloud": "${V1}", "empty": ""},`, '  "kind": "Secret"', '}'].join('\n'),
+    ['{', '  "apiVersion": "v1",', `  "data": {"cloud": "${M}", "empty": ""},`, '  "kind": "Secret"', '}'].join('\n'),
+    'f.json',
+  ],
+  [
     'data of an object whose kind is not in sight: base64 values masked, other values kept',
     ['data:', `  k: ${V1}`, '  mode: fast', ''].join('\n'),
     ['data:', `  k: ${M}`, '  mode: fast', ''].join('\n'),
@@ -80,6 +101,8 @@ const KEPT = [
   ['metadata:', '  name: velero', '  namespace: velero', 'spec:', '  storageLocation: default'].join('\n'),
   'time="2024-05-01T02:00:00Z" level=info msg="Secret velero/cloud-credentials changed" data="fine" logSource="pkg/x.go:1"',
   'time="2024-05-01T02:00:00Z" level=error msg="failed to read data: unexpected EOF"',
+  ['apiVersion: v1', 'data: {region: us-east-1, enabled: dHJ1ZQ==}', 'kind: ConfigMap'].join('\n'),
+  '- {apiVersion: v1, kind: ConfigMap, data: {bucket: dmVsZXJvLWJhY2t1cHM=}}',
 ];
 
 test('Secret objects: ConfigMaps and other objects keep their data', () => {

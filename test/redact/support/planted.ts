@@ -49,6 +49,12 @@ export const SECRETS = {
   opaqueData: 'planted-opaque-secret-data',
   opaqueTlsKey: 'planted-opaque-tls-key-bytes',
   lastAppliedValue: 'planted last-applied stringData words',
+  // Secret objects whose data maps are written in flow style (`data: {a: b}`), JSON in YAML, or on one line of pretty JSON.
+  flowData: 'planted-flow-style-data',
+  flowStringData: 'planted flow stringData words',
+  flowJsonInYaml: 'planted-json-in-yaml-data',
+  flowWholeObject: 'planted-whole-flow-object',
+  flowPrettyJson: 'planted-pretty-json-one-line-map',
 } as const;
 
 const S = SECRETS;
@@ -340,6 +346,42 @@ function secretYaml(): string {
   ].join('\n');
 }
 
+/** Secrets written by hand, in flow style: their data maps on one line (or a few), the kind on another line or the same. */
+export function flowSecretsYaml(): string {
+  const b64 = (value: string) => Buffer.from(value).toString('base64');
+  return [
+    'apiVersion: v1',
+    `data: {cloud: ${b64(S.flowData)}, "extra": "${b64(S.flowJsonInYaml)}"}`,
+    'kind: Secret',
+    'metadata: {name: flow-credentials, namespace: velero}',
+    `stringData: {notes: ${S.flowStringData},`,
+    "  more: 'it''s'}",
+    'type: Opaque',
+    '---',
+    `{apiVersion: v1, kind: Secret, metadata: {name: flow-object}, stringData: {token: ${S.flowWholeObject}}}`,
+    '---',
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'data: {mode: fast, region: us-east-1}',
+    '',
+  ].join('\n');
+}
+
+/** A Secret in pretty-printed JSON whose data map is on one line (as some tools and people write it). */
+export function flowSecretJson(): string {
+  return [
+    '[',
+    '  {',
+    '    "apiVersion": "v1",',
+    `    "data": {"cloud": "${Buffer.from(S.flowPrettyJson).toString('base64')}", "empty": ""},`,
+    '    "kind": "Secret",',
+    '    "metadata": {"name": "flow-json", "namespace": "velero"}',
+    '  }',
+    ']',
+    '',
+  ].join('\n');
+}
+
 function deploymentYaml(): string {
   return [
     'apiVersion: apps/v1',
@@ -448,6 +490,8 @@ export async function writeTroubleshootBundle(root: string): Promise<void> {
   await put(root, 'cluster-resources/custom-resources/backups.velero.io/velero.json', JSON.stringify([backup()], null, 2));
   await put(root, 'cluster-resources/custom-resources/backupstoragelocations.velero.io/velero.yaml', bslYaml());
   await put(root, 'cluster-resources/secrets/velero.json', JSON.stringify({ kind: 'SecretList', apiVersion: 'v1', items: [secretObject(), dockerSecret()] }, null, 2));
+  await put(root, 'cluster-resources/secrets/default.json', flowSecretJson());
+  await put(root, 'cluster-resources/secrets/default.yaml', flowSecretsYaml());
   await put(root, 'cluster-resources/pods/logs/velero/velero-7d9f-abcde/velero.log', serverLog());
   await put(root, 'cluster-resources/pods/logs/velero/velero-7d9f-abcde/velero-previous.log', backupLog());
   await mkdir(join(root, 'velero/velero-7d9f-abcde'), { recursive: true });
@@ -531,7 +575,7 @@ export async function writeSingleFiles(dir: string): Promise<{ log: string; gz: 
   await put(dir, 'velero.log', serverLog());
   await put(dir, 'daily-20240501020000-logs.gz', gzipSync(backupLog()));
   await put(dir, 'describe.txt', describeText());
-  await put(dir, 'dump.yaml', `${secretYaml()}---\n${deploymentYaml()}---\n${kubeconfig()}---\n${opaqueSecretYaml()}`);
+  await put(dir, 'dump.yaml', `${secretYaml()}---\n${deploymentYaml()}---\n${kubeconfig()}---\n${opaqueSecretYaml()}---\n${flowSecretsYaml()}`);
   return files;
 }
 
