@@ -1,4 +1,5 @@
 // Usage errors in the user's words: yargs' validation messages turned into one line naming the flag or argument.
+import { editDistance } from '../util/closest.js';
 import type { CommandModule } from './commands/types.js';
 
 /** The command a usage error is about, with the words that lead to it (`rules show <id>`). */
@@ -104,26 +105,11 @@ function nearest(name: string, known: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
   for (const candidate of known) {
-    const d = distance(name, candidate);
+    const d = editDistance(name, candidate);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
   return best;
-}
-
-/** Damerau-Levenshtein distance (adjacent swaps count once: `fial` → `fail`). */
-function distance(a: string, b: string): number {
-  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
-      rows[i]![j] = d;
-    }
-  }
-  return rows[a.length]![b.length]!;
 }
