@@ -18,6 +18,11 @@ export const bslMissing: RuleModule = {
     severity: Severity.ERROR,
     category: 'storage',
     summary: 'There is no BackupStorageLocation, or none is marked default and backups that name no location have nowhere to go.',
+    otherSeverities: [
+      { severity: Severity.CRITICAL, when: 'when there is no BackupStorageLocation at all (or the server log says it finds none)' },
+      { severity: Severity.WARNING, when: 'when only the server log tells, warning that no location is set as default' },
+      { severity: Severity.INFO, when: "when none is marked default but the server's --default-backup-storage-location names one that exists" },
+    ],
   },
   logPatterns: [
     {

@@ -54,6 +54,9 @@ export const noRecentSuccessfulBackup: RuleModule = {
     severity: Severity.ERROR,
     category: 'schedule',
     summary: 'No backup has Completed within the expected interval: two periods of each Schedule’s cron expression, or 7 days without a Schedule.',
+    otherSeverities: [
+      { severity: Severity.WARNING, when: 'when no Schedule runs and it judges by the backups alone' },
+    ],
     explainedBy: [
       'velero-not-installed',
       'velero-pod-not-running',

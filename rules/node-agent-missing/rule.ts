@@ -97,6 +97,9 @@ export const nodeAgentMissing: RuleModule = {
     severity: Severity.ERROR,
     category: 'fs-backup',
     summary: 'Pod volumes are (or are meant to be) backed up with file-system backup, but there is no node-agent / restic DaemonSet.',
+    otherSeverities: [
+      { severity: Severity.WARNING, when: 'when only the presence of KOTS suggests file-system backup (no object or log line asks for it)' },
+    ],
   },
   logPatterns: [
     {

@@ -27,6 +27,9 @@ export const pluginVersionMismatch: RuleModule = {
     severity: Severity.WARNING,
     category: 'plugins',
     summary: 'A provider plugin (AWS, GCP, Azure), the CSI plugin or the local-volume-provider is not the version made for the running Velero.',
+    otherSeverities: [
+      { severity: Severity.ERROR, when: 'when velero-plugin-for-csi is installed on a Velero that has CSI support built in (1.14 or later)' },
+    ],
   },
   check(ctx) {
     const { bundle } = ctx;

@@ -16,6 +16,10 @@ export const resticDeprecated: RuleModule = {
     severity: Severity.WARNING,
     category: 'fs-backup',
     summary: 'The restic uploader is configured or holds backup data on a Velero version that deprecated (1.15–1.16) or removed it (backups from 1.17, restores from 1.19).',
+    otherSeverities: [
+      { severity: Severity.ERROR, when: 'when the server is configured with the restic uploader on Velero 1.17 or later, which rejects it' },
+      { severity: Severity.CRITICAL, when: 'on Velero 1.19 or later, which cannot restore the restic data that remains' },
+    ],
     explainedBy: ['uploader-type-invalid'],
   },
   logPatterns: [

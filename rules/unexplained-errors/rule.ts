@@ -118,6 +118,9 @@ export const unexplainedErrors: RuleModule = {
     severity: Severity.INFO,
     category: 'backup',
     summary: 'Error- and fatal-level lines, or failure messages of Velero objects, that no other rule recognizes, grouped by message.',
+    otherSeverities: [
+      { severity: Severity.WARNING, when: 'when one kind of line was logged 10 or more times in the last day of the input' },
+    ],
   },
   afterOthers: true,
   check(ctx) {

@@ -12,6 +12,9 @@ export const veleroKotsIncompatible: RuleModule = {
     severity: Severity.ERROR,
     category: 'kots',
     summary: 'The Velero version is outside the range that the installed KOTS version supports for snapshots.',
+    otherSeverities: [
+      { severity: Severity.WARNING, when: 'when Velero is older than the KOTS version supports' },
+    ],
   },
   check(ctx) {
     const { bundle } = ctx;

@@ -32,6 +32,9 @@ export const veleroKubernetesIncompatible: RuleModule = {
     severity: Severity.ERROR,
     category: 'compatibility',
     summary: 'The Kubernetes version is outside the range the running Velero release supports (its README compatibility matrix), or newer than it was tested on.',
+    otherSeverities: [
+      { severity: Severity.INFO, when: 'when Kubernetes is only newer than every version the Velero release was tested on' },
+    ],
   },
   check(ctx) {
     const { bundle } = ctx;

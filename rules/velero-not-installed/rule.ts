@@ -26,6 +26,9 @@ export const veleroNotInstalled: RuleModule = {
     severity: Severity.ERROR,
     category: 'install',
     summary: 'The input shows the cluster’s Deployments, and none of them is a Velero server.',
+    otherSeverities: [
+      { severity: Severity.CRITICAL, when: 'when Schedules that are not paused exist: they no longer run' },
+    ],
   },
   check(ctx) {
     const { bundle } = ctx;

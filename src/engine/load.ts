@@ -118,7 +118,7 @@ function withDocs(meta: RuleModule['meta'], readme: ReadmeDocs | undefined, wher
   return { ...meta, description, remediation, docs };
 }
 
-const DOC_FIELDS = ['description', 'remediation', 'docs', 'variants'] as const;
+const DOC_FIELDS = ['description', 'remediation', 'docs', 'variants', 'why', 'sources'] as const;
 
 interface ReadmeDocs {
   docs: RuleDocs;
@@ -262,11 +262,13 @@ function compileRuleSpec(spec: YamlRuleSpec, origin: LoadedRule['origin'], shown
     if (readme && fields[field] !== undefined) throw new RuleFileError(shown, `documented in ${readme.file}; remove it here`, field);
     if (!readme && fields[field] === undefined) throw new RuleFileError(shown, `is required (here, or in a ${RULE_README} beside a ${RULE_YAML})`, field);
   }
-  const { variants, ...docs } = readme?.docs ?? {};
+  const { variants, why, sources, ...docs } = readme?.docs ?? {};
   try {
     const rule = compileYamlRule({ ...spec, ...docs }, { checked });
     if (variants) rule.meta.variants = variants;
-    return { ...rule, origin, file: shown };
+    if (why) rule.meta.why = why;
+    if (sources) rule.meta.sources = sources;
+    return { ...rule, origin, file: shown, yaml: spec as YamlRuleSpec };
   } catch (error) {
     if (!(error instanceof FieldError)) throw error;
     if (readme && error.field === 'remediation') throw new RuleFileError(readme.file, error.message, `## ${README_SECTIONS.fix}`);

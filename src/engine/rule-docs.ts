@@ -9,7 +9,7 @@ export const README_SECTIONS = {
   fix: 'How to fix',
   links: 'Links',
   messages: 'Messages by Velero version',
-  /** The public issues and source files the rule's patterns and cases quote: for maintainers, not loaded. */
+  /** The public issues and source files the rule's patterns and cases quote: for maintainers, shown by `rules show`. */
   sources: 'Sources',
 } as const;
 
@@ -107,6 +107,9 @@ export function parseRuleReadme(text: string): RuleDocs {
     remediation: sections.get(README_SECTIONS.fix)!,
     docs: listItems(sections.get(README_SECTIONS.links)!, README_SECTIONS.links).map((item) => linkOf(item, README_SECTIONS.links)),
   };
+  if (why) docs.why = why;
+  const sources = sections.get(README_SECTIONS.sources);
+  if (sources) docs.sources = sources;
   const messages = sections.get(README_SECTIONS.messages);
   if (messages) docs.variants = listItems(messages, README_SECTIONS.messages).map((item) => variantOf(item, README_SECTIONS.messages));
   return docs;

@@ -2,6 +2,7 @@
 import type { Category, Severity } from '../constants.js';
 import type { Bundle, LogComponent, LogFile, LogHit } from '../model/bundle.js';
 import type { ObjectRef } from '../model/kube.js';
+import type { YamlRuleSpec } from './yaml-rule.js';
 
 /** What a rule's README.md documents (a plain YAML rule file holds the same fields itself). */
 export interface RuleDocs {
@@ -13,6 +14,10 @@ export interface RuleDocs {
   docs: string[];
   /** Version ranges the rule's message variants apply to, for `rules show` (e.g. `velero <1.9.0: "..."`). */
   variants?: { range: string; text: string }[];
+  /** A README.md's "Why it happens" (Markdown), which `description` ends with: `rules show` heads it apart. */
+  why?: string;
+  /** A README.md's "Sources" (Markdown): the public issues and source files its patterns quote, for `rules show`. */
+  sources?: string;
 }
 
 /** Documentation and defaults of a rule: everything `rules list` / `rules show` print. */
@@ -27,6 +32,11 @@ export interface RuleMeta extends RuleDocs {
   summary: string;
   /** Root-cause rules that, when they fire too, explain this rule's findings. */
   explainedBy?: string[];
+  /**
+   * The severities other than the default that a TypeScript rule gives, each with when, in words, for
+   * `rules show` (a YAML rule's variants say it themselves).
+   */
+  otherSeverities?: { severity: Severity; when: string }[];
 }
 
 /** A log pattern, as declared by a YAML or TypeScript rule, before compilation. */
@@ -109,6 +119,8 @@ export interface LoadedRule extends RuleDefinition {
   origin: 'builtin' | 'vendor';
   /** The YAML file, for YAML rules. */
   file?: string;
+  /** The validated YAML rule, for YAML rules: `rules show` describes its message variants from it. */
+  yaml?: YamlRuleSpec;
 }
 
 // The engine's output: findings, and one outcome per rule evaluated (the Report carries both).

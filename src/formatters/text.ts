@@ -20,7 +20,8 @@ const MAX_EVIDENCE_WRAP = 3;
 
 type Paint = (text: string) => string;
 
-function painter(color: boolean) {
+/** Colours for a terminal (none when `color` is false): severities as every terminal output shows them. */
+export function painter(color: boolean) {
   const c = pc.createColors(color);
   const bySeverity: Record<Severity, Paint> = {
     critical: (t) => c.bold(c.magenta(t)),
