@@ -48,15 +48,15 @@ test('several --format values with --output-dir write one file each; without it 
   }
 });
 
-test('rules list and rules show; an unknown rule exits 2', async () => {
+test('rules list and rules show; an unknown rule is a usage error (exit 64)', async () => {
   const list = await runCli(['rules', 'list']);
   assert.equal(list.code, 0);
   assert.match(list.stdout, /bsl-unavailable\s+(critical|error)\s+storage/);
   const show = await runCli(['rules', 'show', 'repo-locked']);
   assert.equal(show.code, 0);
-  assert.match(show.stdout, /How to fix it/);
+  assert.match(show.stdout, /\nHow to fix\n/);
   const unknown = await runCli(['rules', 'show', 'no-such-rule']);
-  assert.equal(unknown.code, 2);
+  assert.equal(unknown.code, 64);
   assert.match(unknown.stderr, /unknown rule "no-such-rule"/);
 });
 

@@ -1,55 +1,38 @@
 // `snapshot-doctor rules list` and `rules show <id>`: the rule catalog, and one rule's documentation.
 import type { Argv } from 'yargs';
-import type { LoadedRule, RuleMeta } from '../../engine/types.js';
-import { SnapshotDoctorError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { closestNames } from '../../util/closest.js';
+import { wantColor } from '../io.js';
 import type { CommandModule } from './types.js';
-import { byCodeUnits } from '../../util/compare.js';
 
 interface RulesArgs {
   rules?: string[];
   format?: string;
 }
 
-/** `rules show` of an id that no loaded rule has. */
-export class UnknownRuleError extends SnapshotDoctorError {
-  constructor(readonly ruleId: string) {
-    super(`unknown rule "${ruleId}" (see "snapshot-doctor rules list")`);
+/** At most this many ids are suggested for an unknown one. */
+const MAX_SUGGESTIONS = 5;
+
+/**
+ * `rules show` of an id that no loaded rule has: a usage error (exit 64), naming the closest ids. A
+ * prefix that only one id starts with is not taken for it: a script's `rules show <prefix>` would
+ * change meaning the day a second rule starts so.
+ */
+export class UnknownRuleError extends UsageError {
+  constructor(
+    readonly ruleId: string,
+    readonly suggestions: string[] = [],
+    more = 0,
+  ) {
+    const hint = suggestions.length === 0 ? '' : `; did you mean ${suggestions.join(', ')}${more > 0 ? `, or ${more} more` : ''}?`;
+    super(`unknown rule "${ruleId}"${hint} (see "snapshot-doctor rules list")`);
   }
 }
 
-function listTable(metas: RuleMeta[]): string {
-  const rows = [...metas]
-    .sort((a, b) => byCodeUnits(a.category, b.category) || byCodeUnits(a.id, b.id))
-    .map((m) => [m.id, m.severity, m.category, m.title]);
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['id', 'severity', 'category'][i]!.length));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ');
-  return [line(['id', 'severity', 'category', 'title']), ...rows.map(line), '', `${rows.length} rules`].join('\n') + '\n';
-}
-
-function showRule(rule: LoadedRule): string {
-  const m = rule.meta;
-  const out = [
-    `${m.title}`,
-    '',
-    `id:        ${m.id}`,
-    `severity:  ${m.severity} (default)`,
-    `category:  ${m.category}`,
-    `source:    ${rule.file ?? (rule.origin === 'builtin' ? 'built in (TypeScript)' : rule.origin)}`,
-    '',
-    m.summary,
-    '',
-    m.description.trim(),
-    '',
-    'How to fix it:',
-    m.remediation.trim(),
-  ];
-  if (m.explainedBy?.length) out.push('', `Often explained by: ${m.explainedBy.join(', ')}`);
-  if (m.variants?.length) {
-    out.push('', 'Messages by Velero version:');
-    for (const v of m.variants) out.push(`  ${v.range}: ${v.text}`);
-  }
-  if (m.docs.length) out.push('', 'Docs:', ...m.docs.map((d) => `  ${d}`));
-  return `${out.join('\n')}\n`;
+/** The error for an id no rule has, with the ids closest to it. */
+export function unknownRule(id: string, ids: readonly string[]): UnknownRuleError {
+  const close = closestNames(id, ids, Number.POSITIVE_INFINITY);
+  return new UnknownRuleError(id, close.slice(0, MAX_SUGGESTIONS), Math.max(0, close.length - MAX_SUGGESTIONS));
 }
 
 /** The flags both subcommands take. */
@@ -67,7 +50,12 @@ const listCommand: CommandModule<RulesArgs> = {
     // The metadata alone: from the compiled catalog, no rule is loaded.
     const { catalogMetas } = await import('../../catalog-meta.js');
     const metas = await catalogMetas(args.rules ?? []);
-    process.stdout.write(args.format === 'json' ? `${JSON.stringify(metas, null, 2)}\n` : listTable(metas));
+    if (args.format === 'json') {
+      process.stdout.write(`${JSON.stringify(metas, null, 2)}\n`);
+      return 0;
+    }
+    const { formatRuleList } = await import('../../ruledoc/list.js');
+    process.stdout.write(formatRuleList(metas, { color: wantColor(), width: process.stdout.isTTY ? process.stdout.columns : undefined }));
     return 0;
   },
 };
@@ -81,8 +69,13 @@ const showCommand: CommandModule<RulesArgs & { id: string }> = {
     const { loadCatalog } = await import('../../catalog.js');
     const { rules } = await loadCatalog(args.rules ?? []);
     const rule = rules.find((r) => r.meta.id === args.id);
-    if (!rule) throw new UnknownRuleError(args.id);
-    process.stdout.write(args.format === 'json' ? `${JSON.stringify(rule.meta, null, 2)}\n` : showRule(rule));
+    if (!rule) throw unknownRule(args.id, rules.map((r) => r.meta.id));
+    if (args.format === 'json') {
+      process.stdout.write(`${JSON.stringify(rule.meta, null, 2)}\n`);
+      return 0;
+    }
+    const { formatRuleDoc } = await import('../../ruledoc/render.js');
+    process.stdout.write(formatRuleDoc(rule, { color: wantColor(), width: process.stdout.isTTY ? process.stdout.columns : undefined }));
     return 0;
   },
 };
