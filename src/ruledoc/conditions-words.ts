@@ -152,5 +152,7 @@ export function conditionInWords(spec: ConditionSpec): string {
   if (spec.all) parts.push(...spec.all.map(conditionInWords));
   if (spec.any) parts.push(`either ${listInWords(spec.any.map(conditionInWords), 'or')}`);
   if (spec.not) parts.push(`not (${conditionInWords(spec.not)})`);
+  // Parts that say "and" themselves are set apart, so that it stays clear which "and" joins what.
+  if (parts.some((p) => p.includes(' and '))) return parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join('; ')}; and ${parts[parts.length - 1]}`;
   return listInWords(parts);
 }

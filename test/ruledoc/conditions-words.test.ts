@@ -34,4 +34,9 @@ test('a rule\'s `when` in words', () => {
     'there is no Backup whose status.phase is Completed and either KOTS 1.100 or later or the input holds the kotsadm log',
   );
   assert.equal(conditionInWords({ not: { exists: { kind: 'Schedule' } } }), 'not (there is a Schedule)');
+  assert.equal(
+    conditionInWords({ all: [{ absent: { kind: 'Backup', where: { a: 1, b: 2 } } }, { absent: { kind: 'Restore', where: { c: 3 } } }] }),
+    'there is no Backup whose a is 1 and b is 2; and there is no Restore whose c is 3',
+    'parts that say "and" themselves are set apart',
+  );
 });
