@@ -147,6 +147,13 @@ test('10,000 backups: the timeline is day cells with their counts, scrolled to t
   const scroll = await track.evaluate((el) => ({ left: el.scrollLeft, width: el.scrollWidth, client: el.clientWidth }));
   assert.ok(scroll.width > scroll.client, 'a long history scrolls sideways');
   assert.ok(scroll.left + scroll.client >= scroll.width - 1, 'at its newest end');
+  // Paper does not scroll: printed, the newest day is on the page, wherever the screen was scrolled to.
+  await track.evaluate((el) => (el.scrollLeft = 0));
+  await page.emulateMedia({ media: 'print' });
+  const frame = (await track.boundingBox())!;
+  const newest = (await track.locator('g').last().boundingBox())!;
+  assert.ok(newest.x >= frame.x && newest.x + newest.width <= frame.x + frame.width + 1, 'the newest day is printed');
+  await page.emulateMedia({ media: 'screen' });
   await track.locator(`a[href="#finding-${target + 1}"]`).last().click();
   assert.equal(new URL(page.url()).hash, `#finding-${target + 1}`);
   await page.screenshot({ path: join(dir, 'many-backups.png') });
