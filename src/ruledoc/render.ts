@@ -131,10 +131,16 @@ export function formatRuleDoc(rule: LoadedRule, options: RuleDocOptions = {}): s
   out.push(c.bold(title[0]!), ...title.slice(1).map((l) => c.bold(l)));
   const field = (name: string, value: string) => out.push(...hanging(c.dim(name.padEnd(LABEL)), value, ' '.repeat(LABEL), width));
   const severity = severityLine(rule, variants);
-  field('severity', `${bySeverity[severity.default](severity.default)} (the default)`);
+  // Colours go on after wrapping: their escapes take no column.
+  const painted = (lines: string[], text: string, severity: Severity) => {
+    const at = lines.findIndex((l) => l.includes(text));
+    if (at >= 0) lines[at] = lines[at]!.replace(text, text.replace(severity, bySeverity[severity](severity)));
+    return lines;
+  };
+  out.push(...painted(hanging(c.dim('severity'.padEnd(LABEL)), `${severity.default} (the default)`, ' '.repeat(LABEL), width), `${severity.default} (the default)`, severity.default));
   for (const other of severity.others) {
     const when = other.when ?? 'for some of what it matches (see Messages)';
-    out.push(...hanging(' '.repeat(LABEL), `${bySeverity[other.severity](other.severity)} ${when}`, ' '.repeat(LABEL + 2), width));
+    out.push(...painted(hanging(' '.repeat(LABEL), `${other.severity} ${when}`, ' '.repeat(LABEL + 2), width), `${other.severity} `, other.severity));
   }
   if (severity.others.length > 0 && rule.yaml) out.push(...hanging(' '.repeat(LABEL), 'A finding takes the most severe of its matches.', ' '.repeat(LABEL), width).map(c.dim));
   field('category', meta.category);
@@ -157,15 +163,16 @@ export function formatRuleDoc(rule: LoadedRule, options: RuleDocOptions = {}): s
   heading(README_SECTIONS.fix);
   out.push(...section(fixInWords(meta.remediation), width));
   if (meta.remediation.includes('veleroNamespace')) {
-    out.push('', ...hanging(BODY, c.dim('Commands name the namespace "velero"; a report names the namespace Velero runs in.'), BODY, width));
+    out.push('', ...hanging(BODY, 'Commands name the namespace "velero"; a report names the namespace Velero runs in.', BODY, width).map(c.dim));
   }
 
   if (variants.length > 0) {
     heading('Messages');
     for (const v of variants) {
       const from = v.from === undefined ? 'Every finding' : v.from === ANYTHING_ELSE ? 'Anything else it matches' : `From ${v.from}`;
-      const sev = v.severity && v.severity !== meta.severity ? ` (${bySeverity[v.severity](v.severity)})` : '';
-      out.push(...hanging(`${BODY}• `, `${from}${sev}:`, `${BODY}  `, width));
+      const sev = v.severity && v.severity !== meta.severity ? v.severity : undefined;
+      const header = hanging(`${BODY}• `, `${from}${sev ? ` (${sev})` : ''}:`, `${BODY}  `, width);
+      out.push(...(sev ? painted(header, `(${sev}):`, sev) : header));
       for (const k of v.cases) {
         const when = k.when.length > 0 ? `When ${k.when.join(' and ')}: ` : v.cases.length > 1 ? 'Otherwise: ' : '';
         out.push(...hanging(`${BODY}    `, `${when}${plain(k.text)}`, `${BODY}      `, width));

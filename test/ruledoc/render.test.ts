@@ -89,8 +89,16 @@ test('every severity a TypeScript rule reports other than its default is documen
   }
 });
 
-test('colours only when asked; a plain YAML rule file (no README) renders from its own fields', async () => {
-  assert.match(formatRuleDoc(rule('bsl-unavailable'), { color: true }), ESCAPES);
+test('colours only when asked, and they take no column: the text wraps as without them', async () => {
+  for (const id of ['bsl-unavailable', 'backup-failed', 'bsl-missing', 'objstore-access-denied']) {
+    const coloured = formatRuleDoc(rule(id), { color: true, width: 80 });
+    assert.match(coloured, ESCAPES);
+    // eslint-disable-next-line no-control-regex
+    assert.equal(coloured.replace(/\x1b\[[0-9;]*m/g, ''), formatRuleDoc(rule(id), { width: 80 }), id);
+  }
+});
+
+test('a plain YAML rule file (no README) renders from its own fields', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'sd-ruledoc-'));
   try {
     const file = join(dir, 'acme.yaml');
