@@ -162,7 +162,7 @@ export const noRecentSuccessfulBackup: RuleModule = {
       message:
         lastSuccess !== null
           ? `No backup has Completed in the last ${formatDuration(DEFAULT_INTERVAL_MS)}: the newest Completed backup, ${nameOf(completed[0]!)}, ran ${formatDuration(now - lastSuccess)} ago. Latest backups: ${runs.text}.`
-          : `None of the ${backups.length} backups has Completed. Latest backups: ${runs.text}.`,
+          : `${backups.length === 1 ? 'The only backup has not' : `None of the ${backups.length.toLocaleString('en-US')} backups has`} Completed. Latest backups: ${runs.text}.`,
       severity: Severity.WARNING,
       resources: newestFirst(backups).slice(0, 3).map(refOf),
       evidence: runs.evidence,

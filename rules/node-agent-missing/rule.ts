@@ -5,6 +5,7 @@ import type { Bundle } from '../../src/model/bundle.js';
 import type { KubeObject, ObjectRef } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
 import { containerArgs, flagValue, hasKots, inputCanShow, inRange, isTrue, nameOf, objectEvidence, parseVersion } from '../../src/rules/support.js';
+import { plural } from '../../src/util/words.js';
 
 interface Signal {
   what: string;
@@ -28,7 +29,7 @@ export function fsBackupSignals(bundle: Bundle): Signal[] {
   if (pvbs.length > 0) {
     const stuck = pvbs.filter((p) => !p.status?.phase || p.status.phase === 'New');
     signals.push({
-      what: `${pvbs.length} PodVolumeBackups exist${stuck.length ? ` (${stuck.length} still New: no node-agent picked them up)` : ''}`,
+      what: `${plural(pvbs.length, 'PodVolumeBackup')} ${pvbs.length === 1 ? 'exists' : 'exist'}${stuck.length ? ` (${stuck.length} still New: no node-agent picked ${stuck.length === 1 ? 'it' : 'them'} up)` : ''}`,
       evidence: objectEvidence(bundle, stuck[0] ?? pvbs[0]!, ['spec.pod.name', 'spec.volume', 'spec.node', 'status.phase', 'metadata.labels']),
       resources: some(stuck.length ? stuck : pvbs).map(refOf),
     });
@@ -36,7 +37,7 @@ export function fsBackupSignals(bundle: Bundle): Signal[] {
   const backups = bundle.objects.list('Backup').filter((b) => requestsFsBackup(b.spec));
   if (backups.length > 0) {
     signals.push({
-      what: `${backups.length} Backups request file-system backup of all volumes (defaultVolumesToFsBackup)`,
+      what: `${plural(backups.length, 'Backup')} ${backups.length === 1 ? 'requests' : 'request'} file-system backup of all volumes (defaultVolumesToFsBackup)`,
       evidence: objectEvidence(bundle, backups[0]!, ['spec.defaultVolumesToFsBackup', 'spec.defaultVolumesToRestic', 'status.phase']),
       resources: some(backups).map(refOf),
     });
@@ -73,7 +74,7 @@ export function fsBackupSignals(bundle: Bundle): Signal[] {
     const first = annotated[0]!;
     const volumes = first.metadata.annotations?.['backup.velero.io/backup-volumes'] ?? first.spec?.template?.metadata?.annotations?.['backup.velero.io/backup-volumes'];
     signals.push({
-      what: `${annotated.length} pods or workloads opt volumes into file-system backup (backup.velero.io/backup-volumes)`,
+      what: `${annotated.length === 1 ? '1 pod or workload opts' : `${annotated.length.toLocaleString('en-US')} pods or workloads opt`} volumes into file-system backup (backup.velero.io/backup-volumes)`,
       evidence: objectEvidence(bundle, first, { 'backup.velero.io/backup-volumes': volumes }),
       resources: some(annotated).map(refOf),
     });
@@ -129,9 +130,12 @@ export const nodeAgentMissing: RuleModule = {
     const reasons = signals.map((s) => s.what);
     if (logHits.length > 0) reasons.unshift('the Velero server logs that the node agent was not found');
     const where = bundle.veleroNamespace ? ` in namespace ${bundle.veleroNamespace}` : '';
+    const weakOnly = signals.length > 0 && signals.every((s) => s.weak) && logHits.length === 0;
     ctx.report({
       message: `No ${name} DaemonSet${where}${canShow ? '' : ' is running'}, but file-system backup is in use: ${reasons.join('; ')}. Pod volume data is not backed up.`,
-      ...(signals.length > 0 && signals.every((s) => s.weak) && logHits.length === 0 ? { severity: Severity.WARNING } : {}),
+      ...(weakOnly
+        ? { severity: Severity.WARNING, severityReason: 'downgraded to warning: only the presence of KOTS suggests file-system backup; no backup, schedule or pod asks for it, and no log line shows it failing' }
+        : {}),
       resources: signals.flatMap((s) => s.resources),
       evidence,
       count: Math.max(1, ctx.hitCount(0) + signals.length),

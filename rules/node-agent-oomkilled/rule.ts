@@ -5,6 +5,7 @@ import type { KubeObject, ObjectRef } from '../../src/model/kube.js';
 import { refKey, refOf } from '../../src/model/kube.js';
 import { containerEvidence, memoryLimit } from '../../src/rules/velero-pods.js';
 import { backupRef, containerStatuses, inRange, nameOf, objectEvidence, parseVersion } from '../../src/rules/support.js';
+import { plural } from '../../src/util/words.js';
 
 const AGENT_CONTAINERS = ['node-agent', 'restic'];
 
@@ -66,7 +67,7 @@ export const nodeAgentOomKilled: RuleModule = {
     const killedLines = ctx.hitCount(0);
     if (killedPvbs.length > 0 || killedLines > 0) {
       const backups = [...resources.values()].filter((r) => r.kind === 'Backup').map((r) => r.name);
-      const counted = [killedPvbs.length ? `${killedPvbs.length} PodVolumeBackups` : '', killedLines ? `${killedLines} log lines` : ''].filter(Boolean).join(' and ');
+      const counted = [killedPvbs.length ? plural(killedPvbs.length, 'PodVolumeBackup') : '', killedLines ? plural(killedLines, 'log line') : ''].filter(Boolean).join(' and ');
       parts.push(`the uploader was killed (\`signal: killed\`) in ${counted}${backups.length ? `, affecting backups ${backups.slice(0, 5).join(', ')}` : ''}`);
     }
     if (parts.length === 0) return;

@@ -163,6 +163,7 @@ export const unexplainedErrors: RuleModule = {
     ctx.report({
       message: parts.join(' '),
       severity: frequent ? Severity.WARNING : Severity.INFO,
+      ...(frequent ? { severityReason: `raised to warning: one message was logged ${timesOf(inNewestDay(frequent, now))} in the last day of the input (${FREQUENT_PER_DAY} or more is not noise)` } : {}),
       resources,
       evidence,
       count: lines + failures.length,

@@ -4,6 +4,7 @@ import type { Evidence, RuleModule } from '../../src/engine/types.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { refOf } from '../../src/model/kube.js';
 import { hasKots, inputCanShow, listOf, nameOf } from '../../src/rules/support.js';
+import { plural } from '../../src/util/words.js';
 
 const VELERO_KINDS_IN_USE = ['Schedule', 'Backup', 'BackupStorageLocation', 'Restore'];
 
@@ -45,7 +46,7 @@ export const veleroNotInstalled: RuleModule = {
       file: (first && bundle.sourceOf(first)) ?? 'cluster-resources/deployments',
       text:
         deployments.length > 0
-          ? `${deployments.length} Deployments read in ${namespaces.length} namespaces (${sample.join(', ')}${deployments.length > sample.length ? ', …' : ''}); none is named velero or labelled component=velero / app.kubernetes.io/name=velero`
+          ? `${plural(deployments.length, 'Deployment')} read in ${plural(namespaces.length, 'namespace')} (${sample.join(', ')}${deployments.length > sample.length ? ', …' : ''}); none is named velero or labelled component=velero / app.kubernetes.io/name=velero`
           : 'the input lists Deployments, and there are none',
     });
 
@@ -55,12 +56,12 @@ export const veleroNotInstalled: RuleModule = {
       if (!obj) continue;
       evidence.push({
         file: bundle.sourceOf(obj) ?? `${kind}/${nameOf(obj)}`,
-        text: `${list.length} ${kind}${list.length === 1 ? '' : 's'} exist (e.g. ${nameOf(obj)}) but no server processes them`,
+        text: `${plural(list.length, kind)} ${list.length === 1 ? 'exists' : 'exist'} (e.g. ${nameOf(obj)}) but no server processes ${list.length === 1 ? 'it' : 'them'}`,
       });
     }
 
     const parts = ['No Velero server Deployment was found'];
-    parts.push(namespaces.length > 0 ? ` among the ${deployments.length} Deployments read (namespaces: ${namespaces.join(', ')})` : '');
+    parts.push(namespaces.length > 0 ? ` among the ${plural(deployments.length, 'Deployment')} read (namespaces: ${namespaces.join(', ')})` : '');
     let message = parts.join('') + '.';
     if (leftovers.length > 0) {
       const ns = bundle.veleroNamespace ?? leftovers[0]?.[1][0]?.metadata.namespace;

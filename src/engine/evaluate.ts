@@ -183,6 +183,7 @@ function runRule(
       remediation: input.remediation ?? remediation!,
       docs: [...meta.docs],
     };
+    if (input.severityReason && finding.severity !== meta.severity) finding.severityReason = input.severityReason;
     if (input.explainedBy) causesChosenByRule.set(finding, [...input.explainedBy]);
     return finding;
   });

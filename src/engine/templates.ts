@@ -1,7 +1,7 @@
 // Handlebars templates for rule messages and remediation: one isolated instance, plain-text output, a few helpers.
 import { createRequire } from 'node:module';
 import type HandlebarsModule from 'handlebars';
-import { plural, timesOf } from '../util/words.js';
+import { formatAge, plural, timesOf } from '../util/words.js';
 
 type Handlebars = typeof HandlebarsModule;
 
@@ -56,6 +56,12 @@ function registerHelpers(hb: Handlebars): void {
   });
   /** `{{times count}}` → `once` / `4 times` (`seen {{times count}}`). */
   hb.registerHelper('times', (value: unknown) => timesOf(value));
+  /** `{{ago object.status.completionTimestamp}}` → `12 days`: how long before the input's `now` (the collection time). */
+  hb.registerHelper('ago', (value: unknown, options: { data?: { root?: { now?: unknown } } }) => {
+    const then = Date.parse(text(value));
+    const now = Date.parse(text(options.data?.root?.now));
+    return Number.isFinite(then) && Number.isFinite(now) ? formatAge(now - then) : 'an unknown time';
+  });
 }
 
 export type Template = (context: object) => string;

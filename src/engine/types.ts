@@ -78,6 +78,8 @@ export interface FindingInput {
    * the engine names these and links no other by `meta.explainedBy`; `[]` names none.
    */
   explainedBy?: string[];
+  /** Why `severity` differs from the rule's default, in words ("downgraded to info: …"). */
+  severityReason?: string;
 }
 
 export interface RuleContext {
@@ -149,6 +151,8 @@ export interface Finding {
   docs: string[];
   /** Ids of root-cause findings in this report that explain this symptom. */
   explainedBy?: string[];
+  /** Why the severity differs from the rule's default, in words (`downgraded to info: it ended 12 days ago, …`). */
+  severityReason?: string;
   /**
    * When the rule fired on several objects for one reason, one row per object (newest first, every
    * one of them); `message` then sums them up.

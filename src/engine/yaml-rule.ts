@@ -27,7 +27,7 @@ export interface YamlRuleSpec {
   when?: ConditionSpec;
   match: {
     logs?: LogPatternSpec[];
-    objects?: { kind: string; where?: Record<string, Scalar | MatcherSpec>; message?: string; severity?: Severity }[];
+    objects?: { kind: string; where?: Record<string, Scalar | MatcherSpec>; message?: string; severity?: Severity; severityReason?: string }[];
   };
   group?: string;
   message: string;
@@ -41,6 +41,8 @@ export const MAX_EVIDENCE = 5;
 interface Variant {
   message?: Template;
   severity?: Severity;
+  /** Why this variant's severity differs from the rule's (object variants). */
+  severityReason?: Template;
 }
 
 interface ObjectSource extends Variant {
@@ -70,7 +72,7 @@ function template(source: string, field: string, check: boolean): Template {
  */
 export const RESERVED_CAPTURES: ReadonlySet<string> = new Set([
   'count', 'names', 'versions', 'veleroNamespace', 'object', 'kind', 'name', 'namespace', 'groups', 'line', 'file',
-  'lookup', 'default', 'truncate', 'unescape', 'shortName', 'replace', 'eq', 'or', 'if', 'unless', 'each', 'with', 'log',
+  'lookup', 'default', 'truncate', 'unescape', 'shortName', 'replace', 'eq', 'or', 'plural', 'times', 'ago', 'now', 'if', 'unless', 'each', 'with', 'log',
 ]);
 
 /** Named groups of a regex source (`(?<name>`), escaped parentheses and lookbehinds aside. */
@@ -174,6 +176,7 @@ export function compileYamlRule(spec: YamlRuleSpec, options: CompileOptions = {}
         // The object (when there is one) gives `object`; the chosen variant's hit its line and captures.
         const base = first.type === 'object' ? first : lead;
         const context = contextOf(base, ctx.bundle, count, resources);
+        context.now = ctx.now.toISOString();
         // Captures, and a log line, of every member: an object finding joined by log lines can say
         // `{{reason}}` from them.
         const logHit = lead.type === 'log' ? lead : members.find((h) => h.type === 'log');
@@ -184,6 +187,8 @@ export function compileYamlRule(spec: YamlRuleSpec, options: CompileOptions = {}
           .map((h) => h.variant.severity ?? spec.severity)
           .reduce((a, b) => (severityRank(b) < severityRank(a) ? b : a));
         const variantMessage = lead.variant.message;
+        const reasoned = members.find((h) => h.variant.severityReason && (h.variant.severity ?? spec.severity) === severity);
+        const severityReason = reasoned?.variant.severityReason?.(context).replace(/\s*\n\s*/g, ' ').trim();
         ctx.report({
           // One line: values such as `error` carry Go's `\n\t` continuation lines.
           message: (variantMessage ?? message)(context).replace(/\s*\n\s*/g, ' ').trim(),
@@ -192,6 +197,7 @@ export function compileYamlRule(spec: YamlRuleSpec, options: CompileOptions = {}
           evidence: members.slice(0, MAX_EVIDENCE).map((h) => evidenceOf(h, ctx.bundle)),
           count,
           remediation: remediation(context).trim(),
+          ...(severityReason ? { severityReason } : {}),
         });
       }
     },
@@ -245,6 +251,7 @@ function compileBody(spec: YamlRuleSpec, check: boolean): CompiledBody {
     };
     if (q.message) source.message = template(q.message, `match.objects[${i}].message`, check);
     if (q.severity) source.severity = q.severity;
+    if (q.severityReason) source.severityReason = template(q.severityReason, `match.objects[${i}].severityReason`, check);
     return source;
   });
   const message = template(spec.message, 'message', check);

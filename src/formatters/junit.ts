@@ -19,6 +19,7 @@ function failureBody(findings: Finding[]): string {
     .map((f) =>
       [
         f.message,
+        ...(f.severityReason ? [`severity ${f.severityReason}`] : []),
         ...f.resources.map((r) => `resource: ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`),
         ...f.evidence.map((e) => `evidence: ${e.line ? `${e.file}:${e.line}` : e.file}: ${e.text}`),
         `fix: ${f.remediation.trim()}`,

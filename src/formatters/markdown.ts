@@ -69,6 +69,7 @@ function findingView(f: Finding) {
     category: inline(f.category),
     countText: f.count > 1 ? `seen ${timesOf(f.count)}` : '',
     message: inline(f.message),
+    severityReason: f.severityReason ? inline(`Severity ${f.severityReason}.`) : '',
     objects: f.objects?.length ? objectsTable(f.objects) : '',
     resources: f.objects?.length ? '' : f.resources
       .slice(0, 10)

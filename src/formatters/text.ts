@@ -89,6 +89,7 @@ export function formatText(report: Report, options: FormatOptions = {}): string 
     const heading = wrapWords(`${finding.title} [${finding.ruleId}]${finding.count > 1 ? ` (seen ${timesOf(finding.count)})` : ''}`, width - INDENT.length);
     out.push(`${tag} ${c.bold(heading[0]!)}`, ...heading.slice(1).map((l) => INDENT + l));
     out.push(...hanging(INDENT, finding.message, INDENT, width));
+    if (finding.severityReason) out.push(...hanging(INDENT, `severity ${finding.severityReason}`, `${INDENT}  `, width).map(c.dim));
     if (finding.objects?.length) out.push(...objectRows(finding.objects, c, width));
     else if (finding.resources.length > 0) {
       const names = finding.resources.slice(0, 5).map(resourceName).join(', ');

@@ -31,6 +31,7 @@ function resultName(text: string): string {
 
 function detail(finding: Finding): string {
   const parts = [finding.message.trim()];
+  if (finding.severityReason) parts.push(`Severity ${finding.severityReason}.`);
   const evidence = finding.evidence.slice(0, MAX_EVIDENCE).map((e) => `${e.line ? `${e.file}:${e.line}` : e.file}: ${e.text}`);
   if (evidence.length > 0) parts.push(`Evidence:\n${evidence.join('\n')}`);
   if (finding.remediation.trim()) parts.push(`How to fix it: ${finding.remediation.trim()}`);

@@ -25,6 +25,16 @@ export function timesOf(count: unknown): string {
   return n === 1 ? 'once' : `${n.toLocaleString('en-US')} times`;
 }
 
+/** `12 days`, `1 day`, `5 hours`, `40 minutes`: how long ago, in words (whole units, rounded down). */
+export function formatAge(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return 'less than a minute';
+  if (minutes < 60) return plural(minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return plural(hours, 'hour');
+  return plural(Math.floor(hours / 24), 'day');
+}
+
 /**
  * The one timestamp format of every report: RFC 3339 in UTC to the second (`2024-05-01T02:00:00Z`),
  * as Kubernetes writes them. Accepts epoch milliseconds, a Date or a parseable string; what does not

@@ -25,6 +25,8 @@ export interface CaseSpec {
     severity?: Severity;
     count?: number;
     messageContains?: string[];
+    /** Text the reason for an adjusted severity holds (Finding.severityReason). */
+    severityReasonContains?: string;
     resources?: { kind: string; name: string; namespace?: string }[];
     /** The root causes some finding names (`[]`: a finding that names none). */
     explainedBy?: string[];
@@ -73,6 +75,10 @@ export async function runCase(id: string, name: string): Promise<CaseSpec> {
   if (expect.count !== undefined) assert.ok(mine.some((f) => f.count === expect.count), `${where}: expected count ${expect.count}:\n  ${describe(mine)}`);
   for (const text of expect.messageContains ?? []) {
     assert.ok(mine.some((f) => f.message.includes(text)), `${where}: no message contains "${text}":\n  ${describe(mine)}`);
+  }
+  if (expect.severityReasonContains !== undefined) {
+    const wanted = expect.severityReasonContains;
+    assert.ok(mine.some((f) => f.severityReason?.includes(wanted)), `${where}: no severity reason contains "${wanted}": ${JSON.stringify(mine.map((f) => f.severityReason))}`);
   }
   for (const r of expect.resources ?? []) {
     const found = mine.some((f) => f.resources.some((x) => x.kind === r.kind && x.name === r.name && (r.namespace === undefined || x.namespace === r.namespace)));
