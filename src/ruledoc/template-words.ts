@@ -24,7 +24,7 @@ export interface WordsOptions {
  * The helpers this walk words (src/engine/templates.ts registers the others; Handlebars has the
  * blocks and `lookup`): a test checks every registered helper is here.
  */
-export const HELPERS_IN_WORDS: ReadonlySet<string> = new Set(['default', 'truncate', 'unescape', 'shortName', 'replace', 'or', 'eq', 'lookup', 'times', 'plural', 'if', 'unless', 'each', 'with']);
+export const HELPERS_IN_WORDS: ReadonlySet<string> = new Set(['default', 'truncate', 'unescape', 'shortName', 'replace', 'or', 'eq', 'lookup', 'times', 'plural', 'ago', 'if', 'unless', 'each', 'with']);
 
 /** More conditions than this (2^n cases) and a message reads better with its conditions inline, in brackets. */
 const MAX_CONDITIONS = 3;
@@ -219,6 +219,9 @@ class Walker {
       case 'times':
         // `{{times count}}` → `<count> times` (`once` where the count is 1).
         return this.facts.get(`(eq ${sourceOf(first!)} 1)`) ? 'once' : `${this.value(first!)} times`;
+      case 'ago':
+        // `{{ago object.status.completionTimestamp}}` → `<age of completion-timestamp>` (`12 days` in a report).
+        return placeholder(`age of ${this.value(first!).replace(/^<|>$/g, '')}`);
       case 'plural': {
         // `{{plural count "backup"}}` → `<count> backups`; `1 backup` where the count is 1.
         const noun = literal(second) ?? 'item';

@@ -64,4 +64,5 @@ test('every helper the templates register is worded: plural and times read as co
   assert.ok(registered.length >= 8, 'the helpers were found');
   for (const name of registered) assert.ok(HELPERS_IN_WORDS.has(name), `the helper ${name} is not worded by src/ruledoc/template-words.ts`);
   assert.equal(messageInWords('logged {{times count}}, {{plural count "line"}}')[0]!.text, 'logged <count> times, <count> lines');
+  assert.equal(messageInWords('it ended {{ago object.status.completionTimestamp}} before')[0]!.text, 'it ended <age of completion-timestamp> before');
 });
