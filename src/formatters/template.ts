@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type Handlebars from 'handlebars';
 import { SEVERITIES } from '../constants.js';
 import { PACKAGE_ROOT } from '../package-root.js';
+import { formatCount } from '../util/words.js';
 
 let instance: typeof Handlebars | undefined;
 
@@ -20,6 +21,7 @@ function reportHandlebars(): typeof Handlebars {
   hb.registerHelper('plural', (count: unknown, one: string, many: string) => (Number(count) === 1 ? one : many));
   hb.registerHelper('join', (list: unknown, separator: unknown) => (Array.isArray(list) ? list.join(typeof separator === 'string' ? separator : ', ') : ''));
   hb.registerHelper('severities', () => SEVERITIES);
+  hb.registerHelper('count', (n: unknown) => formatCount(n));
   hb.registerHelper('duration', (seconds: unknown) => formatDuration(Number(seconds)));
   return (instance = hb);
 }

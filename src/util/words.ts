@@ -18,6 +18,11 @@ export function plural(count: unknown, singular: string, pluralForm?: string): s
   return `${n.toLocaleString('en-US')} ${n === 1 ? singular : many}`;
 }
 
+/** `10000` → `10,000`: a count as a person reads it; what is not a number is returned as given. */
+export function formatCount(count: unknown): string {
+  return typeof count === 'number' && Number.isFinite(count) ? count.toLocaleString('en-US') : String(count ?? '');
+}
+
 /** `once`, `2 times`, `1,204 times`: how often something was seen (`seen once`, `seen 4 times`). */
 export function timesOf(count: unknown): string {
   const n = typeof count === 'number' ? count : Number(count);

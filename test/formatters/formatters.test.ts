@@ -100,3 +100,15 @@ test('html: self-contained, and data is escaped', () => {
   assert.doesNotMatch(out, /href="javascript:/i);
   assert.doesNotMatch(out, /<[a-z]+[^>]*\son[a-z]+=/i, 'no event handler attributes');
 });
+
+test('html and markdown: counts are grouped by thousands and an unknown Velero version reads "unknown"', () => {
+  const big: Report = structuredClone(broken);
+  big.inventory = { ...big.inventory, backups: 10000, podVolumeBackups: 20480 };
+  big.versions = { ...big.versions, velero: undefined };
+  const html = formatReport(big, 'html');
+  assert.match(html, /<div class="n">10,000<\/div><div class="label">backups<\/div>/);
+  assert.match(html, /<td class="num">20,480<\/td>/);
+  assert.match(html, /<div class="n">unknown<\/div><div class="label">Velero<\/div>/);
+  assert.doesNotMatch(html, /<div class="n">\?<\/div>/);
+  assert.match(formatReport(big, 'markdown'), /^\| 10,000 \| /m);
+});
