@@ -2,13 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compileBuiltinCatalog } from '../src/catalog.js';
+import { tempDir } from './support/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sd-lazy-'));
+const dir = tempDir('sd-lazy-');
 
 /** The URLs of every module the CLI (sources, through tsx) resolves for `argv`, recorded by a resolve hook. */
 function modulesLoadedBy(argv: string[]): string[] {

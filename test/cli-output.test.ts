@@ -1,15 +1,15 @@
 // Report output from the CLI: format from the -o extension, `md` for markdown, the short summary beside written paths, FORCE_COLOR.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './support/cli.js';
 import { wantColor } from '../src/cli/io.js';
 import { formatOfPath } from '../src/cli/commands/shared.js';
+import { tempDir } from './support/temp.js';
 
 test('-o report.html writes HTML without --format, and prints the verdict beside the path', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sd-out-'));
+  const dir = tempDir('sd-out-');
   const out = join(dir, 'report.html');
   const result = await runCli(['analyze', 'fixtures/sample-bundle', '-o', out, '--fail-on', 'none']);
   assert.equal(result.code, 0);

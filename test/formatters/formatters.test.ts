@@ -104,7 +104,7 @@ test('html: self-contained, and data is escaped', () => {
 test('html and markdown: counts are grouped by thousands and an unknown Velero version reads "unknown"', () => {
   const big: Report = structuredClone(broken);
   big.inventory = { ...big.inventory, backups: 10000, podVolumeBackups: 20480 };
-  big.versions = { ...big.versions, velero: undefined };
+  big.versions = { ...big.versions, velero: null };
   const html = formatReport(big, 'html');
   assert.match(html, /<div class="n">10,000<\/div><div class="label">backups<\/div>/);
   assert.match(html, /<td class="num">20,480<\/td>/);

@@ -1,8 +1,7 @@
 // --format troubleshoot (analysis.json shape), analysis.json written into a bundle, and troubleshoot's own analysis.json read as context.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tar from 'tar';
 import { analyze } from '../../src/analyze.js';
@@ -10,6 +9,7 @@ import { writeBundleAnalysis } from '../../src/bundle/analysis.js';
 import { formatReport } from '../../src/formatters/index.js';
 import { troubleshootResults, type AnalyzerResult } from '../../src/formatters/troubleshoot.js';
 import type { Report } from '../../src/report/types.js';
+import { tempDir } from '../support/temp.js';
 
 const SAMPLE = 'fixtures/sample-bundle/support-bundle-2024-05-01T12_30_00';
 const KEYS = ['name', 'labels', 'insight', 'severity', 'analyzerSpec', 'error', 'involvedObject'];
@@ -83,7 +83,7 @@ function result(title: string, message: string, severity: 'error' | 'warn' | 'de
 }
 
 test('troubleshoot\'s own analysis.json: failing Velero results are context, never findings, and not said twice', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'ts-analysis-'));
+  const dir = tempDir('ts-analysis-');
   const bundle = join(dir, 'support-bundle-2024-05-01T12_30_00');
   await cp(SAMPLE, bundle, { recursive: true, verbatimSymlinks: true });
   await writeFile(join(bundle, 'analysis.json'), JSON.stringify(TROUBLESHOOT_ANALYSIS, null, 4));
@@ -112,7 +112,7 @@ test('troubleshoot\'s own analysis.json: failing Velero results are context, nev
 });
 
 test('analysis.json written into a bundle replaces any there, keeps every other entry and link, and is not read back as context', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'ts-write-'));
+  const dir = tempDir('ts-write-');
   const archive = join(dir, 'support-bundle.tar.gz');
   await tar.create({ gzip: true, file: archive, cwd: 'fixtures/sample-bundle', portable: true }, ['support-bundle-2024-05-01T12_30_00']);
   const before: string[] = [];

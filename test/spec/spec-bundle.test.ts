@@ -2,13 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { analyze } from '../../src/analyze.js';
 import { loadCatalog } from '../../src/catalog.js';
 import { layOutAsTroubleshoot } from '../support/troubleshoot-layout.js';
+import { tempDir } from '../support/temp.js';
 
 const DEFAULT_NOW = '2025-01-15T12:00:00Z';
 
@@ -21,7 +21,7 @@ const catalog = await loadCatalog();
  * those files; the rules that fire from none of their cases then are listed, not failed.
  */
 test('every catalog rule fires from a case laid out as troubleshoot writes a bundle for `snapshot-doctor spec`', async (t) => {
-  const root = await mkdtemp(join(tmpdir(), 'spec-bundle-'));
+  const root = tempDir('spec-bundle-');
   const cannot: string[] = [];
   const needMore: string[] = [];
   for (const rule of catalog.rules) {

@@ -2,14 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { mergeSupportBundleSpec, supportBundleSpec, SPEC_REDACTORS, LOGS_COLLECTORS } from '../../src/spec/index.js';
 import { InputError } from '../../src/errors.js';
 import { runCli } from '../support/cli.js';
+import { tempDir } from '../support/temp.js';
 
 const SCHEMAS = 'fixtures/troubleshoot-schemas';
 
@@ -222,7 +222,7 @@ test('the spec command: stdout is the spec; --merge reads the file; a missing fi
   const plain = await runCli(['spec']);
   assert.equal(plain.code, 0);
   assert.equal(plain.stdout, supportBundleSpec());
-  const dir = await mkdtemp(join(tmpdir(), 'spec-'));
+  const dir = tempDir('spec-');
   const file = join(dir, 'support-bundle.yaml');
   await writeFile(file, VENDOR_SPEC);
   const merged = await runCli(['spec', '--merge', file]);
