@@ -1,14 +1,9 @@
 // The scan prefilter: one multi-literal search over raw bytes (Wu-Manber), ASCII case-insensitive.
 //
-// Written by hand because it is the hot path: every log byte passes through it. Measured on this 2-core
-// machine (shared, so figures are noisy; bench/scan.bench.ts and ad-hoc loops over routine Velero lines,
-// catalog of ~190 literals): a byte-at-a-time Aho-Corasick DFA in JS ran at 60-110 MB/s; one combined
-// alternation RegExp over latin1-decoded text at ~30 MB/s; Wu-Manber with two-byte blocks over each
-// literal's prefix at ~35 MB/s (common prefixes such as "backup" stopped it at 44% of windows); this
-// version, three-byte blocks and per-literal windows chosen to avoid ordinary log text, at 180-240 MB/s
-// (no stops on routine lines, ~6 bytes skipped per step). One native Buffer.indexOf pass per literal
-// would grow with the catalog. `analyze` on 520 MB of logs ran at 0.69x the `gzip -dc | grep -cE`
-// baseline; decompression runs on zlib's thread, so worker threads were not needed.
+// Written by hand because it is the hot path: every log byte passes through it. Three-byte blocks and
+// per-literal windows chosen to avoid ordinary log text let it skip several bytes per step on routine
+// lines, and its cost does not grow with the number of literals (one native indexOf pass per literal
+// would). The alternatives tried and their figures are in bench/README.md ("The prefilter").
 
 const FOLD = new Uint8Array(256);
 for (let b = 0; b < 256; b++) FOLD[b] = b >= 65 && b <= 90 ? b + 32 : b;
