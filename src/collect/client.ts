@@ -155,7 +155,7 @@ export class KubeClient {
 
   /**
    * The raw JSON bytes of a GET as they arrived, not joined: a big list page goes to the worker as it
-   * is, and joining 13 pages of 850 KB here cost the main thread 8 ms (bench/collect.bench.ts).
+   * is, rather than joined on the main thread, which sends the requests (bench/README.md, "Choices in the code").
    */
   async getChunks(path: string, query?: Query, how?: KubeRequestOptions): Promise<Buffer[]> {
     return (await this.get(path, query, how)).chunks;

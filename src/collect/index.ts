@@ -24,8 +24,8 @@ interface VersionInfo {
 
 /**
  * A collection compresses while it collects, on the cores that also read the answers and send the
- * next requests: zlib's level 3 (its fast strategy) takes about a third of the default level 6's CPU
- * for a bundle 8% larger (1.23 against 1.13 MB), and the collect bench ran 20 ms faster (bench/collect.bench.ts).
+ * next requests: zlib's level 3 (its fast strategy) costs much less CPU than the default level 6 for a
+ * slightly larger bundle, and the collect bench ran faster with it (bench/README.md, "Choices in the code").
  */
 const COLLECT_GZIP_LEVEL = 3;
 

@@ -56,8 +56,8 @@ export class ListFiles {
   /**
    * Adds one page. With `reads`, the summary carries the objects later steps read, cut down to the
    * fields they read, so that the caller's thread neither parses the page nor holds thousands of
-   * whole objects (parsing and keeping 5,000 Backups there, and the garbage collection that followed,
-   * held the main thread for some 50 ms: bench/collect.bench.ts).
+   * whole objects (parsing and keeping thousands of Backups there, and the garbage collection that
+   * followed, held up the main thread's requests: bench/README.md, "Choices in the code").
    */
   add(text: string, reads?: Reads): PageSummary {
     const page = parseListPage(text);

@@ -6,7 +6,7 @@ import { posix } from 'node:path';
  * or is empty: such entries are never followed.
  */
 export function safeRelativePath(raw: string): string | undefined {
-  // Fast path for the common clean path (measured: normalizing every entry of a 200k-entry archive cost 0.7 s).
+  // Fast path for the common clean path: normalizing every entry showed in the read bench on archives of many entries.
   if (raw && raw !== '.' && !raw.endsWith('/.') && !raw.startsWith('/') && !raw.includes('\\') && !raw.includes('..') && !raw.includes('//') && !raw.startsWith('./') && !raw.includes('/./') && !/^[A-Za-z]:/.test(raw)) {
     return raw.endsWith('/') ? raw.slice(0, -1) || undefined : raw;
   }
