@@ -96,6 +96,8 @@ export interface EngineOptions {
   onRedaction: (redactor: string) => void;
   /** Decode base64 values and mask those that hide a secret (off for the nested decode itself). */
   decodeBase64?: boolean;
+  /** The text is a YAML file: a mask that is a line's whole plain value is quoted (a bare `***…` is an alias). */
+  yaml?: boolean;
 }
 
 /**
@@ -108,11 +110,13 @@ export class LineRedactor {
   private readonly custom: CustomRule[];
   private readonly onRedaction: (redactor: string) => void;
   private readonly decodeBase64: boolean;
+  private readonly yaml: boolean;
 
   constructor(options: EngineOptions) {
     this.custom = options.custom;
     this.onRedaction = options.onRedaction;
     this.decodeBase64 = options.decodeBase64 ?? true;
+    this.yaml = options.yaml ?? false;
   }
 
   /** True when the next line must be looked at whatever the prefilter says. */
@@ -540,6 +544,7 @@ export class LineRedactor {
     let at = 0;
     let lastEnd = -1;
     let quote = false;
+    const mask = () => (quote || (this.yaml && isWholePlainYamlValue(text, at, lastEnd)) ? `"${MASK}"` : MASK);
     for (const span of spans) {
       // Already masked (a second pass over redacted text): neither masked again nor counted.
       if (span.end - span.start === MASK.length && text.startsWith(MASK, span.start)) continue;
@@ -549,7 +554,7 @@ export class LineRedactor {
         continue;
       }
       if (lastEnd > at) {
-        out.push(quote ? `"${MASK}"` : MASK);
+        out.push(mask());
         at = lastEnd;
       }
       out.push(text.slice(at, span.start));
@@ -559,12 +564,46 @@ export class LineRedactor {
       this.onRedaction(span.redactor);
     }
     if (lastEnd > at) {
-      out.push(quote ? `"${MASK}"` : MASK);
+      out.push(mask());
       at = lastEnd;
     }
     out.push(text.slice(at));
     return out.join('');
   }
+}
+
+const isBlank = (c: string | undefined) => c === ' ' || c === '\t';
+
+/**
+ * Whether [start, end) is the whole plain value of a YAML line (`key: value`, `- value`), the rest of the
+ * line blank or a comment: there a bare mask would read as an alias. A value inside quotes, a block
+ * scalar's line, or a mask within a longer value is none.
+ */
+function isWholePlainYamlValue(text: string, start: number, end: number): boolean {
+  let rest = end;
+  while (rest < text.length && (isBlank(text[rest]) || text[rest] === '\r')) rest += 1;
+  if (rest < text.length && text[rest] !== '#') return false;
+  if (!isBlank(text[start - 1])) return false;
+  let i = 0;
+  let item = false;
+  for (;;) {
+    while (i < start && isBlank(text[i])) i += 1;
+    if (text[i] !== '-' || !isBlank(text[i + 1])) break;
+    item = true;
+    i += 1;
+  }
+  if (i >= start) return item;
+  // The key, quoted or plain, then `:` and blanks up to the value.
+  const quote = text[i];
+  if (quote === '"' || quote === "'") {
+    i += 1;
+    while (i < start && text[i] !== quote) i += quote === '"' && text[i] === '\\' ? 2 : 1;
+    i += 1;
+  }
+  while (i < start && !(text[i] === ':' && (isBlank(text[i + 1]) || i + 1 === start))) i += 1;
+  if (i >= start) return false;
+  for (i += 1; i < start; i += 1) if (!isBlank(text[i])) return false;
+  return true;
 }
 
 function trimEnd(text: string, start: number, end: number): number {

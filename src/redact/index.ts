@@ -61,7 +61,7 @@ export function createRedactor(config?: RedactionConfig, options: { configFile?:
   };
   // Logs carry no Secret objects: their base64 runs are not decoded (a second full pass, as costly as the first).
   const lineRedactor = (file: string) =>
-    new LineRedactor({ custom, onRedaction: counter(file), decodeBase64: !/\.log(?:\.gz)?$/i.test(file) });
+    new LineRedactor({ custom, onRedaction: counter(file), decodeBase64: !/\.log(?:\.gz)?$/i.test(file), yaml: /\.ya?ml(?:\.gz)?$/i.test(file) });
   const customNames = new Map(config?.patterns?.map((p) => [p.name, `custom pattern /${p.regex}/${p.flags ?? ''}`]) ?? []);
   return {
     redactText(text, file) {

@@ -5,7 +5,8 @@ import { createRedactor, MASK } from '../../src/redact/index.js';
 import { ConfigError } from '../../src/errors.js';
 
 const M = MASK;
-const redact = (text: string, file = 'f.yaml') => createRedactor().redactText(text, file);
+// Plain text: in a .yaml file a mask that is a whole plain value is quoted (the YAML tests below).
+const redact = (text: string, file = 'f.txt') => createRedactor().redactText(text, file);
 
 /** [what, input, expected output] */
 const CASES: [string, string, string][] = [
@@ -192,7 +193,7 @@ test('no false positives on realistic Velero logs, objects and describe output',
 test('redaction is idempotent and the second pass counts nothing', () => {
   const once = redact(CASES.map((c) => c[1]).join('\n'));
   const redactor = createRedactor();
-  assert.equal(redactor.redactText(once, 'f.yaml'), once);
+  assert.equal(redactor.redactText(once, 'f.txt'), once);
   assert.equal(redactor.summary().total, 0);
 });
 
@@ -307,4 +308,33 @@ test('hostile lines: long runs of blanks and tabs, many PEM block starts, are re
     ['-----BEGIN PRIVATE KEY-----abc'.repeat(10_000), `-----BEGIN PRIVATE KEY-----${M}`.repeat(10_000)],
   ];
   for (const [index, [input, expected]] of cases.entries()) assert.ok(redact(input) === expected, `case ${index}`);
+});
+
+/** [input, expected] in a .yaml file: a whole plain value masked is quoted, or YAML reads `***…` as an alias. */
+const YAML_CASES: [string, string][] = [
+  ['password: abc', `password: "${M}"`],
+  ['  - password: abc', `  - password: "${M}"`],
+  ['"password": abc', `"password": "${M}"`],
+  ['metadata:\n  annotations:\n    kots.io/license-id: 2ViJxPlantedLicense\n  name: daily', `metadata:\n  annotations:\n    kots.io/license-id: "${M}"\n  name: daily`],
+  ['env:\n- name: AWS_SECRET_ACCESS_KEY\n  value: abc', `env:\n- name: AWS_SECRET_ACCESS_KEY\n  value: "${M}"`],
+  ['args:\n- --api-token\n- abc', `args:\n- --api-token\n- "${M}"`],
+  // Near misses: already quoted, or the mask is not the whole value.
+  ['password: "abc"', `password: "${M}"`],
+  ["password: 'abc'", `password: '${M}'`],
+  ['s3Url: https://velero:Pl4nted@minio.example.com:9000', `s3Url: https://velero:${M}@minio.example.com:9000`],
+  ['Authorization: Bearer abcdefgh12345678', `Authorization: Bearer ${M}`],
+  ['msg: "token: abcDEF123456"', `msg: "token: ${M}"`],
+];
+
+test('YAML files: a mask that is a whole plain value is quoted, so the file still parses', async () => {
+  const { parseAllDocuments } = await import('yaml');
+  for (const [input, expected] of YAML_CASES) {
+    const output = redact(input, 'dump.yaml');
+    assert.equal(output, expected);
+    const docs = parseAllDocuments(output);
+    for (const doc of Array.isArray(docs) ? docs : [docs]) assert.doesNotThrow(() => doc.toJS(), output);
+    assert.equal(redact(output, 'dump.yaml'), output, 'a second pass changes nothing');
+  }
+  // The same line in plain text keeps the bare mask.
+  assert.equal(redact('password: abc', 'describe.txt'), `password: ${M}`);
 });

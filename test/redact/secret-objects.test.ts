@@ -14,7 +14,7 @@ const SECRET_YAML = ['apiVersion: v1', 'data:', `  cloud: ${V1}`, `  .dockerconf
 
 /** [what, input, expected output, file] */
 const CASES: [string, string, string, string?][] = [
-  ['kubectl get secret -o yaml', SECRET_YAML, SECRET_YAML.replace(V1, M).replace(V2, M)],
+  ['kubectl get secret -o yaml (a .yaml file: masks in quotes, a bare ***… is a YAML alias)', SECRET_YAML, SECRET_YAML.replace(V1, `"${M}"`).replace(V2, `"${M}"`)],
   ['kubectl get secret -o yaml captured by a run collector (.log)', SECRET_YAML, SECRET_YAML.replace(V1, M).replace(V2, M), 'kubectl-get-secret.log'],
   ['kubectl get secret -o yaml in an exec collector (.txt)', SECRET_YAML, SECRET_YAML.replace(V1, M).replace(V2, M), 'velero/exec/secret.txt'],
   [
@@ -25,7 +25,7 @@ const CASES: [string, string, string, string?][] = [
   [
     'a List with a Secret then a ConfigMap (YAML): only the Secret is masked',
     ['apiVersion: v1', 'items:', '- apiVersion: v1', '  data:', `    cloud: ${V1}`, '  kind: Secret', '  metadata:', '    name: a', '- apiVersion: v1', '  data:', '    region: us-east-1', '    enabled: dHJ1ZQ==', '  kind: ConfigMap', '  metadata:', '    name: b', 'kind: List', ''].join('\n'),
-    ['apiVersion: v1', 'items:', '- apiVersion: v1', '  data:', `    cloud: ${M}`, '  kind: Secret', '  metadata:', '    name: a', '- apiVersion: v1', '  data:', '    region: us-east-1', '    enabled: dHJ1ZQ==', '  kind: ConfigMap', '  metadata:', '    name: b', 'kind: List', ''].join('\n'),
+    ['apiVersion: v1', 'items:', '- apiVersion: v1', '  data:', `    cloud: "${M}"`, '  kind: Secret', '  metadata:', '    name: a', '- apiVersion: v1', '  data:', '    region: us-east-1', '    enabled: dHJ1ZQ==', '  kind: ConfigMap', '  metadata:', '    name: b', 'kind: List', ''].join('\n'),
   ],
   [
     'kubectl get secret -o json (pretty, four spaces)',
@@ -82,7 +82,7 @@ const CASES: [string, string, string, string?][] = [
   [
     'data of an object whose kind is not in sight: base64 values masked, other values kept',
     ['data:', `  k: ${V1}`, '  mode: fast', ''].join('\n'),
-    ['data:', `  k: ${M}`, '  mode: fast', ''].join('\n'),
+    ['data:', `  k: "${M}"`, '  mode: fast', ''].join('\n'),
   ],
 ];
 
@@ -128,7 +128,7 @@ test('Secret objects: hostile layouts stay linear (a file of data keys, a run of
   const keys = 'data:\n'.repeat(100_000);
   assert.equal(redact(keys, 'keys.yaml'), keys);
   const blanks = `apiVersion: v1\ndata:\n  k: a${' '.repeat(256 * 1024)}b\nkind: Secret\n`;
-  assert.equal(redact(blanks), `apiVersion: v1\ndata:\n  k: ${M}\nkind: Secret\n`);
+  assert.equal(redact(blanks), `apiVersion: v1\ndata:\n  k: "${M}"\nkind: Secret\n`);
   const args = `args:\n- --api-token\n- a${' '.repeat(256 * 1024)}b\n`;
-  assert.equal(redact(args), `args:\n- --api-token\n- ${M}\n`);
+  assert.equal(redact(args), `args:\n- --api-token\n- "${M}"\n`);
 });
