@@ -37,6 +37,20 @@ function cut(text: string, max = MAX_LINE): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
+/** A path with whole folders left out of its middle so that it fits and keeps its file name and line: `cluster-resources/pods/…/velero.log:5`. */
+function cutPath(path: string, max: number): string {
+  if (path.length <= max) return path;
+  const parts = path.split('/');
+  const tail = `…/${parts.pop()!}`;
+  if (tail.length > max) return `…${path.slice(path.length - max + 1)}`;
+  let head = '';
+  for (const part of parts) {
+    if (head.length + part.length + 1 + tail.length > max) break;
+    head += `${part}/`;
+  }
+  return head + tail;
+}
+
 function resourceName(r: Finding['resources'][number]): string {
   return `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
 }
@@ -99,7 +113,7 @@ export function formatText(report: Report, options: FormatOptions = {}): string 
     if (finding.explainedBy?.length) out.push(c.dim(`         explained by: ${finding.explainedBy.join(', ')}`));
     for (const e of finding.evidence.slice(0, MAX_EVIDENCE_LINES)) {
       const where = e.line ? `${e.file}:${e.line}` : e.file;
-      out.push(c.dim(`${INDENT}│ ${cut(where, width - INDENT.length - 2)}`));
+      out.push(c.dim(`${INDENT}│ ${cutPath(where, width - INDENT.length - 2)}`));
       const lines = wrapWords(cut(e.text), Math.max(20, width - INDENT.length - 6));
       out.push(...lines.slice(0, MAX_EVIDENCE_WRAP).map((l) => `${INDENT}│   ${l}`));
       if (lines.length > MAX_EVIDENCE_WRAP) out[out.length - 1] += ' …';

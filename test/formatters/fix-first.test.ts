@@ -64,7 +64,7 @@ test('text wraps to the width it is given with hanging indents, never splitting 
   for (const line of text.split('\n')) {
     if (/^ {13,}\S/.test(line) && !/^ {9}(│|fix:)/.test(line)) continue; // commands stay whole, to be copied
     assert.ok(line.length <= 79, `within 80 columns: ${line}`);
-    for (const word of line.trim().split(/\s+/)) if (word && !word.endsWith('…')) assert.ok(words.has(word), `"${word}" is a whole word`);
+    for (const word of line.trim().split(/\s+/)) if (word && !word.includes('…')) assert.ok(words.has(word), `"${word}" is a whole word`);
   }
 });
 
@@ -83,4 +83,12 @@ test('Fix first names each symptom rule once, with how many of its findings it e
   once(fixFirstOf(formatReport(report, 'markdown'), '\n\n|'), label);
   const html = formatReport(report, 'html');
   once(html.slice(html.indexOf('id="fix-first"'), html.indexOf('</section>', html.indexOf('id="fix-first"'))), label);
+});
+
+test('text: an evidence path too long for the width is cut in the middle, keeping its file name and line number', async () => {
+  const report = await analyze('fixtures/sample-bundle');
+  const headers = formatReport(report, 'text', { width: 80 }).split('\n').filter((l) => /^ {9}│ \S/.test(l));
+  assert.ok(headers.some((l) => /│ cluster-resources\/pods\/logs\/velero\/…\/velero\.log:\d+$/.test(l)), headers.join('\n'));
+  for (const line of headers) assert.ok([...line].length <= 79, line);
+  assert.ok(headers.every((l) => !l.endsWith('…')), 'no header loses its end');
 });
