@@ -56,6 +56,12 @@ function registerHelpers(hb: Handlebars): void {
   });
   /** `{{times count}}` → `once` / `4 times` (`seen {{times count}}`). */
   hb.registerHelper('times', (value: unknown) => timesOf(value));
+  /** `{{after line.msg " is unavailable: "}}`: the text after the first marker (all of it without one), so a message does not name its object twice. */
+  hb.registerHelper('after', (value: unknown, marker: unknown) => {
+    const t = text(value);
+    const at = text(marker) === '' ? -1 : t.indexOf(text(marker));
+    return at < 0 ? t : t.slice(at + text(marker).length);
+  });
   /** `{{ago object.status.completionTimestamp}}` → `12 days`: how long before the input's `now` (the collection time). */
   hb.registerHelper('ago', (value: unknown, options: { data?: { root?: { now?: unknown } } }) => {
     const then = Date.parse(text(value));

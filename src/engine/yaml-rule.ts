@@ -72,7 +72,7 @@ function template(source: string, field: string, check: boolean): Template {
  */
 export const RESERVED_CAPTURES: ReadonlySet<string> = new Set([
   'count', 'names', 'versions', 'veleroNamespace', 'object', 'kind', 'name', 'namespace', 'groups', 'line', 'file',
-  'lookup', 'default', 'truncate', 'unescape', 'shortName', 'replace', 'eq', 'or', 'plural', 'times', 'ago', 'now', 'if', 'unless', 'each', 'with', 'log',
+  'lookup', 'default', 'truncate', 'unescape', 'shortName', 'replace', 'eq', 'or', 'plural', 'times', 'ago', 'after', 'now', 'if', 'unless', 'each', 'with', 'log',
 ]);
 
 /** Named groups of a regex source (`(?<name>`), escaped parentheses and lookbehinds aside. */

@@ -24,7 +24,7 @@ export interface WordsOptions {
  * The helpers this walk words (src/engine/templates.ts registers the others; Handlebars has the
  * blocks and `lookup`): a test checks every registered helper is here.
  */
-export const HELPERS_IN_WORDS: ReadonlySet<string> = new Set(['default', 'truncate', 'unescape', 'shortName', 'replace', 'or', 'eq', 'lookup', 'times', 'plural', 'ago', 'if', 'unless', 'each', 'with']);
+export const HELPERS_IN_WORDS: ReadonlySet<string> = new Set(['default', 'truncate', 'unescape', 'shortName', 'replace', 'or', 'eq', 'lookup', 'times', 'plural', 'ago', 'after', 'if', 'unless', 'each', 'with']);
 
 /** More conditions than this (2^n cases) and a message reads better with its conditions inline, in brackets. */
 const MAX_CONDITIONS = 3;
@@ -207,6 +207,7 @@ class Walker {
         return this.value(known || second === undefined ? first! : second);
       }
       case 'truncate':
+      case 'after':
       case 'unescape':
       case 'shortName':
       case 'replace':

@@ -9,6 +9,7 @@ import { formatReport } from '../../src/formatters/index.js';
 import type { Report } from '../../src/report/types.js';
 import { formatTimestamp, plural, pluralOf, timesOf } from '../../src/util/words.js';
 import { reportWordingFaults, wordingFaults } from '../support/words.js';
+import { runRule } from '../support/rule-tester.js';
 
 test('plural: 1 backup, 3 backups, thousands grouped, irregular forms, an unknown count in words', () => {
   assert.equal(plural(1, 'backup'), '1 backup');
@@ -88,3 +89,13 @@ for (const input of FIXTURES) {
     for (const rendered of formatterWords(report)) assert.deepEqual(wordingFaults(rendered), []);
   });
 }
+
+test('no object named twice: a denial quoted from a log line does not repeat the location its message names', async () => {
+  const line =
+    'time="2024-05-01T09:14:03Z" level=error msg="Current BackupStorageLocations available/unavailable/unknown: 0/1/0, BackupStorageLocation \\"default\\" is unavailable: rpc error: code = Unknown desc = operation error S3: ListObjectsV2, https response error StatusCode: 403, api error AccessDenied: Access Denied)" controller=backup-storage-location logSource="pkg/controller/backup_storage_location_controller.go:178"';
+  const [finding] = await runRule('objstore-access-denied', { logs: [{ path: 'velero.log', component: 'server', text: `${line}\n` }] }, new Date('2024-05-01T12:00:00Z'));
+  assert.ok(finding, 'the rule fires');
+  assert.equal(finding.message.split('"default"').length - 1, 1, finding.message);
+  assert.match(finding.message, /: rpc error: code = Unknown/);
+  assert.equal(compileTemplate('{{after m " is unavailable: "}}|{{after n " is unavailable: "}}')({ m: 'BSL "a" is unavailable: boom', n: 'boom' }), 'boom|boom');
+});
