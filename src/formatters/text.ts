@@ -110,7 +110,7 @@ export function formatText(report: Report, options: FormatOptions = {}): string 
       const more = finding.resources.length > 5 ? ` and ${finding.resources.length - 5} more` : '';
       out.push(...hanging(INDENT, `on: ${names}${more}`, `${INDENT}    `, width).map(c.dim));
     }
-    if (finding.explainedBy?.length) out.push(c.dim(`         explained by: ${finding.explainedBy.join(', ')}`));
+    if (finding.explainedBy?.length) out.push(...hanging(INDENT, `explained by: ${finding.explainedBy.join(', ')}`, `${INDENT}    `, width).map(c.dim));
     for (const e of finding.evidence.slice(0, MAX_EVIDENCE_LINES)) {
       const where = e.line ? `${e.file}:${e.line}` : e.file;
       out.push(c.dim(`${INDENT}│ ${cutPath(where, width - INDENT.length - 2)}`));

@@ -92,3 +92,13 @@ test('text: an evidence path too long for the width is cut in the middle, keepin
   for (const line of headers) assert.ok([...line].length <= 79, line);
   assert.ok(headers.every((l) => !l.endsWith('…')), 'no header loses its end');
 });
+
+test('text: the "explained by" line wraps to the terminal like the others', async () => {
+  const report = await analyze('fixtures/sample-bundle');
+  const text = formatReport(report, 'text', { width: 80 });
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => l.includes('explained by: bsl-unavailable, objstore-access-denied,'));
+  assert.ok(at >= 0, 'the streak names three causes');
+  assert.match(lines[at + 1]!, /^ {13}node-agent-oomkilled$/, 'the rest on a hanging line');
+  for (const line of lines.slice(at, at + 2)) assert.ok(line.length < 80, `within 80 columns: ${line}`);
+});
