@@ -15,6 +15,9 @@ export const BUILTIN_RULES_DIR = join(PACKAGE_ROOT, 'rules');
  */
 export const COMPILED_CATALOG: string | undefined = import.meta.url.endsWith('.js') ? fileURLToPath(new URL('../catalog.json', import.meta.url)) : undefined;
 
+/** The catalog's rule templates precompiled by the build (`dist/rule-templates.json`), rendered without handlebars' compiler; none from the sources. */
+export const PRECOMPILED_TEMPLATES: string | undefined = COMPILED_CATALOG === undefined ? undefined : fileURLToPath(new URL('../rule-templates.json', import.meta.url));
+
 /**
  * Every rule's metadata, in catalog order, then the vendor rules of `rulesDirs`: straight from the
  * compiled catalog when it is fresh and there are no vendor rules, else from loading the catalog.

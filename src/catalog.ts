@@ -1,6 +1,6 @@
 // The composition root of the rule catalog: the built-in rule folders (rules/<id>/), their compiled form, and the TypeScript rules among them.
-import { BUILTIN_RULES_DIR, COMPILED_CATALOG } from './catalog-meta.js';
-import { compileCatalog, loadRules, type CompiledCatalog, type RuleSet } from './engine/index.js';
+import { BUILTIN_RULES_DIR, COMPILED_CATALOG, PRECOMPILED_TEMPLATES } from './catalog-meta.js';
+import { compileCatalog, loadRules, usePrecompiledTemplates, type CompiledCatalog, type RuleSet } from './engine/index.js';
 import type { RuleModule } from './engine/types.js';
 import { backupStuck } from '../rules/backup-stuck/rule.js';
 import { backupsFailingSince } from '../rules/backups-failing-since/rule.js';
@@ -22,7 +22,9 @@ import { veleroPodNotRunning } from '../rules/velero-pod-not-running/rule.js';
 import { veleroPodOomKilled } from '../rules/velero-pod-oomkilled/rule.js';
 import { unexplainedErrors } from '../rules/unexplained-errors/rule.js';
 
-export { BUILTIN_RULES_DIR, COMPILED_CATALOG } from './catalog-meta.js';
+export { BUILTIN_RULES_DIR, COMPILED_CATALOG, PRECOMPILED_TEMPLATES } from './catalog-meta.js';
+
+if (PRECOMPILED_TEMPLATES !== undefined) usePrecompiledTemplates(PRECOMPILED_TEMPLATES);
 
 /** The TypeScript rules: logic the YAML rule format cannot express (compatibility tables, intervals, coverage). */
 export const BUILTIN_TS_RULES: readonly RuleModule[] = [

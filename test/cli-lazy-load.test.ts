@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compileBuiltinCatalog } from '../src/catalog.js';
+import { catalogTemplates, precompileTemplates } from '../src/engine/index.js';
 import { tempDir } from './support/temp.js';
 
 const dir = tempDir('sd-lazy-');
@@ -105,4 +106,24 @@ test('ajv and yaml load for a --config file only', () => {
   for (const heavy of ['/node_modules/yaml/', '/node_modules/ajv/']) assert.equal(without.find((u) => u.includes(heavy)), undefined, `${heavy} is loaded with no config`);
   const withConfig = modulesLoadedByScript(script(true));
   for (const needed of ['/node_modules/yaml/', '/node_modules/ajv/']) assert.ok(withConfig.some((u) => u.includes(needed)), `${needed} is not loaded for a config`);
+});
+
+test('findings from the compiled catalog render their templates precompiled, without handlebars\' compiler', async () => {
+  const compiled = join(dir, 'catalog-for-findings.json');
+  const templates = join(dir, 'rule-templates.json');
+  const catalog = await compileBuiltinCatalog();
+  writeFileSync(compiled, JSON.stringify(catalog));
+  writeFileSync(templates, precompileTemplates(catalogTemplates(catalog)));
+  const loaded = modulesLoadedByScript(
+    "import { BUILTIN_RULES_DIR, BUILTIN_TS_RULES } from './src/catalog.ts'; import { evaluate, loadRules, usePrecompiledTemplates } from './src/engine/index.ts'; import { readInputs } from './src/readers/index.ts';" +
+      `usePrecompiledTemplates(${JSON.stringify(templates)});` +
+      `const set = await loadRules({ builtinDir: BUILTIN_RULES_DIR, compiledCatalog: ${JSON.stringify(compiled)}, tsRules: BUILTIN_TS_RULES });` +
+      "const bundle = await readInputs(['fixtures/sample-bundle'], { scanner: set.createScanner() });" +
+      'const { findings } = evaluate(set, bundle, { now: new Date(bundle.collectedAt) });' +
+      "if (findings.length < 5 || findings.some((f) => f.message.includes('{{'))) throw new Error(`${findings.length} findings`);",
+  );
+  assert.ok(loaded.some((u) => u.includes('/node_modules/handlebars/dist/cjs/handlebars.runtime')), 'the runtime rendered them');
+  for (const heavy of ['/node_modules/handlebars/dist/cjs/handlebars/compiler/', '/node_modules/source-map/']) {
+    assert.equal(loaded.find((u) => u.includes(heavy)), undefined, `${heavy} is loaded`);
+  }
 });

@@ -84,3 +84,15 @@ export function readCompiledCatalog(path: string, dir: string): CompiledCatalog 
   }
   return catalog.fingerprint === fingerprint ? (catalog as CompiledCatalog) : undefined;
 }
+
+/** Every template text of a compiled catalog's rules (messages, groups, every rule's remediation), for precompileTemplates(). */
+export function catalogTemplates(catalog: CompiledCatalog): string[] {
+  const texts = catalog.metas.map((meta) => meta.remediation);
+  for (const { spec } of catalog.sources.yamlRules) {
+    texts.push(spec.message);
+    if (spec.group) texts.push(spec.group);
+    for (const pattern of spec.match.logs ?? []) if (pattern.message) texts.push(pattern.message);
+    for (const query of spec.match.objects ?? []) if (query.message) texts.push(query.message);
+  }
+  return texts;
+}

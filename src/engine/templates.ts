@@ -1,19 +1,64 @@
 // Handlebars templates for rule messages and remediation: one isolated instance, plain-text output, a few helpers.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type HandlebarsModule from 'handlebars';
 import { formatAge, plural, timesOf } from '../util/words.js';
 
 type Handlebars = typeof HandlebarsModule;
 
-let instance: Handlebars | undefined;
+const require = createRequire(import.meta.url);
+
+/** How rule templates compile: output is not HTML-escaped (messages are plain text; formatters escape for their own output). */
+const COMPILE_OPTIONS = { noEscape: true, knownHelpersOnly: false } as const;
+
+let compiler: Handlebars | undefined;
+let runtime: Handlebars | undefined;
 
 /** The isolated instance with the helpers, loaded on first use: a command that renders no template never loads handlebars. */
 function handlebars(): Handlebars {
-  if (!instance) {
-    instance = (createRequire(import.meta.url)('handlebars') as Handlebars).create();
-    registerHelpers(instance);
+  if (!compiler) registerHelpers((compiler = (require('handlebars') as Handlebars).create()));
+  return compiler;
+}
+
+/** The same helpers on handlebars' runtime alone (no parser or compiler), for templates precompiled at build time. */
+function handlebarsRuntime(): Handlebars {
+  if (!runtime) registerHelpers((runtime = (require('handlebars/runtime') as Handlebars).create()));
+  return runtime;
+}
+
+let precompiledFile: string | undefined;
+/** Template text → handlebars' precompiled JavaScript for it (the spec object's source). */
+let precompiled: Map<string, string> | undefined;
+
+/**
+ * Renders the templates that `file` (precompileTemplates() output, written at build time) holds from
+ * their precompiled form, on handlebars' runtime; any other template is compiled as usual.
+ */
+export function usePrecompiledTemplates(file: string): void {
+  precompiledFile = file;
+  precompiled = undefined;
+}
+
+function precompiledTemplate(source: string): HandlebarsModule.TemplateDelegate | undefined {
+  if (precompiledFile === undefined) return undefined;
+  if (!precompiled) {
+    try {
+      precompiled = new Map(JSON.parse(readFileSync(precompiledFile, 'utf8')) as [string, string][]);
+    } catch {
+      precompiled = new Map();
+    }
   }
-  return instance;
+  const code = precompiled.get(source);
+  // The build's own handlebars wrote this code from the template; evaluating it is what compile() does.
+  return code === undefined ? undefined : handlebarsRuntime().template(new Function(`return ${code};`)() as TemplateSpecification);
+}
+
+type TemplateSpecification = Parameters<Handlebars['template']>[0];
+
+/** The templates among `sources` precompiled, as JSON for usePrecompiledTemplates(). */
+export function precompileTemplates(sources: Iterable<string>): string {
+  const hb = handlebars();
+  return JSON.stringify([...new Set(sources)].filter(isTemplate).map((text) => [text, String(hb.precompile(text, COMPILE_OPTIONS))]));
 }
 
 function registerHelpers(hb: Handlebars): void {
@@ -78,14 +123,13 @@ export function checkTemplate(source: string): void {
 }
 
 /**
- * A template, compiled on its first render (handlebars compiles lazily too). Output is not HTML-escaped:
- * messages are plain text, and formatters escape for their own output. Text without `{{` is its own
- * rendering, without handlebars.
+ * A template, compiled on its first render (or taken precompiled), with COMPILE_OPTIONS. Text without
+ * `{{` is its own rendering, without handlebars.
  */
 export function compileTemplate(source: string): Template {
   if (!isTemplate(source)) return () => source;
   let render: HandlebarsModule.TemplateDelegate | undefined;
-  return (context) => (render ??= handlebars().compile(source, { noEscape: true, knownHelpersOnly: false }))(context, { allowProtoPropertiesByDefault: false });
+  return (context) => (render ??= precompiledTemplate(source) ?? handlebars().compile(source, COMPILE_OPTIONS))(context, { allowProtoPropertiesByDefault: false });
 }
 
 /** Whether a string holds handlebars syntax at all (plain strings skip compilation). */
