@@ -143,6 +143,20 @@ function newestBackup(bundle: Bundle, phase: string, schedule: string | undefine
   return best;
 }
 
+const FAILED_PHASES = new Set(['Failed', 'PartiallyFailed', 'FailedValidation']);
+
+function firstFailed(bundle: Bundle, refs: ObjectRef[]): string | undefined {
+  let first: { name: string; time: string } | undefined;
+  for (const ref of refs) {
+    if (ref.kind !== 'Backup') continue;
+    const object = lookup(bundle, ref);
+    if (!FAILED_PHASES.has(String(object?.status?.phase))) continue;
+    const time = timeOf(object) ?? '';
+    if (!first || byCodeUnits(time, first.time) < 0) first = { name: ref.name, time };
+  }
+  return first?.name;
+}
+
 /** The values of the fix placeholders (`<backup>`, `<velero-namespace>`, …) this finding and the bundle tell. */
 export function placeholderValues(finding: Finding, bundle: Bundle): Record<string, string> {
   const values: Record<string, string | undefined> = {};
@@ -169,7 +183,8 @@ export function placeholderValues(finding: Finding, bundle: Bundle): Record<stri
   values.pod = podRef?.name;
   values.node = firstOf(finding, 'Node')?.name ?? pod?.spec?.nodeName;
   values['last good backup'] = newestBackup(bundle, 'Completed', schedule)?.metadata.name ?? newestBackup(bundle, 'Completed', undefined)?.metadata.name;
-  const failed = finding.objects?.filter((o) => o.kind === 'Backup').at(-1)?.name;
+  // The oldest failed backup the finding is about: its table's last row, else the earliest of its failed Backups.
+  const failed = finding.objects?.filter((o) => o.kind === 'Backup').at(-1)?.name ?? firstFailed(bundle, finding.resources);
   values['first failed backup'] = failed;
   const safe: Record<string, string> = {};
   for (const [k, v] of Object.entries(values)) if (typeof v === 'string' && SAFE_NAME.test(v)) safe[k] = v;

@@ -113,6 +113,18 @@ test('fix placeholders take the names the report knows; unknown or unsafe ones s
   assert.equal(fillPlaceholders('<backup>', placeholderValues(finding('b', 'error', { resources: [ref('x; rm -rf /')] }), hostile)), '<backup>');
 });
 
+test('<first failed backup>: the earliest failed Backup a finding names when it has no table of objects', () => {
+  const bundle = bundleOf([
+    backup('daily-1', '2024-05-01T00:00:00Z', { status: { phase: 'Completed', startTimestamp: '2024-05-01T00:00:00Z' } }),
+    backup('daily-3', '2024-05-03T00:00:00Z', { status: { phase: 'Failed', startTimestamp: '2024-05-03T00:00:00Z' } }),
+    backup('daily-2', '2024-05-02T00:00:00Z'),
+  ]);
+  const values = placeholderValues(finding('backups-failing-since', 'warning', { resources: [ref('daily-3'), ref('daily-2'), ref('daily-1')] }), bundle);
+  assert.equal(fillPlaceholders('velero backup describe <first failed backup>', values), 'velero backup describe daily-2');
+  const none = placeholderValues(finding('backups-failing-since', 'warning', { resources: [ref('daily-1')] }), bundle);
+  assert.equal(fillPlaceholders('<first failed backup>', none), '<first failed backup>', 'a Completed backup is not a failed one');
+});
+
 test('two reasons of one rule (two message variants) stay two findings', () => {
   const bundle = bundleOf([backup('a', '2024-05-01T00:00:00Z'), backup('b', '2024-05-03T00:00:00Z')]);
   const grouped = groupFindings(
