@@ -113,7 +113,8 @@ test('collect on the command line: exit 0 and the bundle path on stdout; an unre
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(ok.stdout, `${output}\n`);
     await fake.close();
-    const down = await runCli(['collect', '--kubeconfig', kubeconfig, '--output', join(dir, 'x.tar.gz'), '--quiet', '--timeout', '3']);
+    // The refused connections use up their retries (about 2 s of backoff) well inside the deadline, even on a loaded machine.
+    const down = await runCli(['collect', '--kubeconfig', kubeconfig, '--output', join(dir, 'x.tar.gz'), '--quiet', '--timeout', '30']);
     assert.equal(down.code, 2);
     assert.match(down.stderr, /^snapshot-doctor: cannot reach the cluster at http:\/\/127\.0\.0\.1:\d+ \(context "fake"\): .*ECONNREFUSED/);
     assert.doesNotMatch(down.stderr, /\n\s+at /);
