@@ -67,10 +67,14 @@ async function assemble(builtin: { dir: string; rules: BuiltinRules } | undefine
   // The built-in rules' patterns were checked when the catalog was compiled: they are compiled when first needed.
   const checked = builtin?.rules.checked ? rules.length : 0;
   for (const path of rulesDirs) {
-    for (const file of await vendorRuleFiles(path)) {
-      const rule = basename(file) === RULE_YAML ? await loadRuleFolder(file, 'vendor') : await loadRuleFile(file, 'vendor');
-      add(rule, displayPath(file));
-    }
+    // Read and checked side by side (a folder of rules is mostly waiting on files), then added in
+    // file order, so that the error reported is the first file's whatever finished first.
+    const files = await vendorRuleFiles(path);
+    const loaded = await Promise.allSettled(files.map((file) => (basename(file) === RULE_YAML ? loadRuleFolder(file, 'vendor') : loadRuleFile(file, 'vendor'))));
+    loaded.forEach((outcome, i) => {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      add(outcome.value, displayPath(files[i]!));
+    });
   }
   const eager = rules.slice(checked).map(patternsOf);
   let patterns: CompiledPattern[] | undefined;

@@ -87,6 +87,23 @@ test('duplicate ids name both files', async () => {
   });
 });
 
+test('a folder of vendor rules is read side by side but fails on its first bad file by name, whichever finishes first', async () => {
+  const padding = `# ${'x'.repeat(200)}\n`.repeat(5000); // a large file, whose error is found last
+  const files: Record<string, string> = {
+    'a.yaml': padding + BASE.replace('Sample {{line.msg}}', 'Sample {{#if}}') + `match:\n  logs: [{ regex: 'some words' }]\n`,
+    'z.yaml': 'id: [unclosed\n',
+  };
+  for (let i = 0; i < 20; i++) files[`m${String(i).padStart(2, '0')}.yaml`] = BASE.replace('sample-rule', `sample-${i}`) + `match:\n  logs: [{ regex: 'words ${i}' }]\n`;
+  await withRules(files, async (dir) => {
+    await assert.rejects(loadRules({ tsRules: [], rulesDirs: [dir] }), /a\.yaml: message: invalid template/);
+    await rm(join(dir, 'a.yaml'));
+    await assert.rejects(loadRules({ tsRules: [], rulesDirs: [dir] }), /z\.yaml: invalid YAML/);
+    await rm(join(dir, 'z.yaml'));
+    const set = await loadRules({ tsRules: [], rulesDirs: [dir] });
+    assert.deepEqual(set.rules.map((r) => r.meta.id), Array.from({ length: 20 }, (_, i) => `sample-${i}`), 'in file order');
+  });
+});
+
 test('a missing --rules directory is an error naming it; the built-in catalog loads', async () => {
   await assert.rejects(loadRules({ rulesDirs: ['/no/such/dir'] }), /\/no\/such\/dir: cannot read the rules directory \(ENOENT\)/);
   const set = await loadCatalog();
