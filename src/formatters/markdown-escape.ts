@@ -7,13 +7,19 @@
  */
 const INLINE_SPECIALS = /[\\`*_[\]<>|~&]/g;
 
+/**
+ * What makes a line a heading, a list item, a thematic break or a setext underline: only when
+ * followed by a blank or the end (`1.13.2` and `#42` stay as they are; `1. x` and `# x` do not).
+ */
+const LINE_START_MARK = /^(\s*)(#{1,6}(?=\s|$)|[+-](?=\s|$)|\d{1,9}[.)](?=\s|$)|[=-]+(?=\s*$))/;
+
 /** Text safe inline in GitHub-flavoured Markdown (also in a table cell): one line, specials escaped. */
 export function inline(text: string): string {
   return text
     .replace(/[\r\n\t]+/g, ' ')
     .replace(INLINE_SPECIALS, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : `\\${ch}`))
     .replace(/\\\]\(/g, '\\]\\(')
-    .replace(/^(\s*)([#+=-]|\d+[.)])/, (_m, space: string, mark: string) => `${space}${mark.replace(/[#+=\-.)]$/, (c) => `\\${c}`)}`);
+    .replace(LINE_START_MARK, (_m, space: string, mark: string) => `${space}${mark.slice(0, -1)}\\${mark.slice(-1)}`);
 }
 
 /** A fenced code block whose fence is longer than any backtick run inside it, so the content cannot close it. */
