@@ -94,7 +94,7 @@ export const noRecentSuccessfulBackup: RuleModule = {
       if (!backupsListed) {
         if (lastCreated === null || lastCreated >= expectedAfter) continue;
         ctx.report({
-          message: `Schedule ${nameOf(schedule)} (\`${schedule.spec?.schedule}\`, every ${formatDuration(times.periodMs)}) last created a backup ${formatDuration(now - lastCreated)} ago (status.lastBackup ${schedule.status?.lastBackup}): it has stopped firing, so no backup since then can have Completed. The input holds no Backups to say more.`,
+          message: `Schedule ${nameOf(schedule)} (cron "${schedule.spec?.schedule}", every ${formatDuration(times.periodMs)}) last created a backup ${formatDuration(now - lastCreated)} ago (status.lastBackup ${schedule.status?.lastBackup}): it has stopped firing, so no backup since then can have Completed. The input holds no Backups to say more.`,
           resources: [refOf(schedule)],
           evidence: [objectEvidence(bundle, schedule, ['spec.schedule', 'status.phase', 'status.lastBackup', 'spec.paused'])],
           count: 1,
@@ -115,7 +115,7 @@ export const noRecentSuccessfulBackup: RuleModule = {
             : lastCreated !== null
               ? `none of its backups is left, and it last created one ${formatDuration(now - lastCreated)} ago (status.lastBackup ${schedule.status?.lastBackup})`
               : 'it has no backups at all';
-      let message = `Schedule ${nameOf(schedule)} (\`${schedule.spec?.schedule}\`, ${every}) has no Completed backup since ${formatTimestamp(expectedAfter + (times.previousFire ? FIRE_SLACK_MS : 0))}: ${since}.`;
+      let message = `Schedule ${nameOf(schedule)} (cron "${schedule.spec?.schedule}", ${every}) has no Completed backup since ${formatTimestamp(expectedAfter + (times.previousFire ? FIRE_SLACK_MS : 0))}: ${since}.`;
       if (runs.text) message += ` Latest runs: ${runs.text}.`;
       if (schedule.status?.phase === 'FailedValidation') message += ' The Schedule itself failed validation.';
       ctx.report({

@@ -68,7 +68,7 @@ export const nodeAgentOomKilled: RuleModule = {
     if (killedPvbs.length > 0 || killedLines > 0) {
       const backups = [...resources.values()].filter((r) => r.kind === 'Backup').map((r) => r.name);
       const counted = [killedPvbs.length ? plural(killedPvbs.length, 'PodVolumeBackup') : '', killedLines ? plural(killedLines, 'log line') : ''].filter(Boolean).join(' and ');
-      parts.push(`the uploader was killed (\`signal: killed\`) in ${counted}${backups.length ? `, affecting backups ${backups.slice(0, 5).join(', ')}` : ''}`);
+      parts.push(`the uploader was killed ("signal: killed") in ${counted}${backups.length ? `, affecting ${backups.length === 1 ? 'backup' : 'backups'} ${backups.slice(0, 5).join(', ')}${backups.length > 5 ? ` and ${backups.length - 5} more` : ''}` : ''}`);
     }
     if (parts.length === 0) return;
 

@@ -1,4 +1,4 @@
-// What a person would not write in a report: "(s)" plurals, "?" for an unknown value, empty quotes; found in a report's own words.
+// What a person would not write in a report: "(s)" plurals, "?" for an unknown value, empty quotes, Markdown backticks in plain text; found in a report's own words.
 import type { Report } from '../../src/report/types.js';
 
 /** `line(s)`, `backup(es)`, `repository(ies)`. */
@@ -50,6 +50,13 @@ export function reportWordingFaults(report: Report): string[] {
     const evidence = f.evidence.map((e) => e.text);
     const texts = [f.title, f.message, withoutCode(f.remediation), ...(f.objects ?? []).map((o) => o.message)];
     for (const t of texts) for (const fault of locatedFaults(t)) if (!quoted(fault, evidence)) faults.push(`${f.ruleId}: ${fault.what}`);
+    // Titles and messages are plain text in every format: a code span's backticks would be shown as they are.
+    for (const t of [f.title, f.message]) {
+      for (const m of t.matchAll(/`/g)) {
+        const fault = { at: m.index, text: t };
+        if (!quoted(fault, evidence)) faults.push(`${f.ruleId}: a backtick in plain text: …${t.slice(Math.max(0, m.index - 40), m.index + 40)}…`);
+      }
+    }
   }
   for (const item of report.fixFirst) for (const t of [item.title, withoutCode(item.action)]) for (const fault of wordingFaults(t)) faults.push(`fix first: ${fault}`);
   return faults;
