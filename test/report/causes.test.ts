@@ -1,10 +1,12 @@
 // Fix first, one finding per cause, and fixes filled in from the bundle.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ObjectIndex, type Bundle } from '../../src/model/bundle.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { fillPlaceholders, firstAction, fixFirst, groupFindings, orderFindings, placeholderValues } from '../../src/report/causes.js';
 import type { Finding } from '../../src/report/types.js';
+import { bundleOf } from '../support/bundle.js';
+
+const troubleshootBundle = (objects: KubeObject[]) => bundleOf(objects, { inputs: [{ path: 'b', format: 'troubleshoot' }], veleroNamespace: 'backup-system', sourceOf: () => undefined });
 
 function backup(name: string, start: string, extra: Partial<KubeObject> = {}): KubeObject {
   return {
@@ -17,22 +19,6 @@ function backup(name: string, start: string, extra: Partial<KubeObject> = {}): K
   };
 }
 
-function bundleOf(objects: KubeObject[]): Bundle {
-  const index = new ObjectIndex();
-  for (const o of objects) index.add(o);
-  return {
-    inputs: [{ path: 'b', format: 'troubleshoot' }],
-    collectedAt: null,
-    veleroNamespace: 'backup-system',
-    versions: { kubernetes: null, velero: null, kots: null, nodeAgent: null, plugins: [] },
-    objects: index,
-    logs: [],
-    workloads: { veleroPods: [], nodeAgentPods: [], kotsadmDeployments: [], kotsadmPods: [] },
-    problems: [],
-    sourceOf: () => undefined,
-  };
-}
-
 function finding(ruleId: string, severity: Finding['severity'], extra: Partial<Finding> = {}): Finding {
   return { ruleId, severity, category: 'backup', title: `title of ${ruleId}`, message: `${ruleId} fired`, resources: [], evidence: [], count: 1, remediation: 'Do the thing.', docs: [], ...extra };
 }
@@ -40,7 +26,7 @@ function finding(ruleId: string, severity: Finding['severity'], extra: Partial<F
 const ref = (name: string) => ({ kind: 'Backup', namespace: 'velero', name });
 
 test('findings of one rule for one reason on several objects become one finding with a row per object, newest first', () => {
-  const bundle = bundleOf([backup('daily-a', '2024-05-01T00:00:00Z'), backup('daily-b', '2024-05-03T00:00:00Z'), backup('daily-c', '2024-05-02T00:00:00Z')]);
+  const bundle = troubleshootBundle([backup('daily-a', '2024-05-01T00:00:00Z'), backup('daily-b', '2024-05-03T00:00:00Z'), backup('daily-c', '2024-05-02T00:00:00Z')]);
   const grouped = groupFindings(
     [
       finding('backup-partially-failed', 'error', { resources: [ref('daily-a')], message: 'Backup "daily-a" ended PartiallyFailed' }),
@@ -98,7 +84,7 @@ test('the first action: the first command of a leading code block, or the first 
 });
 
 test('fix placeholders take the names the report knows; unknown or unsafe ones stay', () => {
-  const bundle = bundleOf([
+  const bundle = troubleshootBundle([
     backup('nightly-2', '2024-05-02T00:00:00Z'),
     backup('nightly-1', '2024-05-01T00:00:00Z', { status: { phase: 'Completed', startTimestamp: '2024-05-01T00:00:00Z', completionTimestamp: '2024-05-01T00:10:00Z' } }),
     { apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation', metadata: { name: 'default', namespace: 'velero' }, spec: { provider: 'aws', objectStorage: { bucket: 'acme' } } },
@@ -109,12 +95,12 @@ test('fix placeholders take the names the report knows; unknown or unsafe ones s
     fillPlaceholders(text, values),
     'velero backup describe nightly-2; kubectl -n backup-system get schedule daily; restore from nightly-1; aws s3 ls s3://acme; <pod> on <node>',
   );
-  const hostile = bundleOf([backup('x; rm -rf /', '2024-05-02T00:00:00Z')]);
+  const hostile = troubleshootBundle([backup('x; rm -rf /', '2024-05-02T00:00:00Z')]);
   assert.equal(fillPlaceholders('<backup>', placeholderValues(finding('b', 'error', { resources: [ref('x; rm -rf /')] }), hostile)), '<backup>');
 });
 
 test('<first failed backup>: the earliest failed Backup a finding names when it has no table of objects', () => {
-  const bundle = bundleOf([
+  const bundle = troubleshootBundle([
     backup('daily-1', '2024-05-01T00:00:00Z', { status: { phase: 'Completed', startTimestamp: '2024-05-01T00:00:00Z' } }),
     backup('daily-3', '2024-05-03T00:00:00Z', { status: { phase: 'Failed', startTimestamp: '2024-05-03T00:00:00Z' } }),
     backup('daily-2', '2024-05-02T00:00:00Z'),
@@ -126,7 +112,7 @@ test('<first failed backup>: the earliest failed Backup a finding names when it 
 });
 
 test('two reasons of one rule (two message variants) stay two findings', () => {
-  const bundle = bundleOf([backup('a', '2024-05-01T00:00:00Z'), backup('b', '2024-05-03T00:00:00Z')]);
+  const bundle = troubleshootBundle([backup('a', '2024-05-01T00:00:00Z'), backup('b', '2024-05-03T00:00:00Z')]);
   const grouped = groupFindings(
     [
       finding('repo-not-ready', 'error', { resources: [ref('a')], message: 'The backup repository is not ready for backup "a"' }),

@@ -2,30 +2,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Severity } from '../../src/constants.js';
-import type { Bundle } from '../../src/model/bundle.js';
 import { ObjectIndex } from '../../src/model/bundle.js';
 import type { KubeObject } from '../../src/model/kube.js';
 import { backupsFailingSince } from '../../rules/backups-failing-since/rule.js';
 import { byLabel } from '../../src/rules/support.js';
+import { bundleOf } from '../support/bundle.js';
+
+const AT = { collectedAt: '2024-05-01T12:00:00Z' };
 
 function obj(kind: string, name: string, namespace: string, extra: Partial<KubeObject> = {}, labels: Record<string, string> = {}): KubeObject {
   return { apiVersion: 'velero.io/v1', kind, metadata: { name, namespace, labels }, ...extra } as KubeObject;
-}
-
-function bundleOf(objects: KubeObject[]): Bundle {
-  const index = new ObjectIndex();
-  for (const o of objects) index.add(o);
-  return {
-    inputs: [{ path: 'dump.yaml', format: 'kubectl-dump' }],
-    collectedAt: '2024-05-01T12:00:00Z',
-    veleroNamespace: 'velero',
-    versions: { kubernetes: null, velero: null, kots: null, nodeAgent: null, plugins: [] },
-    objects: index,
-    logs: [],
-    workloads: { veleroPods: [], nodeAgentPods: [], kotsadmDeployments: [], kotsadmPods: [] },
-    problems: [],
-    sourceOf: () => 'dump.yaml',
-  };
 }
 
 test('ObjectIndex.get finds by name and namespace, and sees objects added after a look-up', () => {
@@ -48,13 +34,13 @@ test('byLabel groups once per bundle, and lists unlabelled objects under ""', ()
     obj('PodVolumeBackup', 'a-2', 'velero', {}, { 'velero.io/backup-name': 'a' }),
     obj('PodVolumeBackup', 'loose', 'velero'),
   ];
-  const bundle = bundleOf(pvbs);
+  const bundle = bundleOf(pvbs, AT);
   assert.deepEqual(byLabel(bundle, 'PodVolumeBackup', 'velero.io/backup-name', 'a').map((o) => o.metadata.name), ['a-1', 'a-2']);
   assert.deepEqual(byLabel(bundle, 'PodVolumeBackup', 'velero.io/backup-name', '').map((o) => o.metadata.name), ['loose']);
   assert.deepEqual(byLabel(bundle, 'PodVolumeBackup', 'velero.io/backup-name', 'zzz'), []);
   assert.deepEqual(byLabel(bundle, 'DataUpload', 'velero.io/backup-name', 'a'), []);
   // Another bundle has its own index.
-  assert.deepEqual(byLabel(bundleOf(pvbs.slice(1, 2)), 'PodVolumeBackup', 'velero.io/backup-name', 'a'), []);
+  assert.deepEqual(byLabel(bundleOf(pvbs.slice(1, 2), AT), 'PodVolumeBackup', 'velero.io/backup-name', 'a'), []);
 });
 
 test('backups-failing-since orders runs by time, whatever the order they were read in', () => {
@@ -63,7 +49,7 @@ test('backups-failing-since orders runs by time, whatever the order they were re
   // Read newest first, with a Completed run in the middle of the failures by name but not by time.
   const backups = [run('h-09', 9, 'Failed'), run('h-08', 8, 'PartiallyFailed'), run('h-07', 7, 'Failed'), run('h-05', 5, 'Completed'), run('h-06', 6, 'Failed'), run('h-04', 4, 'Failed')];
   const reported: { message: string; count?: number }[] = [];
-  backupsFailingSince.check({ bundle: bundleOf(backups), now: new Date('2024-05-01T12:00:00Z'), hits: () => [], hitCount: () => 0, report: (f) => reported.push(f) });
+  backupsFailingSince.check({ bundle: bundleOf(backups, AT), now: new Date('2024-05-01T12:00:00Z'), hits: () => [], hitCount: () => 0, report: (f) => reported.push(f) });
   assert.equal(reported.length, 1);
   assert.equal(reported[0]!.count, 4);
   assert.match(reported[0]!.message, /since h-06 at 2024-05-01T06:00:00Z; the last Completed one was h-05/);

@@ -4,30 +4,14 @@ import { test } from 'node:test';
 import { analyze } from '../../src/analyze.js';
 import type { Severity } from '../../src/constants.js';
 import type { Finding, FindingInput } from '../../src/engine/types.js';
-import { ObjectIndex, type Bundle } from '../../src/model/bundle.js';
 import type { KubeObject, ObjectRef } from '../../src/model/kube.js';
 import { backupsFailingSince } from '../../rules/backups-failing-since/rule.js';
 import { STREAK_CAUSES, causesStreak, firstSeen } from '../../src/rules/data/streak-causes.js';
+import { bundleOf } from '../support/bundle.js';
 
 function run(name: string, day: number, phase: string): KubeObject {
   const start = `2024-05-${String(day).padStart(2, '0')}T02:00:00Z`;
   return { apiVersion: 'velero.io/v1', kind: 'Backup', metadata: { name, namespace: 'velero', labels: { 'velero.io/schedule-name': 'daily' } }, status: { phase, startTimestamp: start } };
-}
-
-function bundleOf(objects: KubeObject[]): Bundle {
-  const index = new ObjectIndex();
-  for (const o of objects) index.add(o);
-  return {
-    inputs: [{ path: 'dump.yaml', format: 'kubectl-dump' }],
-    collectedAt: '2024-05-10T12:00:00Z',
-    veleroNamespace: 'velero',
-    versions: { kubernetes: null, velero: null, kots: null, nodeAgent: null, plugins: [] },
-    objects: index,
-    logs: [],
-    workloads: { veleroPods: [], nodeAgentPods: [], kotsadmDeployments: [], kotsadmPods: [] },
-    problems: [],
-    sourceOf: () => 'dump.yaml',
-  };
 }
 
 function finding(ruleId: string, severity: Severity, resources: ObjectRef[], evidence: string[] = []): Finding {
@@ -41,7 +25,7 @@ const DEPLOYMENT: ObjectRef = { kind: 'Deployment', namespace: 'velero', name: '
 
 function causesNamed(others: Finding[]): string[] | undefined {
   const reported: FindingInput[] = [];
-  backupsFailingSince.check({ bundle: bundleOf(SERIES), now: new Date('2024-05-10T12:00:00Z'), hits: () => [], hitCount: () => 0, report: (f) => reported.push(f), otherFindings: () => others });
+  backupsFailingSince.check({ bundle: bundleOf(SERIES, { collectedAt: '2024-05-10T12:00:00Z' }), now: new Date('2024-05-10T12:00:00Z'), hits: () => [], hitCount: () => 0, report: (f) => reported.push(f), otherFindings: () => others });
   assert.equal(reported.length, 1, 'the streak is reported');
   return reported[0]!.explainedBy;
 }
