@@ -74,13 +74,23 @@ export class Prefilter {
     } else if (!this.buckets[index - 1]!.includes(id)) this.buckets[index - 1]!.push(id);
   }
 
+  /** Whether literal `id` stands in buf[start, end) where the window ending at `pos` is its window (each literal holds its window at its offset). */
+  private literalAt(buf: Uint8Array, id: number, pos: number, start: number, end: number): boolean {
+    const lit = this.literals[id]!;
+    const litStart = pos - (this.m - 1) - this.offsets[id]!;
+    if (litStart < start || litStart + lit.length > end) return false;
+    let k = 0;
+    while (k < lit.length && FOLD[buf[litStart + k]!] === lit[k]) k++;
+    return k === lit.length;
+  }
+
   /**
    * Calls `found(lineStart, lineEnd)` for each line of buf[start, end) holding a literal, in order
    * (`lineEnd` is the index of its newline, or `end`). The region must hold whole lines. `found` may
    * return the end of what it consumed (lines joined to this one): the search goes on after it.
    */
   search(buf: Uint8Array, start: number, end: number, found: (lineStart: number, lineEnd: number) => number | void): void {
-    const { m, shift, bucketOf, buckets, literals, offsets } = this;
+    const { m, shift, bucketOf, buckets } = this;
     let pos = start + m - 1;
     while (pos < end) {
       const h = blockHash(FOLD[buf[pos - 2]!]!, FOLD[buf[pos - 1]!]!, FOLD[buf[pos]!]!);
@@ -91,13 +101,7 @@ export class Prefilter {
       }
       let hit = false;
       for (const id of buckets[bucketOf[h]! - 1]!) {
-        const lit = literals[id]!;
-        // Each literal holds its window at its offset.
-        const litStart = pos - (m - 1) - offsets[id]!;
-        if (litStart < start || litStart + lit.length > end) continue;
-        let k = 0;
-        while (k < lit.length && FOLD[buf[litStart + k]!] === lit[k]) k++;
-        if (k === lit.length) {
+        if (this.literalAt(buf, id, pos, start, end)) {
           hit = true;
           break;
         }
@@ -119,7 +123,7 @@ export class Prefilter {
    * given to the constructor). For the few lines `search` reports: it tells which literals they hold.
    */
   eachLiteral(buf: Uint8Array, start: number, end: number, found: (id: number) => void): void {
-    const { m, shift, bucketOf, buckets, literals, offsets } = this;
+    const { m, shift, bucketOf, buckets } = this;
     let pos = start + m - 1;
     while (pos < end) {
       const h = blockHash(FOLD[buf[pos - 2]!]!, FOLD[buf[pos - 1]!]!, FOLD[buf[pos]!]!);
@@ -128,14 +132,7 @@ export class Prefilter {
         pos += s;
         continue;
       }
-      for (const id of buckets[bucketOf[h]! - 1]!) {
-        const lit = literals[id]!;
-        const litStart = pos - (m - 1) - offsets[id]!;
-        if (litStart < start || litStart + lit.length > end) continue;
-        let k = 0;
-        while (k < lit.length && FOLD[buf[litStart + k]!] === lit[k]) k++;
-        if (k === lit.length) found(id);
-      }
+      for (const id of buckets[bucketOf[h]! - 1]!) if (this.literalAt(buf, id, pos, start, end)) found(id);
       pos += 1;
     }
   }
